@@ -1,0 +1,61 @@
+"""Settings, read once from the environment and `.env` (prefix COACH_)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "escalation-coach"
+
+
+class Settings(BaseSettings):
+    """Every knob of the coach; documented in the README."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COACH_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    knowledge_dir: Path = REPO_ROOT / "knowledge"
+    prompts_dir: Path = REPO_ROOT / "prompts"
+    framework_file: Path | None = Field(
+        default=None, description="A framework file to use instead of the seed's matrix."
+    )
+    answer_threshold: float = Field(
+        default=0.3, description="Below this retrieval score the coach says it does not know."
+    )
+
+    llm: Literal["auto", "offline", "openai"] = "auto"
+    llm_model: str = "gpt-4o-mini"
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    llm_timeout: float = 30.0
+    llm_max_retries: int = 2
+    llm_temperature: float = 0.2
+    llm_structured_method: Literal["json_schema", "function_calling", "json_mode"] = "json_schema"
+    embeddings: Literal["local", "openai"] = "local"
+    embeddings_model: str = "text-embedding-3-small"
+
+    port: int = 8000
+    database_url: str | None = None
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read on first use."""
+    return Settings()
