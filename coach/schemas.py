@@ -298,6 +298,40 @@ class Classification(Model):
     confidence: float = Field(ge=0, le=1)
 
 
+class Button(Model):
+    """A choice offered to the user; pressing it is the same as typing its id."""
+
+    id: Text
+    label: Text
+
+
+class MessageDraft(Model):
+    """A ready-to-send message, e.g. a customer update."""
+
+    title: Text
+    audience: Literal["customer", "internal"]
+    text: Text
+    next_update: AwareDatetime | None = None
+
+
+class Artifact(Model):
+    """Something the coach produced that the UI can show as a card and offer as a download."""
+
+    kind: Literal["framework", "ticket", "draft", "action_plan", "message", "profile", "score"]
+    title: Text
+    data: dict[str, Any] = Field(description="The validated model, dumped as JSON-ready data.")
+
+
+class Reply(Model):
+    """One message from the coach: markdown, buttons, artifacts and citations."""
+
+    text: str
+    buttons: list[Button] = Field(default_factory=list)
+    artifacts: list[Artifact] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    notice: str | None = Field(default=None, description="A short visible notice, e.g. fallback.")
+
+
 def describe_errors(error: ValidationError) -> list[str]:
     """One plain line per problem, naming the field: "levels.2.owner: ..."."""
     lines = []
@@ -316,6 +350,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     """The JSON Schema of every public model, by name."""
     models: list[type[BaseModel]] = [
         SeverityLevel, SeverityFramework, CompanyProfile, TicketDraft, EscalationTicket,
-        ActionStep, ActionPlan, Citation, Answer, Classification,
+        ActionStep, ActionPlan, Citation, Answer, Classification, Button, MessageDraft,
+        Artifact, Reply,
     ]
     return {model.__name__: model.model_json_schema() for model in models}

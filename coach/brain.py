@@ -1,0 +1,86 @@
+"""The one seam between offline understanding and an LLM: the `Brain` Protocol and its factory."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from coach.schemas import Answer, Classification, SeverityFramework, TicketDraft
+from coach.settings import Settings
+
+if TYPE_CHECKING:
+    from coach.embeddings import Embedder
+    from coach.retrieval import KnowledgeIndex
+    from coach.understanding.classifier import SeverityClassifier
+
+
+class Brain(Protocol):
+    """Everything the coach needs to understand and answer; offline or LLM-backed."""
+
+    mode: Literal["offline", "llm"]
+
+    def answer(self, question: str) -> Answer:
+        """Answer a question about the framework, with citations."""
+        ...
+
+    def classify(self, text: str, framework: SeverityFramework) -> Classification:
+        """Judge the severity of a described situation against a framework."""
+        ...
+
+    def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:
+        """Fill in what a description says of a ticket; nothing it does not say."""
+        ...
+
+
+class OfflineBrain:
+    """Rules, the labelled example bank and extractive answers: no network, no LLM.
+
+    The index and the classifier are built on first use, so a command that only classifies
+    never opens Chroma.
+    """
+
+    mode: Literal["offline", "llm"] = "offline"
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self._settings = settings
+        self._embedder = embedder
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from coach.embeddings import local_embedder
+
+        return self._embedder or local_embedder()
+
+    @cached_property
+    def index(self) -> KnowledgeIndex:
+        from coach.retrieval import KnowledgeIndex
+
+        return KnowledgeIndex.open(
+            self._settings.knowledge_dir, self._settings.chroma_dir, self.embedder
+        )
+
+    @cached_property
+    def classifier(self) -> SeverityClassifier:
+        from coach.understanding.classifier import SeverityClassifier
+
+        return SeverityClassifier.from_knowledge(self._settings.knowledge_dir, self.embedder)
+
+    def answer(self, question: str) -> Answer:
+        from coach.answering import compose_answer
+
+        passages = self.index.search(question, k=4)
+        return compose_answer(question, passages, self.embedder, self._settings.answer_threshold)
+
+    def classify(self, text: str, framework: SeverityFramework) -> Classification:
+        return self.classifier.classify(text, framework)
+
+    def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:
+        from coach.understanding.extraction import extract_ticket
+
+        return extract_ticket(text, framework, now, classify=self.classify)
+
+
+def make_brain(settings: Settings) -> Brain:
+    """The brain the settings ask for; the only place that chooses between modes."""
+    return OfflineBrain(settings)

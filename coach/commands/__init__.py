@@ -1,0 +1,1 @@
+"""One module per `coach` subcommand; each exposes `register(subparsers)`."""

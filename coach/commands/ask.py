@@ -1,0 +1,30 @@
+"""`coach ask QUESTION`: answer a question about the framework, with citations."""
+
+from __future__ import annotations
+
+import argparse
+
+from coach.brain import make_brain
+from coach.commands.common import print_json, require_text
+from coach.settings import get_settings
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("ask", help="answer a question about the escalation framework")
+    parser.add_argument("question")
+    parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    question = require_text(args.question, "question")
+    answer = make_brain(get_settings()).answer(question)
+    if args.json:
+        print_json(answer.model_dump(exclude_none=True))
+        return 0
+    print(answer.answer)
+    for n, source in enumerate(answer.sources, start=1):
+        print(f"  [{n}] {source.file} — {source.section}")
+    if answer.notice:
+        print(f"({answer.notice})")
+    return 0

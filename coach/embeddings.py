@@ -1,0 +1,68 @@
+"""Local text embeddings from a model that ships inside its wheel, wrapped for Chroma."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors; `identity` names the model for index keys."""
+
+    identity: str
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+class WordLlamaEmbedder:
+    """WordLlama static embeddings: numpy only, weights inside the wheel, no download."""
+
+    def __init__(self, dim: int = 256) -> None:
+        import wordllama
+
+        # The wheel ships its tokenizer under tokenizers/, so point the cache there and forbid
+        # downloads: load() would otherwise fetch the tokenizer from the network.
+        self._model = wordllama.WordLlama.load(
+            dim=dim, cache_dir=Path(wordllama.__file__).parent, disable_download=True
+        )
+        self.identity = f"wordllama-l2_supercat-{dim}"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        vectors = np.asarray(self._model.embed(texts, norm=True), dtype=np.float32)
+        return vectors
+
+
+@cache
+def local_embedder() -> WordLlamaEmbedder:
+    """The process-wide local embedder, loaded on first use."""
+    return WordLlamaEmbedder()
+
+
+@register_embedding_function
+class CoachEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma's view of an Embedder; never Chroma's default, which downloads a model."""
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self._embedder = embedder or local_embedder()
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self._embedder.embed(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "escalation-coach-embedder"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"identity": self._embedder.identity}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> CoachEmbeddingFunction:
+        return CoachEmbeddingFunction()
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"

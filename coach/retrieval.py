@@ -1,0 +1,162 @@
+"""Hybrid retrieval over knowledge/: a Chroma collection (dense) plus BM25 (lexical)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import sys
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from filelock import FileLock
+from tqdm import tqdm
+
+from coach.embeddings import CoachEmbeddingFunction, Embedder
+from coach.knowledge import Chunk, content_hash, load_chunks
+from coach.text import tokens
+
+COLLECTION = "knowledge"
+# Weight of the dense score in the hybrid; the rest is BM25. Chosen by the hit rate in make bench.
+DENSE_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved section and how well it matched."""
+
+    chunk: Chunk
+    score: float
+    dense: float
+    lexical: float
+
+
+class BM25:
+    """Okapi BM25 over a handful of sections; small enough to keep in memory."""
+
+    def __init__(self, documents: list[list[str]], k1: float = 1.4, b: float = 0.75) -> None:
+        self._docs = [Counter(doc) for doc in documents]
+        self._lengths = [len(doc) for doc in documents]
+        self._avg = sum(self._lengths) / max(len(documents), 1)
+        df = Counter(term for doc in self._docs for term in doc)
+        n = len(documents)
+        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self._k1, self._b = k1, b
+
+    def scores(self, query: list[str]) -> list[float]:
+        result = []
+        for doc, length in zip(self._docs, self._lengths, strict=True):
+            score = 0.0
+            for term in set(query):
+                tf = doc.get(term, 0)
+                if tf:
+                    norm = tf + self._k1 * (1 - self._b + self._b * length / self._avg)
+                    score += self._idf[term] * tf * (self._k1 + 1) / norm
+            result.append(score)
+        return result
+
+
+def _open_client(path: Path) -> chromadb.ClientAPI:
+    return chromadb.PersistentClient(
+        path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+
+
+def build_index(chunks: list[Chunk], target: Path, embedder: Embedder) -> None:
+    """Embed every chunk into a new Chroma folder at `target` (which must not exist yet)."""
+    client = _open_client(target)
+    collection = client.create_collection(
+        COLLECTION,
+        embedding_function=CoachEmbeddingFunction(embedder),  # type: ignore[arg-type]
+        metadata={"hnsw:space": "cosine", "embedder": embedder.identity},
+    )
+    batch = 16
+    with tqdm(total=len(chunks), desc="Indexing knowledge", unit="section", file=sys.stderr,
+              disable=not sys.stderr.isatty()) as bar:
+        for start in range(0, len(chunks), batch):
+            part = chunks[start : start + batch]
+            collection.add(
+                ids=[c.id for c in part],
+                documents=[f"{c.heading}. {c.text}" for c in part],
+                metadatas=[{"file": c.file, "title": c.title, "section": c.section} for c in part],
+            )
+            bar.update(len(part))
+
+
+def ensure_index(knowledge_dir: Path, chroma_root: Path, embedder: Embedder) -> Path:
+    """The folder of an index that matches the current content and embedder, built if needed.
+
+    The build goes into a fresh folder under a file lock and is renamed into place, so two
+    processes starting at once never see or write a half-built index.
+    """
+    chunks = load_chunks(knowledge_dir)
+    key = content_hash(chunks, embedder.identity)
+    final = chroma_root / f"index-{key}"
+    if final.exists():
+        return final
+    chroma_root.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(chroma_root / "build.lock")):
+        if not final.exists():
+            staging = chroma_root / f"building-{key}-{uuid.uuid4().hex[:8]}"
+            try:
+                build_index(chunks, staging, embedder)
+                staging.rename(final)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+            for old in chroma_root.glob("index-*"):
+                if old != final:
+                    shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+class KnowledgeIndex:
+    """Search the knowledge base; dense scores come from Chroma, lexical ones from BM25."""
+
+    def __init__(self, index_dir: Path, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self._client = _open_client(index_dir)
+        self._collection = self._client.get_collection(
+            COLLECTION, embedding_function=CoachEmbeddingFunction(embedder)  # type: ignore[arg-type]
+        )
+        stored = self._collection.get(include=["metadatas", "documents"])
+        self.chunks: list[Chunk] = []
+        for meta, doc in zip(stored["metadatas"] or [], stored["documents"] or [], strict=True):
+            heading = f"{meta['title']}: {meta['section']}. "
+            text = doc[len(heading):] if doc.startswith(heading) else doc
+            self.chunks.append(Chunk(str(meta["file"]), str(meta["title"]),
+                                     str(meta["section"]), text))
+        self._position = {c.id: i for i, c in enumerate(self.chunks)}
+        self._bm25 = BM25([tokens(f"{c.heading} {c.text}") for c in self.chunks])
+
+    @classmethod
+    def open(cls, knowledge_dir: Path, chroma_root: Path, embedder: Embedder) -> KnowledgeIndex:
+        """Open the index for the current content, building it first when needed."""
+        return cls(ensure_index(knowledge_dir, chroma_root, embedder), embedder)
+
+    @property
+    def embedder(self) -> Embedder:
+        return self._embedder
+
+    def search(self, query: str, k: int = 4) -> list[Passage]:
+        """The k best sections for a query, best first."""
+        if not self.chunks:
+            return []
+        vector = self._embedder.embed([query])
+        found = self._collection.query(
+            query_embeddings=list(vector), n_results=len(self.chunks), include=["distances"]
+        )
+        dense = [0.0] * len(self.chunks)
+        for chunk_id, distance in zip(found["ids"][0], (found["distances"] or [[]])[0],
+                                      strict=True):
+            dense[self._position[chunk_id]] = 1.0 - float(distance)
+        lexical = self._bm25.scores(tokens(query))
+        top = max(lexical) or 1.0
+        passages = [
+            Passage(chunk, DENSE_WEIGHT * d + (1 - DENSE_WEIGHT) * (lex / top), d, lex / top)
+            for chunk, d, lex in zip(self.chunks, dense, lexical, strict=True)
+        ]
+        passages.sort(key=lambda p: p.score, reverse=True)
+        return passages[:k]

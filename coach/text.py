@@ -1,0 +1,43 @@
+"""Small text helpers shared by retrieval and understanding: tokens, sentences, stems."""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset(
+    """a an and are as at be been being but by can could did do does doing for from had has have
+    how i if in into is it its just me my of on or our so than that the their them then there these
+    they this to too us was we were what when where which who whom why will with would you your
+    should shall am im ive dont do does any some about up out very really""".split()
+)
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_LEVEL_ALIAS = re.compile(r"\b(?:sev(?:erity)?|p|s|priority)[\s\-]?([1-6])\b", re.IGNORECASE)
+
+
+def normalise_levels(text: str) -> str:
+    """Spell level shorthands out: "sev2", "P2", "S2" -> "severity 2"."""
+    return _LEVEL_ALIAS.sub(lambda m: f"severity {m.group(1)}", text)
+
+
+def stem(word: str) -> str:
+    """A deliberately light stemmer: enough to match plurals and verb forms."""
+    for suffix in ("ies", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, stemmed content words."""
+    words = _WORD.findall(normalise_levels(text).lower().replace("’", "'"))
+    return [stem(w.split("'")[0]) for w in words if w not in STOPWORDS]
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose into sentences."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def word_count(text: str) -> int:
+    return len(text.split())

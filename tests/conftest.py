@@ -1,0 +1,53 @@
+"""Shared fixtures. Every test runs offline: no .env, no API key, a private data directory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from coach.clock import Clock, fixed_clock
+from coach.framework import seed_framework
+from coach.schemas import SeverityFramework
+from coach.settings import REPO_ROOT, Settings, get_settings
+
+KNOWLEDGE = REPO_ROOT / "knowledge"
+EVAL = REPO_ROOT / "tests" / "eval"
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # a Thursday
+
+_LLM_VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "COACH_LLM_API_KEY", "COACH_LLM_BASE_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _offline_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Force offline mode and keep everything the coach writes in a temporary folder."""
+    saved = dict(os.environ)
+    for name in _LLM_VARIABLES:
+        os.environ.pop(name, None)
+    os.environ["COACH_LLM"] = "offline"
+    # One index for the whole session: built once, reused by every test that reads it.
+    os.environ["COACH_DATA_DIR"] = str(tmp_path_factory.mktemp("coach-data"))
+    get_settings.cache_clear()
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """Settings as the tests see them: offline, no .env file, session data directory."""
+    return Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def seed() -> SeverityFramework:
+    return seed_framework(KNOWLEDGE)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return fixed_clock(NOW)
