@@ -25,11 +25,15 @@ def read_framework_data(path: Path) -> object:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise FrameworkFileError(path, [f"cannot read the file ({exc.__class__.__name__})"]) from exc
+        raise FrameworkFileError(
+            path, [f"cannot read the file ({exc.__class__.__name__})"]
+        ) from exc
     try:
         return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise FrameworkFileError(path, [f"not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}"]) from exc
+        detail = " ".join(str(exc).split())  # parser messages span lines; errors are one line
+        kind = "JSON" if path.suffix == ".json" else "YAML"
+        raise FrameworkFileError(path, [f"not valid {kind}: {detail}"]) from exc
 
 
 def load_framework(path: Path) -> SeverityFramework:

@@ -52,7 +52,7 @@ def parse_level_number(text: str) -> int | None:
 class SeverityLevel(Model):
     """One severity level: what it means, how fast we respond and who owns it."""
 
-    level: int = Field(ge=1, le=6, description="Level number; 1 is the most severe.")
+    level: int = Field(ge=1, description="Level number; 1 is the most severe.")
     name: Text = Field(description='Short name, e.g. "Critical".')
     definition: Text = Field(description="What makes an escalation this severe.")
     response_hours: float = Field(description="Time to first response, in hours.")
@@ -201,7 +201,9 @@ class TicketDraft(Model):
     actions_taken: list[Text] = Field(default_factory=list)
     resolution_requested: Text | None = None
     timeline_required: Text | None = None
-    due_by: AwareDatetime | None = Field(default=None, description="When timeline_required names a time.")
+    due_by: AwareDatetime | None = Field(
+        default=None, description="When timeline_required names a time."
+    )
     escalation_owner: Text | None = None
     severity_rationale: str | None = Field(default=None, description="Why this severity.")
 
@@ -232,10 +234,14 @@ class EscalationTicket(Model):
         if isinstance(framework, SeverityFramework):
             level = framework.find(self.severity)
             if level is None:
-                raise _plain("severity", f"severity {self.severity} is not a level of the framework")
+                raise _plain(
+                    "severity", f"severity {self.severity} is not a level of the framework"
+                )
             expected = self.created_at + timedelta(hours=level.response_hours)
             if self.response_due != expected:
-                raise _plain("response_due", "response_due must be created_at plus the response time")
+                raise _plain(
+                    "response_due", "response_due must be created_at plus the response time"
+                )
         return self
 
     @classmethod
@@ -349,8 +355,19 @@ def describe_errors(error: ValidationError) -> list[str]:
 def json_schemas() -> dict[str, dict[str, Any]]:
     """The JSON Schema of every public model, by name."""
     models: list[type[BaseModel]] = [
-        SeverityLevel, SeverityFramework, CompanyProfile, TicketDraft, EscalationTicket,
-        ActionStep, ActionPlan, Citation, Answer, Classification, Button, MessageDraft,
-        Artifact, Reply,
+        SeverityLevel,
+        SeverityFramework,
+        CompanyProfile,
+        TicketDraft,
+        EscalationTicket,
+        ActionStep,
+        ActionPlan,
+        Citation,
+        Answer,
+        Classification,
+        Button,
+        MessageDraft,
+        Artifact,
+        Reply,
     ]
     return {model.__name__: model.model_json_schema() for model in models}

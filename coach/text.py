@@ -20,6 +20,11 @@ def normalise_levels(text: str) -> str:
     return _LEVEL_ALIAS.sub(lambda m: f"severity {m.group(1)}", text)
 
 
+def mentioned_levels(text: str) -> set[int]:
+    """Severity levels a text names: "sev 1 or P2" -> {1, 2}."""
+    return {int(n) for n in re.findall(r"\bseverity ([1-6])\b", normalise_levels(text), re.I)}
+
+
 def stem(word: str) -> str:
     """A deliberately light stemmer: enough to match plurals and verb forms."""
     for suffix in ("ies", "ing", "ed", "es", "s"):

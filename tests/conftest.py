@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
+from coach.brain import OfflineBrain
 from coach.clock import Clock, fixed_clock
 from coach.framework import seed_framework
 from coach.schemas import SeverityFramework
@@ -51,3 +51,9 @@ def seed() -> SeverityFramework:
 @pytest.fixture
 def clock() -> Clock:
     return fixed_clock(NOW)
+
+
+@pytest.fixture(scope="session")
+def brain(settings: Settings) -> OfflineBrain:
+    """One offline brain (and so one index build) for the whole test session."""
+    return OfflineBrain(settings)

@@ -22,15 +22,21 @@ class UsageError(CoachError):
 def require_text(text: str | None, what: str = "text") -> str:
     """Non-empty text, or a UsageError that says what is expected."""
     if text is None or not text.strip():
-        raise UsageError(f"the {what} is empty; give some words, e.g. coach ask \"who owns a sev 1?\"")
+        raise UsageError(
+            f'the {what} is empty; give some words, e.g. coach ask "who owns a sev 1?"'
+        )
     if len(text) > MAX_INPUT_CHARS:
-        raise UsageError(f"the {what} is {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}")
+        raise UsageError(
+            f"the {what} is {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}"
+        )
     return text.strip()
 
 
 def add_framework_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--framework", type=Path, metavar="FILE",
+        "--framework",
+        type=Path,
+        metavar="FILE",
         help="a severity framework file (YAML or JSON) instead of the seed's",
     )
 
