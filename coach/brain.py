@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from coach.clock import Clock, system_clock
 from coach.schemas import Answer, Classification, SeverityFramework, TicketDraft
 from coach.settings import Settings
 
@@ -20,8 +22,8 @@ class Brain(Protocol):
 
     mode: Literal["offline", "llm"]
 
-    def answer(self, question: str) -> Answer:
-        """Answer a question about the framework, with citations."""
+    def answer(self, question: str, on_token: Callable[[str], None] | None = None) -> Answer:
+        """Answer a question about the framework, with citations; LLM text streams to on_token."""
         ...
 
     def classify(self, text: str, framework: SeverityFramework) -> Classification:
@@ -48,9 +50,9 @@ class OfflineBrain:
 
     @cached_property
     def embedder(self) -> Embedder:
-        from coach.embeddings import local_embedder
+        from coach.embeddings import make_embedder
 
-        return self._embedder or local_embedder()
+        return self._embedder or make_embedder(self._settings)
 
     @cached_property
     def index(self) -> KnowledgeIndex:
@@ -66,7 +68,7 @@ class OfflineBrain:
 
         return SeverityClassifier.from_knowledge(self._settings.knowledge_dir, self.embedder)
 
-    def answer(self, question: str) -> Answer:
+    def answer(self, question: str, on_token: Callable[[str], None] | None = None) -> Answer:
         from coach.answering import compose_answer
 
         passages = self.index.search(question, k=4)
@@ -81,6 +83,24 @@ class OfflineBrain:
         return extract_ticket(text, framework, now, classify=self.classify)
 
 
-def make_brain(settings: Settings) -> Brain:
+def llm_wanted(settings: Settings) -> bool:
+    """Whether the settings ask for an LLM: explicitly, or in `auto` when one is configured."""
+    if settings.llm == "auto":
+        return bool(settings.openai_api_key or settings.llm_api_key or settings.llm_base_url)
+    return settings.llm == "openai"
+
+
+def make_brain(settings: Settings, clock: Clock = system_clock) -> Brain:
     """The brain the settings ask for; the only place that chooses between modes."""
-    return OfflineBrain(settings)
+    offline = OfflineBrain(settings)
+    if not llm_wanted(settings):
+        return offline
+    # Imported here so that offline use never loads LangChain or the OpenAI client.
+    from coach.llm.brain import LLMBrain
+    from coach.llm.client import LLMClient
+    from coach.prompts import PromptLibrary
+
+    prompts = PromptLibrary(settings.prompts_dir)
+    return LLMBrain(
+        offline, LLMClient(settings, prompts), prompts, clock, settings.answer_threshold
+    )

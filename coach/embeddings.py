@@ -9,6 +9,9 @@ from typing import Any, Protocol
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
+from pydantic import SecretStr
+
+from coach.settings import Settings
 
 
 class Embedder(Protocol):
@@ -41,6 +44,36 @@ class WordLlamaEmbedder:
 def local_embedder() -> WordLlamaEmbedder:
     """The process-wide local embedder, loaded on first use."""
     return WordLlamaEmbedder()
+
+
+class OpenAIEmbedder:
+    """Embeddings from an OpenAI-compatible server (OpenAI, Ollama, vLLM...)."""
+
+    def __init__(self, settings: Settings) -> None:
+        from langchain_openai import OpenAIEmbeddings
+
+        from coach.llm.client import api_key
+
+        # check_embedding_ctx_length=False: otherwise tiktoken downloads its vocabulary.
+        self._client = OpenAIEmbeddings(
+            model=settings.embeddings_model,
+            openai_api_base=settings.llm_base_url,
+            openai_api_key=SecretStr(api_key(settings)),
+            check_embedding_ctx_length=False,
+            request_timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+        )
+        self.identity = f"openai-{settings.embeddings_model}@{settings.llm_base_url or 'openai'}"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        vectors = np.asarray(self._client.embed_documents(texts), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings ask for: local by default."""
+    return OpenAIEmbedder(settings) if settings.embeddings == "openai" else local_embedder()
 
 
 @register_embedding_function

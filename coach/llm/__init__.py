@@ -1,0 +1,1 @@
+"""LLM mode: the Brain on LangChain + an OpenAI-compatible chat model."""

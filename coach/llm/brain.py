@@ -1,0 +1,252 @@
+"""`LLMBrain`: the Brain Protocol on an OpenAI-compatible model, grounded and validated.
+
+Every method makes one model call on the common path and falls back to the offline brain,
+with one short notice, on any failure. After three failures in a row it stays offline for a
+few minutes and says so once.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Literal, TypeVar
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from pydantic import Field
+
+from coach.answering import no_answer
+from coach.brain import OfflineBrain
+from coach.clock import Clock, system_clock
+from coach.llm.client import LLMClient, LLMUnavailable, TokenSink
+from coach.prompts import PromptLibrary
+from coach.retrieval import Passage
+from coach.schemas import (
+    Answer,
+    Citation,
+    Classification,
+    Model,
+    SeverityFramework,
+    TicketDraft,
+)
+from coach.turn import current_turn
+
+T = TypeVar("T")
+_CITATION = re.compile(r"\[(\d+)\]")
+
+
+class LLMClassification(Model):
+    """What the model returns when it classifies."""
+
+    severity: int = Field(description="The level number.")
+    rationale: str = Field(description="The signals that decided it.")
+    confidence: float = Field(ge=0, le=1)
+
+
+class LLMTicket(Model):
+    """What the model returns when it reads a ticket description; null where the text is silent."""
+
+    account: str | None = None
+    csm: str | None = None
+    severity: int | None = None
+    severity_rationale: str | None = None
+    issue_summary: str | None = None
+    business_impact: str | None = None
+    actions_taken: list[str] = Field(default_factory=list)
+    resolution_requested: str | None = None
+    timeline_required: str | None = None
+    escalation_owner: str | None = None
+
+
+class Breaker:
+    """Opens after `threshold` failures in a row and stays open for `cooldown`."""
+
+    def __init__(
+        self, clock: Clock, threshold: int = 3, cooldown: timedelta = timedelta(minutes=5)
+    ) -> None:
+        self._clock, self._threshold, self._cooldown = clock, threshold, cooldown
+        self._failures = 0
+        self._open_until: datetime | None = None
+        self._lock = threading.Lock()
+
+    def is_open(self) -> bool:
+        with self._lock:
+            if self._open_until and self._clock() >= self._open_until:
+                self._open_until, self._failures = None, 0
+            return self._open_until is not None
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._failures = 0
+
+    def failed(self) -> bool:
+        """Count a failure; True when this one opened the breaker."""
+        with self._lock:
+            self._failures += 1
+            if self._failures >= self._threshold and self._open_until is None:
+                self._open_until = self._clock() + self._cooldown
+                return True
+            return False
+
+
+def _levels_text(framework: SeverityFramework) -> str:
+    return "\n".join(
+        f"{lvl.level}: {lvl.name} - {lvl.definition}; {', '.join(lvl.examples)}"
+        for lvl in framework.levels
+    )
+
+
+def _allowed(framework: SeverityFramework) -> str:
+    return ", ".join(str(lvl.level) for lvl in framework.levels)
+
+
+class LLMBrain:
+    """The LLM-backed brain; the offline brain answers whenever the model cannot."""
+
+    mode: Literal["offline", "llm"] = "llm"
+
+    def __init__(
+        self,
+        offline: OfflineBrain,
+        client: LLMClient,
+        prompts: PromptLibrary,
+        clock: Clock = system_clock,
+        threshold: float = 0.3,
+    ) -> None:
+        self.offline = offline
+        self._client, self._prompts, self._threshold = client, prompts, threshold
+        self.breaker = Breaker(clock)
+
+    def _messages(self, prompt: str, **values: object) -> list[BaseMessage]:
+        return [
+            SystemMessage(content=self._prompts.render("system")),
+            HumanMessage(content=self._prompts.render(prompt, **values)),
+        ]
+
+    def _guard(self, call: Callable[[], T], fallback: Callable[[], T]) -> T:
+        turn = current_turn()
+        if self.breaker.is_open():
+            return fallback()
+        try:
+            result = call()
+        except LLMUnavailable as failure:
+            turn.notice(f"Answered offline: {failure}.")
+            if self.breaker.failed():
+                turn.notice(
+                    "The LLM failed 3 times in a row; the coach stays offline for 5 minutes."
+                )
+            return fallback()
+        self.breaker.succeeded()
+        return result
+
+    def answer(self, question: str, on_token: TokenSink | None = None) -> Answer:
+        passages = [
+            p for p in self.offline.index.search(question, k=4) if p.score >= self._threshold
+        ]
+        if not passages:
+            return no_answer()
+
+        def fallback() -> Answer:
+            notices = current_turn().notices
+            answer = self.offline.answer(question)
+            return answer.model_copy(update={"notice": notices[-1] if notices else None})
+
+        return self._guard(lambda: self._grounded_answer(question, passages, on_token), fallback)
+
+    def _grounded_answer(
+        self, question: str, passages: list[Passage], on_token: TokenSink | None
+    ) -> Answer:
+        allowed = ", ".join(f"[{n}]" for n in range(1, len(passages) + 1))
+        numbered = "\n\n".join(
+            f"[{n}] ({p.chunk.heading}) {p.chunk.text}" for n, p in enumerate(passages, start=1)
+        )
+        messages = self._messages("answer", passages=numbered, question=question, allowed=allowed)
+        text = self._client.text(messages, on_token)
+        cited, bad = self._citations(text, len(passages))
+        if bad or not cited:
+            messages += [
+                AIMessage(content=text),
+                HumanMessage(
+                    content=self._prompts.render(
+                        "answer_retry",
+                        bad=", ".join(f"[{n}]" for n in bad) or "nothing",
+                        allowed=allowed,
+                    )
+                ),
+            ]
+            text = self._client.text(messages, on_token)
+            cited, bad = self._citations(text, len(passages))
+            if bad or not cited:
+                raise LLMUnavailable("the LLM cited passages it was not given")
+        sources = [
+            Citation(file=passages[n - 1].chunk.file, section=passages[n - 1].chunk.section)
+            for n in cited
+        ]
+        return Answer(answer=text.strip(), sources=sources, mode="llm")
+
+    @staticmethod
+    def _citations(text: str, count: int) -> tuple[list[int], list[int]]:
+        numbers = list(dict.fromkeys(int(n) for n in _CITATION.findall(text)))
+        return [n for n in numbers if 1 <= n <= count], [n for n in numbers if not 1 <= n <= count]
+
+    def classify(self, text: str, framework: SeverityFramework) -> Classification:
+        def call() -> Classification:
+            def check(out: LLMClassification) -> list[str]:
+                if framework.find(out.severity) is None:
+                    return [f"severity must be one of {_allowed(framework)}"]
+                return []
+
+            out = self._client.structured(
+                self._messages(
+                    "classify",
+                    levels=_levels_text(framework),
+                    text=text,
+                    allowed=_allowed(framework),
+                ),
+                LLMClassification,
+                check,
+            )
+            level = framework.level(out.severity)
+            return Classification(
+                severity=level.level,
+                name=level.name,
+                owner=level.owner,
+                response_hours=level.response_hours,
+                rationale=out.rationale,
+                confidence=out.confidence,
+            )
+
+        return self._guard(call, lambda: self.offline.classify(text, framework))
+
+    def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:
+        def call() -> TicketDraft:
+            def check(out: LLMTicket) -> list[str]:
+                if out.severity is not None and framework.find(out.severity) is None:
+                    return [f"severity must be null or one of {_allowed(framework)}"]
+                return []
+
+            out = self._client.structured(
+                self._messages("extract_ticket", text=text, allowed=_allowed(framework)),
+                LLMTicket,
+                check,
+            )
+            return self._draft(out, text, framework, now)
+
+        return self._guard(call, lambda: self.offline.extract_ticket(text, framework, now))
+
+    def _draft(
+        self, out: LLMTicket, text: str, framework: SeverityFramework, now: datetime
+    ) -> TicketDraft:
+        data = {k: v for k, v in out.model_dump().items() if v not in (None, "", [])}
+        if out.severity is None:
+            # No severity in the text: judge it offline rather than spend a second call.
+            judged = self.offline.classify(text, framework)
+            data["severity"], data["severity_rationale"] = judged.severity, judged.rationale
+        if "escalation_owner" not in data:
+            data["escalation_owner"] = framework.level(data["severity"]).owner
+        draft = TicketDraft.model_validate(data)
+        offline = self.offline.extract_ticket(text, framework, now)
+        if draft.timeline_required and offline.due_by:
+            draft.due_by = offline.due_by
+        return draft

@@ -1,0 +1,64 @@
+"""What one user turn accumulates across layers: LLM usage and notices for the user.
+
+The engine opens a turn around each `handle()`; the LLM brain records into it. A context
+variable keeps concurrent sessions (threads or tasks) apart without passing it everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from pydantic import Field
+
+from coach.schemas import Model
+
+
+class Usage(Model):
+    """LLM calls and tokens, counted per session."""
+
+    calls: int = Field(default=0, ge=0)
+    prompt_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+
+    def add(self, other: Usage) -> None:
+        self.calls += other.calls
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+
+
+@dataclass
+class Turn:
+    """Usage and notices gathered during one turn."""
+
+    usage: Usage = field(default_factory=Usage)
+    notices: list[str] = field(default_factory=list)
+
+    def notice(self, text: str) -> None:
+        if text not in self.notices:
+            self.notices.append(text)
+
+
+_current: ContextVar[Turn | None] = ContextVar("coach_turn", default=None)
+
+
+@contextmanager
+def turn() -> Iterator[Turn]:
+    """Open a turn for the code inside the block."""
+    current = Turn()
+    token = _current.set(current)
+    try:
+        yield current
+    finally:
+        _current.reset(token)
+
+
+def current_turn() -> Turn:
+    """The open turn, or a throwaway one outside any turn (e.g. a one-shot CLI call)."""
+    found = _current.get()
+    if found is None:
+        found = Turn()
+        _current.set(found)
+    return found
