@@ -1,0 +1,25 @@
+"""The guided conversation: `CoachSession` state and `Engine.handle(session, text) -> [Reply]`."""
+
+from __future__ import annotations
+
+from coach.brain import Brain, make_brain
+from coach.clock import Clock, system_clock
+from coach.engine.core import Engine
+from coach.engine.inputs import press
+from coach.engine.session import CoachSession
+from coach.framework import load_framework, seed_framework
+from coach.settings import Settings
+
+__all__ = ["CoachSession", "Engine", "make_engine", "press"]
+
+
+def make_engine(
+    settings: Settings, clock: Clock = system_clock, brain: Brain | None = None
+) -> Engine:
+    """The engine the settings describe: their brain, knowledge and framework file."""
+    framework = (
+        load_framework(settings.framework_file)
+        if settings.framework_file
+        else seed_framework(settings.knowledge_dir)
+    )
+    return Engine.build(brain or make_brain(settings), settings.knowledge_dir, framework, clock)

@@ -1,0 +1,71 @@
+"""Communication drafts: the knowledge/ templates filled in with a confirmed ticket's facts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from string import Formatter
+
+from coach.engine.library import Library, LibraryError
+from coach.framework import hours_text
+from coach.schemas import EscalationTicket, MessageDraft, SeverityFramework
+
+# Which template each draft uses, who reads it, and its card title.
+DRAFTS = (
+    ("customer_update", "customer", "Customer update"),
+    ("internal_summary", "internal", "Internal executive summary"),
+)
+
+
+def next_update(ticket: EscalationTicket, library: Library, now: datetime) -> datetime:
+    """When the customer must hear from us next: now plus the severity's cadence."""
+    return now + timedelta(hours=library.playbook.cadence(ticket.severity))
+
+
+def message_drafts(
+    ticket: EscalationTicket, framework: SeverityFramework, library: Library, now: datetime
+) -> list[MessageDraft]:
+    """The customer update and the internal summary for a ticket."""
+    due = next_update(ticket, library, now)
+    facts = _facts(ticket, framework, due)
+    return [
+        MessageDraft(title=title, audience=audience, text=fill(library.template(name), facts),
+                     next_update=due)
+        for name, audience, title in DRAFTS
+    ]
+
+
+def cadence_text(ticket: EscalationTicket, library: Library) -> str:
+    """"2 hours" for a Severity 1 on the seed playbook."""
+    return hours_text(library.playbook.cadence(ticket.severity))
+
+
+def fill(template: str, facts: dict[str, str]) -> str:
+    """str.format the template; a placeholder without a fact is a named error."""
+    wanted = {name for _, name, _, _ in Formatter().parse(template) if name}
+    unknown = sorted(wanted - facts.keys())
+    if unknown:
+        raise LibraryError(f"a message template uses unknown placeholders: {', '.join(unknown)}")
+    return template.format(**facts).strip()
+
+
+def _facts(ticket: EscalationTicket, framework: SeverityFramework, due: datetime) -> dict[str, str]:
+    level = framework.level(ticket.severity)
+    actions = "\n".join(f"- {a}" for a in ticket.actions_taken) or "- Investigation has started."
+    return {
+        "account": ticket.account,
+        "severity": str(ticket.severity),
+        "severity_name": level.name,
+        "csm": ticket.csm,
+        "issue_summary": ticket.issue_summary,
+        "business_impact": ticket.business_impact,
+        "actions_taken": actions,
+        "resolution_requested": ticket.resolution_requested,
+        "timeline_required": ticket.timeline_required or "to be confirmed with you",
+        "escalation_owner": ticket.escalation_owner,
+        "response_due": _time(ticket.response_due),
+        "next_update": _time(due),
+    }
+
+
+def _time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M %Z").strip()

@@ -1,0 +1,184 @@
+"""The engine: one entry point, `handle(session, text)`, that routes a turn and returns Replies."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from coach.brain import Brain
+from coach.clock import Clock, system_clock
+from coach.engine.commands import COMMANDS, Command, find_command
+from coach.engine.inputs import (
+    MAX_INPUT_CHARS,
+    Turn,
+    command_word,
+    escape,
+    press,
+    read_turn,
+    shorten,
+)
+from coach.engine.library import Library
+from coach.engine.modes.base import Context, Mode, TokenSink
+from coach.engine.registry import default_modes
+from coach.engine.session import HOME, CoachSession
+from coach.schemas import Button, CoachError, Reply, SeverityFramework
+
+
+class Engine:
+    """Routes each turn: global commands, then the active mode, then other modes, else a re-prompt.
+
+    `handle` is synchronous and cheap offline; UIs run it in a worker thread (`handle_async`).
+    A turn that fails with a CoachError or ValidationError leaves the session as it was.
+    """
+
+    def __init__(
+        self,
+        brain: Brain,
+        library: Library,
+        framework: SeverityFramework,
+        clock: Clock = system_clock,
+        modes: Sequence[Mode] | None = None,
+    ) -> None:
+        self.brain = brain
+        self.library = library
+        self.framework = framework
+        self.clock = clock
+        self.modes = {m.name: m for m in (modes if modes is not None else default_modes())}
+
+    @classmethod
+    def build(
+        cls, brain: Brain, knowledge_dir: Path, framework: SeverityFramework, clock: Clock
+    ) -> Engine:
+        """An engine over the content in `knowledge_dir`."""
+        return cls(brain, Library.load(knowledge_dir), framework, clock)
+
+    def new_session(self) -> CoachSession:
+        """A fresh session on the engine's framework."""
+        return CoachSession(framework=self.framework)
+
+    def start(self, session: CoachSession) -> list[Reply]:
+        """The greeting for a new or resumed conversation."""
+        ctx = self._context(session, None)
+        replies = [self._mode(session).prompt(ctx)]
+        self._offer(session, replies)
+        return replies
+
+    def press(
+        self, session: CoachSession, button_id: str, on_token: TokenSink | None = None
+    ) -> list[Reply]:
+        """Press a button; the same as `handle(session, "[button:ID]")`."""
+        return self.handle(session, press(button_id), on_token)
+
+    async def handle_async(
+        self, session: CoachSession, text: str, on_token: TokenSink | None = None
+    ) -> list[Reply]:
+        """`handle` in a worker thread, so an event loop is never blocked."""
+        return await asyncio.to_thread(self.handle, session, text, on_token)
+
+    def handle(
+        self, session: CoachSession, text: str, on_token: TokenSink | None = None
+    ) -> list[Reply]:
+        """Take one user turn (text, or `[button:ID]`), update the session, return the replies."""
+        turn = read_turn(text)
+        before, history = session.snapshot(), list(session.history)
+        ctx = self._context(session, on_token)
+        try:
+            replies, undoable = self._route(ctx, turn)
+        except (CoachError, ValidationError) as exc:
+            session.restore(before)
+            session.history = history
+            replies, undoable = [self._failed(ctx, exc)], False
+        if undoable and _changed(before, session):
+            session.remember(before)
+        session.turns += 1
+        self._offer(session, replies)
+        return replies
+
+    def _route(self, ctx: Context, turn: Turn) -> tuple[list[Reply], bool]:
+        notices = [_truncated(turn.truncated_from)] if turn.truncated_from else []
+        if turn.empty:
+            return [self._reprompt(ctx, "I didn't get any text.")], False
+        if turn.button and not self._available(ctx.session, turn.button):
+            said = f"That button ({escape(shorten(turn.button, 40))}) isn't available here."
+            return [self._reprompt(ctx, said)], False
+        word = command_word(turn.text)
+        command = find_command(word) or find_command(turn.text)
+        if command is not None:
+            return self._command(ctx, command), command.id != "back"
+        return notices + self._converse(ctx, turn.text, word), True
+
+    def _converse(self, ctx: Context, text: str, word: str) -> list[Reply]:
+        if word in self.modes:
+            return self._enter(ctx, word, "")
+        active = self._mode(ctx.session)
+        replies = active.handle(ctx, text)
+        for mode in self.modes.values():
+            interject = getattr(mode, "interject", None)
+            if replies is None and mode is not active and callable(interject):
+                replies = interject(ctx, text)
+        for mode in self.modes.values():
+            if replies is None and mode is not active and mode.starts(text):
+                replies = self._enter(ctx, mode.name, text)
+        if replies is None:
+            replies = [self._reprompt(ctx, "I didn't understand that.")]
+        return replies
+
+    def _command(self, ctx: Context, command: Command) -> list[Reply]:
+        return command.run(ctx, lambda: self._mode(ctx.session).prompt(ctx))
+
+    def _enter(self, ctx: Context, name: str, text: str) -> list[Reply]:
+        return self.modes[name].enter(ctx, text)
+
+    def _mode(self, session: CoachSession) -> Mode:
+        """The active mode; a session saved by a mode this engine lacks goes home."""
+        if session.mode not in self.modes:
+            session.mode, session.step = HOME, "menu"
+        return self.modes[session.mode]
+
+    def _reprompt(self, ctx: Context, said: str) -> Reply:
+        prompt = self._mode(ctx.session).prompt(ctx)
+        return prompt.model_copy(update={"text": f"{said} {prompt.text}"})
+
+    def _failed(self, ctx: Context, exc: Exception) -> Reply:
+        said = f"That didn't work, and nothing was changed ({escape(str(exc))})."
+        return self._reprompt(ctx, said)
+
+    def _available(self, session: CoachSession, button: str) -> bool:
+        """Offered last turn, or always valid: a command or a mode's own id."""
+        return button in session.offered or button in self.modes or find_command(button) is not None
+
+    def _offer(self, session: CoachSession, replies: list[Reply]) -> None:
+        ids = [b.id for r in replies for b in r.buttons]
+        if ids:  # buttons stay pressable until new ones are shown
+            session.offered = list(dict.fromkeys(ids))
+
+    def _menu(self) -> list[Button]:
+        return [Button(id=m.name, label=m.label) for m in self.modes.values() if m.name != HOME]
+
+    def _context(self, session: CoachSession, on_token: TokenSink | None) -> Context:
+        holder: list[Context] = []
+        ctx = Context(
+            session=session, brain=self.brain, library=self.library, now=self.clock(),
+            on_token=on_token, switch=lambda name, text: self._enter(holder[0], name, text),
+            menu=self._menu,
+        )
+        holder.append(ctx)
+        return ctx
+
+
+def _changed(before: CoachSession, after: CoachSession) -> bool:
+    ignore = {"history", "offered", "turns"}
+    return before.model_dump(exclude=ignore) != after.model_dump(exclude=ignore)
+
+
+def _truncated(length: int) -> Reply:
+    return Reply(
+        text=f"Your message had {length:,} characters; I kept the first {MAX_INPUT_CHARS:,}.",
+        notice="input truncated",
+    )
+
+
+__all__ = ["Engine", "COMMANDS"]

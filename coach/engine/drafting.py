@@ -1,0 +1,156 @@
+"""Changing a `TicketDraft` one field at a time, and deciding what to ask next."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from coach.engine.session import CoachSession
+from coach.schemas import SeverityLevel, TicketDraft
+
+LABELS = {
+    "account": "Account",
+    "severity": "Severity",
+    "csm": "CSM",
+    "issue_summary": "Issue summary",
+    "business_impact": "Business impact",
+    "actions_taken": "Actions taken",
+    "resolution_requested": "Resolution requested",
+    "timeline_required": "Timeline required",
+    "escalation_owner": "Escalation owner",
+}
+# The order questions are asked in: severity comes after the facts it is judged from.
+ASK_ORDER = (
+    "account", "issue_summary", "business_impact", "severity", "csm",
+    "actions_taken", "resolution_requested", "timeline_required", "escalation_owner",
+)
+QUESTIONS = {
+    "account": "Which account is this? Use the CRM name; ARR and renewal date help.",
+    "issue_summary": "What is wrong, since when, and for whom? A few factual sentences.",
+    "business_impact": "What does it cost the customer? Users affected, deadlines, money at risk.",
+    "severity": "Which severity level is it?",
+    "csm": "Who is the CSM on this account?",
+    "actions_taken": "What has been tried so far, and by whom? One action per line.",
+    "resolution_requested": "What outcome is the customer asking for?",
+    "timeline_required": "What deadline matters? E.g. \"within 2 days\", or a date and time zone.",
+    "escalation_owner": "Who owns this escalation?",
+}
+_EXPLICIT_LEVEL = re.compile(
+    r"\b(?:sev(?:erity)?|priority|p|s)\s*[:#-]?\s*[1-6]\b|\b(?:critical|high|medium|low)\b",
+    re.IGNORECASE,
+)
+_WITHIN = re.compile(
+    r"\b(?:within|in)\s+(\d{1,3})\s*(h|hours?|d|days?|business days?|weeks?)\b", re.IGNORECASE
+)
+_BULLET = re.compile(r"^\s*(?:[-*•☐]|\d+[.)])\s*")
+
+
+def next_field(session: CoachSession) -> str | None:
+    """The first field still to ask about, or None when the card can be shown."""
+    ticket, progress = session.ticket, session.progress
+    for name in ASK_ORDER:
+        if name in progress.skipped:
+            continue
+        if name == "severity":
+            if ticket.severity is None or not progress.severity_confirmed:
+                return name
+        elif getattr(ticket, name) in (None, []):
+            return name
+    return None
+
+
+def set_field(session: CoachSession, name: str, value: str, now: datetime) -> None:
+    """Replace one text field from the user's words; severity goes through set_severity."""
+    ticket = session.ticket
+    if name == "actions_taken":
+        ticket.actions_taken = split_actions(value)
+    else:
+        setattr(ticket, name, value)
+    if name == "timeline_required":
+        ticket.due_by = parse_deadline(value, now)
+    if name == "escalation_owner":
+        session.progress.owner_given = True
+    _unskip(session, name)
+
+
+def add_action(session: CoachSession, value: str) -> None:
+    """Append to actions taken."""
+    session.ticket.actions_taken = [*session.ticket.actions_taken, value]
+    _unskip(session, "actions_taken")
+
+
+def set_severity(session: CoachSession, level: SeverityLevel) -> None:
+    """Choose a level; the owner follows it unless the user named one."""
+    session.ticket.severity = level.level
+    session.progress.severity_confirmed = True
+    if not session.progress.owner_given:
+        session.ticket.escalation_owner = level.owner
+    _unskip(session, "severity")
+
+
+def merge(session: CoachSession, found: TicketDraft, text: str) -> list[str]:
+    """Fill empty fields from an extracted draft; returns the fields it filled."""
+    ticket, filled = session.ticket, []
+    for name in LABELS:
+        value = getattr(found, name)
+        if value in (None, []) or getattr(ticket, name) not in (None, []):
+            continue
+        setattr(ticket, name, value)
+        filled.append(name)
+        _unskip(session, name)
+    if "timeline_required" in filled and ticket.due_by is None:
+        ticket.due_by = found.due_by
+    if "severity" in filled:
+        ticket.severity_rationale = found.severity_rationale
+        session.progress.severity_confirmed = bool(_EXPLICIT_LEVEL.search(text))
+    if "escalation_owner" in filled:
+        # An owner the extractor derived from the level must keep following the level.
+        level = session.framework.find(ticket.severity) if ticket.severity else None
+        owner = str(found.escalation_owner).casefold()
+        session.progress.owner_given = level is None or level.owner.casefold() != owner
+    return filled
+
+
+def derive_owner(session: CoachSession) -> None:
+    """Give the ticket the owner its severity level names, unless the user chose one."""
+    level = session.framework.find(session.ticket.severity) if session.ticket.severity else None
+    if level is not None and not session.progress.owner_given:
+        session.ticket.escalation_owner = level.owner
+
+
+def skip(session: CoachSession, name: str) -> None:
+    """Remember not to ask about a field again."""
+    if name not in session.progress.skipped:
+        session.progress.skipped = [*session.progress.skipped, name]
+
+
+def split_actions(text: str) -> list[str]:
+    """One action per line or per "; ", bullets removed."""
+    parts = re.split(r"\n|;\s", text)
+    return [cleaned for p in parts if (cleaned := _BULLET.sub("", p).strip())]
+
+
+def parse_deadline(text: str, now: datetime) -> datetime | None:
+    """"within 3 days", "in 4 hours" -> a time; other wording stays words only."""
+    match = _WITHIN.search(text)
+    if not match:
+        return None
+    amount, unit = int(match.group(1)), match.group(2).casefold()
+    if unit.startswith("h"):
+        return now + timedelta(hours=amount)
+    if unit.startswith("business"):
+        return _add_business_days(now, amount)
+    return now + timedelta(days=amount * 7 if unit.startswith("w") else amount)
+
+
+def _add_business_days(start: datetime, days: int) -> datetime:
+    moment = start
+    while days > 0:
+        moment += timedelta(days=1)
+        days -= moment.weekday() < 5
+    return moment
+
+
+def _unskip(session: CoachSession, name: str) -> None:
+    if name in session.progress.skipped:
+        session.progress.skipped = [n for n in session.progress.skipped if n != name]

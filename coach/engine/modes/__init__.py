@@ -1,0 +1,1 @@
+"""Conversation modes: each is a plug-in implementing `base.Mode`."""

@@ -1,0 +1,33 @@
+"""Home: the menu every conversation starts from and returns to."""
+
+from __future__ import annotations
+
+from coach.engine.inputs import command_word
+from coach.engine.modes.base import Context
+from coach.schemas import Button, Reply
+
+WELCOME = (
+    "Hi, I'm your escalation coach. I can draft an escalation ticket with you, then an action "
+    "plan and the customer update. Paste what you know, or pick where to start."
+)
+
+
+class HomeMode:
+    """The menu: offers every registered mode; free text goes to whichever mode claims it."""
+
+    name = "home"
+    label = "Menu"
+
+    def starts(self, text: str) -> bool:
+        return command_word(text) in {"menu", "home", "start", "main-menu"}
+
+    def enter(self, ctx: Context, text: str) -> list[Reply]:
+        ctx.go(self.name, "menu")
+        return [self.prompt(ctx)]
+
+    def handle(self, ctx: Context, text: str) -> list[Reply] | None:
+        return None  # the engine offers the text to the other modes
+
+    def prompt(self, ctx: Context) -> Reply:
+        buttons = [*ctx.menu(), Button(id="help", label="Help")]
+        return Reply(text=WELCOME, buttons=buttons)

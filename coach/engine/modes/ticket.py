@@ -1,0 +1,245 @@
+"""Ticket mode: draft an escalation ticket by talking, one missing field at a time."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import ValidationError
+
+from coach.engine import drafting as d
+from coach.engine import render
+from coach.engine.corrections import (
+    AddAction,
+    BadSeverity,
+    Edit,
+    FieldEdit,
+    SetSeverity,
+    parse_edit,
+    parse_level,
+)
+from coach.engine.inputs import command_word, escape
+from coach.engine.modes.base import Context
+from coach.engine.modes.severity import severity_question
+from coach.schemas import Artifact, Button, EscalationTicket, Reply, describe_errors
+
+PASTE_CHARS = 120
+REQUIRED = ("account", "severity", "csm", "issue_summary", "business_impact",
+            "resolution_requested", "escalation_owner")
+CONFIRM_WORDS = {"confirm", "yes", "y", "ok", "looks-good", "correct", "confirm-ticket"}
+ACCEPT_WORDS = {"accept", "yes", "y", "ok", "agree", "sounds-good", "use-it", "fine"}
+SKIP_WORDS = {"skip", "pass", "next", "i-don-t-know", "dont-know", "unknown", "n-a", "later"}
+_START = re.compile(r"\bescalat(?:e|ing)\b|\bticket\b|\bnew escalation\b", re.IGNORECASE)
+_ACCOUNT = re.compile(
+    r"\bescalat(?:e|ing)\s+(?:for\s+|on\s+|with\s+)?(?P<account>[^\s,.!?;:]+(?:\s+[A-Z][^\s,.!?;:]*)*)"
+    , re.IGNORECASE
+)
+_NOT_ACCOUNTS = {"a", "an", "the", "this", "that", "it", "something", "ticket", "issue", "now",
+                 "to", "my", "our", "their", "customer", "account", "please"}
+SKIP = Button(id="skip", label="Skip this question")
+CARD_BUTTONS = [
+    Button(id="confirm", label="Confirm ticket"), Button(id="edit", label="Edit a field")
+]
+EDIT_HELP = ('Tell me what to change, e.g. "actually the account is Globex Inc", '
+             '"severity should be 2", "add: called their CTO".')
+
+
+class TicketMode:
+    """Collects the ticket's fields, suggests a severity, confirms a valid `EscalationTicket`."""
+
+    name = "ticket"
+    label = "Draft an escalation ticket"
+
+    def starts(self, text: str) -> bool:
+        return bool(_START.search(text)) or _is_paste(text)
+
+    def enter(self, ctx: Context, text: str) -> list[Reply]:
+        session = ctx.session
+        fresh_words = text and command_word(text) != self.name
+        if session.confirmed_ticket is not None and not fresh_words:
+            ctx.go(self.name, "done")
+            return [self._confirmed_reply(ctx, "This is the confirmed ticket.")]
+        if session.confirmed_ticket is not None or session.progress.started_at is None:
+            session.new_ticket()
+            session.progress.started_at = ctx.now
+        ctx.go(self.name, "ask")
+        replies = self._absorb(ctx, text) if fresh_words else []
+        return replies + [self._next(ctx)]
+
+    def handle(self, ctx: Context, text: str) -> list[Reply] | None:
+        edit = parse_edit(text, ctx.session.framework)
+        if edit is not None:
+            return self.amend(ctx, edit)
+        step, word = ctx.session.step, command_word(text)
+        if step == "done":
+            return [Reply(text="This ticket is confirmed.", buttons=_after_buttons())] if (
+                word in CONFIRM_WORDS) else None
+        if step == "confirm":
+            return self._on_card(ctx, text, word)
+        if word in SKIP_WORDS:
+            d.skip(ctx.session, _asked(step))
+            return [self._next(ctx, "Skipped.")]
+        if step == "severity":
+            return self._on_severity(ctx, text, word)
+        return self._on_answer(ctx, text)
+
+    def interject(self, ctx: Context, text: str) -> list[Reply] | None:
+        """A ticket edit typed while another mode is active still edits the ticket."""
+        has_draft = ctx.session.progress.started_at is not None
+        edit = parse_edit(text, ctx.session.framework) if has_draft else None
+        if edit is None:
+            return None
+        ctx.go(self.name, "confirm" if ctx.session.confirmed_ticket else "ask")
+        return self.amend(ctx, edit)
+
+    def prompt(self, ctx: Context) -> Reply:
+        step = ctx.session.step
+        if step == "done":
+            return self._confirmed_reply(ctx, "The ticket is confirmed.")
+        if step == "confirm":
+            return _card(ctx, "Confirm the ticket, or tell me what to change.")
+        if step == "severity":
+            return severity_question(ctx, classify=False)
+        return self._next(ctx)
+
+    def amend(self, ctx: Context, edit: Edit) -> list[Reply]:
+        """Change only the field the edit names; a confirmed ticket goes back to the card."""
+        session = ctx.session
+        if isinstance(edit, BadSeverity):
+            levels = ", ".join(f"{lvl.level} ({lvl.name})" for lvl in session.framework.levels)
+            return [Reply(text=f"There is no severity {escape(edit.given)}; choose {levels}.")]
+        field = _apply(ctx, edit)
+        said = "Updated:\n\n" + render.captured(session, [field])
+        if session.confirmed_ticket is not None or session.step in ("confirm", "done"):
+            session.confirmed_ticket = None
+            ctx.go(self.name, "confirm")
+            return [_card(ctx, f"{said}\n\nPlease confirm the updated ticket.")]
+        return [self._next(ctx, said)]
+
+    def _absorb(self, ctx: Context, text: str) -> list[Reply]:
+        session = ctx.session
+        if _is_paste(text):
+            found = ctx.brain.extract_ticket(text, session.framework, ctx.now)
+            filled = d.merge(session, found, text)
+            d.derive_owner(session)
+        else:
+            filled = _account_from_words(ctx, text)
+        if not filled:
+            return []
+        summary = render.captured(session, filled)
+        return [Reply(text=f"Here is what I captured:\n\n{summary}", artifacts=[_draft(ctx)])]
+
+    def _on_answer(self, ctx: Context, text: str) -> list[Reply]:
+        field = _asked(ctx.session.step)
+        if _is_paste(text):
+            captured = self._absorb(ctx, text)
+            if captured and getattr(ctx.session.ticket, field) not in (None, []):
+                return captured + [self._next(ctx)]
+        d.set_field(ctx.session, field, text, ctx.now)
+        return [self._next(ctx, "Noted:\n\n" + render.captured(ctx.session, [field]))]
+
+    def _on_severity(self, ctx: Context, text: str, word: str) -> list[Reply] | None:
+        suggestion = ctx.session.progress.suggestion
+        suggested = ctx.session.ticket.severity or (suggestion.severity if suggestion else None)
+        if word in ACCEPT_WORDS or word.startswith("accept"):
+            level = ctx.session.framework.find(suggested) if suggested else None
+        else:
+            level = parse_level(text, ctx.session.framework)
+        if level is None:
+            return None
+        d.set_severity(ctx.session, level)
+        return [self._next(ctx, f"Severity {level.level} ({escape(level.name)}).")]
+
+    def _on_card(self, ctx: Context, text: str, word: str) -> list[Reply] | None:
+        if word in CONFIRM_WORDS:
+            return self._confirm(ctx)
+        if word == "edit":
+            return [Reply(text=EDIT_HELP, buttons=CARD_BUTTONS)]
+        if _is_paste(text):
+            return self._absorb(ctx, text) + [self._next(ctx)]
+        return None
+
+    def _confirm(self, ctx: Context) -> list[Reply]:
+        session = ctx.session
+        missing = [n for n in REQUIRED if getattr(session.ticket, n) in (None, [])]
+        if missing:
+            session.progress.skipped = [n for n in session.progress.skipped if n not in missing]
+            names = ", ".join(d.LABELS[n] for n in missing)
+            return [self._next(ctx, f"Before I can confirm, the ticket needs: {names}.")]
+        started = session.progress.started_at or ctx.now
+        try:
+            ticket = EscalationTicket.from_draft(session.ticket, session.framework, started)
+        except ValidationError as exc:
+            problems = "\n".join(f"- {escape(p)}" for p in describe_errors(exc))
+            return [_card(ctx, f"The ticket is not valid yet:\n{problems}")]
+        session.confirmed_ticket = ticket
+        ctx.go(self.name, "done")
+        return [self._confirmed_reply(ctx, "Ticket confirmed.")]
+
+    def _confirmed_reply(self, ctx: Context, said: str) -> Reply:
+        ticket = ctx.session.confirmed_ticket
+        assert ticket is not None  # callers check; keeps the type narrow for mypy
+        body = render.ticket_markdown(ticket, ctx.session.framework)
+        data = ticket.model_dump(mode="json")
+        artifact = Artifact(kind="ticket", title="Escalation ticket", data=data)
+        return Reply(text=f"{said}\n\n{body}", artifacts=[artifact], buttons=_after_buttons())
+
+    def _next(self, ctx: Context, said: str = "") -> Reply:
+        """Ask the next missing field, the severity, or show the card."""
+        session = ctx.session
+        d.derive_owner(session)
+        field = d.next_field(session)
+        lead = f"{said}\n\n" if said else ""
+        if field is None:
+            ctx.go(self.name, "confirm")
+            return _card(ctx, f"{lead}Here is the ticket. Confirm it, or tell me what to change.")
+        if field == "severity":
+            ctx.go(self.name, "severity")
+            question = severity_question(ctx, classify=True)
+            return question.model_copy(update={"text": lead + question.text})
+        ctx.go(self.name, f"ask:{field}")
+        return Reply(text=lead + d.QUESTIONS[field], buttons=[SKIP])
+
+
+def _apply(ctx: Context, edit: Edit) -> str:
+    if isinstance(edit, FieldEdit):
+        d.set_field(ctx.session, edit.field, edit.value, ctx.now)
+        return edit.field
+    if isinstance(edit, AddAction):
+        d.add_action(ctx.session, edit.value)
+        return "actions_taken"
+    assert isinstance(edit, SetSeverity)
+    d.set_severity(ctx.session, edit.level)
+    return "severity"
+
+
+def _card(ctx: Context, said: str) -> Reply:
+    return Reply(text=f"{said}\n\n{render.draft_card(ctx.session)}", buttons=CARD_BUTTONS,
+                 artifacts=[_draft(ctx)])
+
+
+def _draft(ctx: Context) -> Artifact:
+    data = ctx.session.ticket.model_dump(mode="json")
+    return Artifact(kind="draft", title="Ticket draft", data=data)
+
+
+def _after_buttons() -> list[Button]:
+    return [Button(id="plan", label="Build the action plan"),
+            Button(id="drafts", label="Draft the customer update"),
+            Button(id="export", label="Export ticket")]
+
+
+def _asked(step: str) -> str:
+    return step.removeprefix("ask:") if step.startswith("ask:") else "severity"
+
+
+def _is_paste(text: str) -> bool:
+    return "\n" in text.strip() or len(text) >= PASTE_CHARS
+
+
+def _account_from_words(ctx: Context, text: str) -> list[str]:
+    match = _ACCOUNT.search(text)
+    account = match.group("account").strip() if match else ""
+    if not account or account.casefold() in _NOT_ACCOUNTS or ctx.session.ticket.account:
+        return []
+    ctx.session.ticket.account = account
+    return ["account"]

@@ -1,0 +1,20 @@
+"""Which modes the engine runs: adding a mode is one line here, nothing else changes."""
+
+from __future__ import annotations
+
+from coach.engine.modes.base import Mode
+from coach.engine.modes.home import HomeMode
+from coach.engine.modes.plan import PlanMode
+from coach.engine.modes.ticket import TicketMode
+
+# Shown in help until the coaching modes plug in (learn, practice, tailor).
+ANNOUNCED = (
+    "learn the framework area by area",
+    "practice on realistic scenarios",
+    "tailor the severity levels to your company",
+)
+
+
+def default_modes() -> list[Mode]:
+    """The modes in menu order; the first one is home."""
+    return [HomeMode(), TicketMode(), PlanMode()]

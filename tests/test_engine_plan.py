@@ -1,0 +1,86 @@
+"""After the ticket: an action plan with owners, due times and metrics, and message drafts."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from coach.engine import CoachSession, press
+from coach.engine.render import export_files
+from coach.schemas import ActionPlan, MessageDraft
+from tests.conftest import NOW
+from tests.test_engine_support import GLOBEX_PASTE, button_ids, offline_engine, talk, text_of
+
+
+def confirmed_session() -> CoachSession:
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, [GLOBEX_PASTE, "confirm"])
+    assert session.confirmed_ticket is not None
+    return session
+
+
+def test_plan_is_proposed_from_the_ticket_with_owners_and_due_times() -> None:
+    engine, session = offline_engine(), confirmed_session()
+    replies = talk(engine, session, [press("plan")])
+    plan = session.action_plan
+    assert plan is not None and "accept-plan" in button_ids(replies)
+    actions = [s.action for s in plan.steps]
+    assert actions[0].startswith("Send Globex Corporation the first response")
+    assert [s.owner for s in plan.steps][:3] == ["CS Director", "CS Director", "Dana Lee"]
+    respond = NOW + timedelta(hours=4)
+    assert plan.steps[0].due == respond
+    assert plan.steps[2].due == respond + timedelta(hours=8)  # Severity 2 cadence
+    assert "post-escalation review" in actions[-1]
+    assert all(s.due >= respond for s in plan.steps)
+    assert all(s.success_metric for s in plan.steps)
+
+
+def test_plan_edits_add_remove_and_accept() -> None:
+    engine, session = offline_engine(), confirmed_session()
+    talk(engine, session, ["plan"])
+    assert session.action_plan is not None
+    count = len(session.action_plan.steps)
+    talk(engine, session, ["step 2 owner: Sam Ito", "step 4 due: in 2 days",
+                           "add step: brief the account executive", "remove step 1"])
+    plan = session.action_plan
+    assert len(plan.steps) == count
+    assert plan.steps[0].owner == "Sam Ito"
+    assert plan.steps[2].due == NOW + timedelta(days=2)
+    assert plan.steps[-1].action == "brief the account executive"
+    refused = talk(engine, session, ["remove step 42"])
+    assert "there is no step 42" in text_of(refused) and len(session.action_plan.steps) == count
+    talk(engine, session, [press("accept-plan")])
+    assert session.plan_accepted
+    ActionPlan.model_validate(session.action_plan.model_dump())
+    files = export_files(session)
+    exported = json.loads(files["action-plan-globex-corporation.json"])
+    assert ActionPlan.model_validate(exported) == session.action_plan
+
+
+def test_plan_before_a_ticket_goes_to_drafting_first() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    replies = talk(engine, session, ["let's make an action plan"])
+    assert session.mode == "ticket" and session.action_plan is None
+    assert "confirmed ticket" in replies[0].text
+
+
+def test_drafts_fill_the_templates_and_give_the_next_update_time() -> None:
+    engine, session = offline_engine(), confirmed_session()
+    replies = talk(engine, session, ["drafts"])
+    drafts = [MessageDraft.model_validate(a.data) for r in replies for a in r.artifacts]
+    customer, internal = drafts
+    assert customer.audience == "customer" and internal.audience == "internal"
+    assert customer.text.startswith("Subject: Globex Corporation: update on your escalation")
+    assert "Severity 2 (High)" in customer.text and "Dana Lee" in customer.text
+    assert "{" not in customer.text + internal.text  # every placeholder was filled
+    assert customer.next_update == NOW + timedelta(hours=8)
+    assert "every 8 hours" in replies[-1].text
+
+
+def test_drafts_need_a_confirmed_ticket() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    replies = talk(engine, session, ["drafts"])
+    assert "confirm one first" in text_of(replies)

@@ -1,0 +1,166 @@
+"""Drafting a ticket by talking: paste-all, field by field, skip, override, corrections, export."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from coach.engine import CoachSession, Engine, press
+from coach.engine.render import export_files
+from coach.schemas import EscalationTicket
+from tests.conftest import NOW
+from tests.test_engine_support import GLOBEX_PASTE, button_ids, offline_engine, talk, text_of
+
+FIELD_BY_FIELD = [
+    "I need to escalate Globex",
+    "Complete outage since 09:10 UTC: nobody at Globex can log in via SSO.",
+    "All 1,200 users are blocked, there is no workaround and payroll must run today.",
+    press("accept"),
+    "Dana Lee",
+    "Support cleared the SSO cache; no change",
+    "Restore SSO login today",
+    "within 4 hours",
+]
+
+
+def confirmed(session: CoachSession) -> EscalationTicket:
+    """The confirmed ticket, validated again against the session's framework."""
+    assert session.confirmed_ticket is not None
+    data = session.confirmed_ticket.model_dump()
+    return EscalationTicket.model_validate(data, context={"framework": session.framework})
+
+
+def start(engine: Engine) -> CoachSession:
+    session = engine.new_session()
+    engine.start(session)
+    return session
+
+
+def test_paste_all_then_confirm_gives_a_valid_ticket() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    replies = engine.handle(session, GLOBEX_PASTE)
+    assert "Here is what I captured" in replies[0].text
+    assert "Globex Corporation" in replies[0].text
+    assert "confirm" in button_ids(replies)  # everything was there: straight to the card
+    talk(engine, session, [press("confirm")])
+    ticket = confirmed(session)
+    assert ticket.account == "Globex Corporation"
+    assert ticket.severity == 2
+    assert ticket.csm == "Dana Lee"
+    assert ticket.escalation_owner == "CS Director"
+    assert ticket.created_at == NOW
+    assert ticket.response_due == NOW + timedelta(hours=4)
+    assert len(ticket.actions_taken) == 2
+
+
+def test_field_by_field_asks_one_missing_field_at_a_time() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    first = engine.handle(session, FIELD_BY_FIELD[0])
+    assert session.ticket.account == "Globex"
+    assert "What is wrong" in text_of(first)
+    suggestion = talk(engine, session, FIELD_BY_FIELD[1:3])
+    said = text_of(suggestion)
+    assert "I suggest **Severity 1 (Critical)**" in said
+    assert "Business-stopping issue" in said  # the framework's definition
+    assert "Why:" in said  # the classifier's rationale
+    last = talk(engine, session, FIELD_BY_FIELD[3:])
+    assert session.step == "confirm" and "confirm" in button_ids(last)
+    talk(engine, session, ["confirm"])
+    ticket = confirmed(session)
+    assert (ticket.severity, ticket.escalation_owner) == (1, "VP CS + Executive")
+    assert ticket.response_due == NOW + timedelta(hours=1)
+    assert ticket.due_by == NOW + timedelta(hours=4)
+    assert ticket.actions_taken == ["Support cleared the SSO cache", "no change"]
+
+
+def test_skipped_optional_fields_stay_empty_and_required_ones_are_asked_again() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, FIELD_BY_FIELD[:4])
+    talk(engine, session, [press("skip"), "skip", "Restore SSO login today", "skip"])
+    assert session.progress.skipped == ["csm", "actions_taken", "timeline_required"]
+    refused = talk(engine, session, ["confirm"])
+    assert session.confirmed_ticket is None
+    assert "the ticket needs: CSM" in text_of(refused)
+    assert session.step == "ask:csm"
+    talk(engine, session, ["Dana Lee", "confirm"])
+    ticket = confirmed(session)
+    assert ticket.actions_taken == [] and ticket.timeline_required is None
+
+
+def test_severity_overrides_in_words_and_by_button() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, FIELD_BY_FIELD[:3])
+    talk(engine, session, ["make it a 2"])
+    assert (session.ticket.severity, session.ticket.escalation_owner) == (2, "CS Director")
+    talk(engine, session, ["it's critical"])
+    assert (session.ticket.severity, session.ticket.escalation_owner) == (1, "VP CS + Executive")
+    talk(engine, session, [press("severity-3")])  # only offered while the question is shown
+    assert session.ticket.severity == 1
+    engine2 = offline_engine()
+    fresh = start(engine2)
+    talk(engine2, fresh, [*FIELD_BY_FIELD[:3], press("severity-3")])
+    assert (fresh.ticket.severity, fresh.ticket.escalation_owner) == (3, "CS Manager")
+
+
+def test_corrections_change_only_the_named_field() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, [*FIELD_BY_FIELD, "confirm"])
+    before = confirmed(session).model_dump()
+    replies = talk(engine, session, ["actually the account is Globex Inc"])
+    assert session.confirmed_ticket is None and "confirm" in button_ids(replies)
+    talk(engine, session, ["severity should be 2", "add: called their CTO", "confirm"])
+    after = confirmed(session).model_dump()
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed == {"account", "severity", "escalation_owner", "actions_taken", "response_due"}
+    assert after["account"] == "Globex Inc"
+    assert after["severity"] == 2 and after["escalation_owner"] == "CS Director"
+    assert after["actions_taken"][-1] == "called their CTO"
+
+
+def test_a_named_owner_is_kept_when_the_severity_changes() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, [*FIELD_BY_FIELD, "owner: Maria Chen, VP CS", "make it a 3"])
+    assert session.ticket.escalation_owner == "Maria Chen, VP CS"
+    assert session.ticket.severity == 3
+
+
+def test_a_derived_owner_follows_a_severity_override_after_a_free_text_paste() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    story = ("Initech's CFO called: since this morning none of their 300 warehouse staff can "
+             "print shipping labels and they will look at other vendors if it isn't fixed today.")
+    talk(engine, session, [story, "Initech"])
+    assert session.step == "severity" and session.ticket.escalation_owner == "VP CS + Executive"
+    talk(engine, session, ["make it a 2"])
+    assert (session.ticket.severity, session.ticket.escalation_owner) == (2, "CS Director")
+
+
+def test_bad_severity_edit_is_refused_and_nothing_changes() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, FIELD_BY_FIELD)
+    replies = talk(engine, session, ["severity should be 9"])
+    assert "There is no severity 9" in text_of(replies)
+    assert session.ticket.severity == 1
+
+
+def test_export_gives_markdown_and_json_of_the_confirmed_ticket() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    early = talk(engine, session, ["export"])
+    assert "Nothing to export yet" in text_of(early)
+    talk(engine, session, [GLOBEX_PASTE, "confirm"])
+    replies = talk(engine, session, [press("export")])
+    assert [a.kind for a in replies[0].artifacts] == ["ticket"]
+    files = export_files(session)
+    assert set(files) == {"ticket-globex-corporation.md", "ticket-globex-corporation.json"}
+    exported = EscalationTicket.model_validate(json.loads(files["ticket-globex-corporation.json"]))
+    assert exported == session.confirmed_ticket
+    markdown = files["ticket-globex-corporation.md"]
+    assert markdown.startswith("# Escalation ticket: Globex Corporation")
