@@ -13,8 +13,10 @@ from coach.schemas import Artifact, Button, Reply
 Prompt = Callable[[], Reply]
 Run = Callable[[Context, Prompt], list[Reply]]
 
-EDIT_EXAMPLES = ('"actually the account is Globex Inc", "severity should be 2", "make it a 2", '
-                 '"add: called their CTO", "step 2 owner: Dana Lee", "remove step 5"')
+EDIT_EXAMPLES = (
+    '"actually the account is Globex Inc", "severity should be 2", "make it a 2", '
+    '"add: called their CTO", "step 2 owner: Dana Lee", "remove step 5"'
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ def _back(ctx: Context, prompt: Prompt) -> list[Reply]:
 def _status(ctx: Context, prompt: Prompt) -> list[Reply]:
     session = ctx.session
     lines = [f"Framework: {escape(session.framework.name)}. Mode: {session.mode} ({session.step})."]
+    used = session.usage
+    lines.append(
+        f"Language model: {ctx.brain.mode}; {used.calls} LLM calls and "
+        f"{used.prompt_tokens + used.completion_tokens} tokens in this session."
+    )
     if session.progress.started_at is not None:
         state = "confirmed" if session.confirmed_ticket else "being drafted"
         lines.append(f"Ticket ({state}):\n\n{render.draft_card(session)}")
@@ -93,8 +100,10 @@ def _export(ctx: Context, prompt: Prompt) -> list[Reply]:
 def _drafts(ctx: Context, prompt: Prompt) -> list[Reply]:
     session, ticket = ctx.session, ctx.session.confirmed_ticket
     if ticket is None:
-        return [Reply(text="The drafts are written from a confirmed ticket; confirm one first."),
-                prompt()]
+        return [
+            Reply(text="The drafts are written from a confirmed ticket; confirm one first."),
+            prompt(),
+        ]
     drafts = comms.message_drafts(ticket, session.framework, ctx.library, ctx.now)
     cadence = comms.cadence_text(ticket, ctx.library)
     replies = []
@@ -103,8 +112,12 @@ def _drafts(ctx: Context, prompt: Prompt) -> list[Reply]:
         artifact = Artifact(kind="message", title=draft.title, data=draft.model_dump(mode="json"))
         replies.append(Reply(text=f"**{draft.title}**\n\n{quoted}", artifacts=[artifact]))
     due = render.when(drafts[0].next_update)
-    replies.append(Reply(text=f"Next update due by {due} (Severity {ticket.severity}: every "
-                              f"{cadence}). Send it even if nothing has changed."))
+    replies.append(
+        Reply(
+            text=f"Next update due by {due} (Severity {ticket.severity}: every "
+            f"{cadence}). Send it even if nothing has changed."
+        )
+    )
     return replies
 
 
@@ -114,8 +127,17 @@ COMMANDS = (
     Command(("back", "undo", "go-back", "previous"), _back),
     Command(("status", "where-are-we", "progress", "show-status"), _status),
     Command(("export", "download", "export-ticket", "export-plan"), _export),
-    Command(("drafts", "customer-update", "communication-drafts", "draft-the-customer-update",
-             "executive-summary", "exec-summary"), _drafts),
+    Command(
+        (
+            "drafts",
+            "customer-update",
+            "communication-drafts",
+            "draft-the-customer-update",
+            "executive-summary",
+            "exec-summary",
+        ),
+        _drafts,
+    ),
 )
 
 

@@ -25,6 +25,7 @@ from coach.engine.modes.base import Context, Mode, TokenSink
 from coach.engine.registry import default_modes
 from coach.engine.session import HOME, CoachSession
 from coach.schemas import Button, CoachError, Reply, SeverityFramework
+from coach.turn import turn as open_turn
 
 
 class Engine:
@@ -85,15 +86,20 @@ class Engine:
         turn = read_turn(text)
         before, history = session.snapshot(), list(session.history)
         ctx = self._context(session, on_token)
-        try:
-            replies, undoable = self._route(ctx, turn)
-        except (CoachError, ValidationError) as exc:
-            session.restore(before)
-            session.history = history
-            replies, undoable = [self._failed(ctx, exc)], False
+        with open_turn() as accounting:
+            try:
+                replies, undoable = self._route(ctx, turn)
+            except (CoachError, ValidationError) as exc:
+                session.restore(before)
+                session.history = history
+                replies, undoable = [self._failed(ctx, exc)], False
         if undoable and _changed(before, session):
             session.remember(before)
         session.turns += 1
+        session.usage.add(accounting.usage)
+        if accounting.notices and replies:
+            notice = " ".join(accounting.notices)
+            replies[0] = replies[0].model_copy(update={"notice": notice})
         self._offer(session, replies)
         return replies
 
@@ -161,8 +167,12 @@ class Engine:
     def _context(self, session: CoachSession, on_token: TokenSink | None) -> Context:
         holder: list[Context] = []
         ctx = Context(
-            session=session, brain=self.brain, library=self.library, now=self.clock(),
-            on_token=on_token, switch=lambda name, text: self._enter(holder[0], name, text),
+            session=session,
+            brain=self.brain,
+            library=self.library,
+            now=self.clock(),
+            on_token=on_token,
+            switch=lambda name, text: self._enter(holder[0], name, text),
             menu=self._menu,
         )
         holder.append(ctx)
@@ -170,7 +180,7 @@ class Engine:
 
 
 def _changed(before: CoachSession, after: CoachSession) -> bool:
-    ignore = {"history", "offered", "turns"}
+    ignore = {"history", "offered", "turns", "usage"}
     return before.model_dump(exclude=ignore) != after.model_dump(exclude=ignore)
 
 

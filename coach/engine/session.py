@@ -16,6 +16,7 @@ from coach.schemas import (
     SeverityFramework,
     TicketDraft,
 )
+from coach.turn import Usage
 
 HOME = "home"
 # How many earlier states "back" can return to; bounds the size of a saved session.
@@ -56,6 +57,7 @@ class CoachSession(Model):
         default_factory=list, description="Ids of the buttons shown last; others are stale."
     )
     turns: int = Field(default=0, ge=0)
+    usage: Usage = Field(default_factory=Usage, description="LLM calls and tokens so far.")
     history: list[CoachSession] = Field(
         default_factory=list, description="Earlier states, newest last, for 'back'."
     )
@@ -83,7 +85,7 @@ class CoachSession(Model):
 
     def restart(self) -> None:
         """Start over; the framework, proposal and profile stay: they are the company's."""
-        keep = {"framework", "proposal", "profile", "history", "turns", "offered"}
+        keep = {"framework", "proposal", "profile", "history", "turns", "offered", "usage"}
         fresh = CoachSession(framework=self.framework)
         for name in type(self).model_fields:
             if name not in keep:

@@ -13,7 +13,9 @@ def severity_question(ctx: Context, classify: bool) -> Reply:
     session = ctx.session
     ticket = session.ticket
     facts = " ".join(t for t in (ticket.issue_summary, ticket.business_impact) if t)
-    if classify and facts:
+    # A severity the extractor already judged (with its rationale) is not judged twice: in LLM
+    # mode that would be a second model call in one turn.
+    if classify and facts and not (ticket.severity and ticket.severity_rationale):
         session.progress.suggestion = ctx.brain.classify(facts, session.framework)
         if ticket.severity_rationale is None or ticket.severity is None:
             ticket.severity_rationale = session.progress.suggestion.rationale

@@ -1,0 +1,76 @@
+"""The real engine in LLM mode against the fake OpenAI server: one call per turn at most."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from pydantic import SecretStr
+
+from coach.brain import make_brain
+from coach.clock import fixed_clock
+from coach.engine import CoachSession, Engine, make_engine
+from coach.schemas import EscalationTicket
+from coach.settings import Settings
+from tests.conftest import NOW
+from tests.fake_openai import FakeOpenAI, Scripted
+from tests.test_engine_support import text_of
+
+EXTRACTED = {
+    "account": "Initech", "csm": "Sam Park", "severity": 1,
+    "severity_rationale": "They threaten to cancel at renewal.",
+    "issue_summary": "Reporting outage blocks month-end reports",
+    "business_impact": "300 users cannot run reports; $120k ARR at risk",
+    "actions_taken": ["Opened a P1 with engineering"],
+    "resolution_requested": "A fix deployed and a call with their CFO",
+    "timeline_required": "by Friday", "escalation_owner": None,
+}
+PASTE = ("Initech, my account (I'm Sam Park), says they will cancel at renewal unless the reporting "
+         "outage is fixed. 300 users can't run month-end reports and $120k ARR is at risk. I've "
+         "opened a P1 with engineering. We need a fix deployed and a call with their CFO by Friday.")
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+def llm_engine(settings: Settings, server: FakeOpenAI) -> Engine:
+    configured = settings.model_copy(update={
+        "llm": "openai", "llm_base_url": server.base_url, "llm_api_key": SecretStr("sk-x"),
+        "llm_timeout": 3.0, "llm_max_retries": 0})
+    return make_engine(configured, fixed_clock(NOW), make_brain(configured, fixed_clock(NOW)))
+
+
+def test_ticket_by_llm_makes_at_most_one_call_per_turn(settings: Settings,
+                                                        server: FakeOpenAI) -> None:
+    engine = llm_engine(settings, server)
+    session = engine.new_session()
+    server.enqueue(Scripted(content=json.dumps(EXTRACTED)))
+    counts = []
+    for line in ["ticket", PASTE, "accept", "confirm"]:
+        before = len(server.chat_requests)
+        engine.handle(session, line)
+        counts.append(len(server.chat_requests) - before)
+    assert max(counts) <= 1 and sum(counts) == 1
+    ticket = EscalationTicket.model_validate(session.confirmed_ticket.model_dump()
+                                             if session.confirmed_ticket else {})
+    assert (ticket.account, ticket.csm, ticket.severity) == ("Initech", "Sam Park", 1)
+    assert ticket.escalation_owner == "VP CS + Executive"
+    assert session.usage.calls == 1 and session.usage.prompt_tokens > 0
+    status = text_of(engine.handle(session, "status"))
+    assert "Language model: llm; 1 LLM calls" in status
+
+
+def test_a_failing_llm_turn_is_answered_offline_with_a_notice(settings: Settings,
+                                                              server: FakeOpenAI) -> None:
+    engine = llm_engine(settings, server)
+    session = engine.new_session()
+    engine.handle(session, "ticket")
+    server.enqueue(Scripted(status=500))
+    replies = engine.handle(session, PASTE)
+    assert replies[0].notice and "Answered offline" in replies[0].notice
+    assert session.ticket.account == "Initech"  # the offline extractor filled it in
+    CoachSession.model_validate_json(session.model_dump_json())
