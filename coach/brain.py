@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from coach.clock import Clock, system_clock
-from coach.schemas import Answer, Classification, SeverityFramework, TicketDraft
+from coach.schemas import Answer, Classification, MessageDraft, SeverityFramework, TicketDraft
 from coach.settings import Settings
 
 if TYPE_CHECKING:
@@ -32,6 +32,10 @@ class Brain(Protocol):
 
     def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:
         """Fill in what a description says of a ticket; nothing it does not say."""
+        ...
+
+    def write_messages(self, drafts: list[MessageDraft]) -> list[MessageDraft]:
+        """Customer and internal messages, from drafts filled in from the knowledge templates."""
         ...
 
 
@@ -81,6 +85,9 @@ class OfflineBrain:
         from coach.understanding.extraction import extract_ticket
 
         return extract_ticket(text, framework, now, classify=self.classify)
+
+    def write_messages(self, drafts: list[MessageDraft]) -> list[MessageDraft]:
+        return drafts
 
 
 def llm_wanted(settings: Settings) -> bool:

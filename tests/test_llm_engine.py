@@ -74,3 +74,22 @@ def test_a_failing_llm_turn_is_answered_offline_with_a_notice(settings: Settings
     assert replies[0].notice and "Answered offline" in replies[0].notice
     assert session.ticket.account == "Initech"  # the offline extractor filled it in
     CoachSession.model_validate_json(session.model_dump_json())
+
+
+def test_message_drafts_are_written_by_the_llm_in_one_call(settings: Settings,
+                                                           server: FakeOpenAI) -> None:
+    engine = llm_engine(settings, server)
+    session = engine.new_session()
+    server.enqueue(Scripted(content=json.dumps(EXTRACTED)))
+    for line in ["ticket", PASTE, "accept", "confirm"]:
+        engine.handle(session, line)
+    # The next update of a Severity 1 is due 2 hours from now (10:00 UTC): at 12:00.
+    written = {"customer_update": "Hi Initech team, we are on it. Next update by 12:00.",
+               "internal_summary": "HEADLINE: Initech reporting outage, Severity 1."}
+    server.enqueue(Scripted(content=json.dumps(written)))
+    before = len(server.chat_requests)
+    text = text_of(engine.handle(session, "drafts"))
+    assert len(server.chat_requests) - before == 1
+    assert "Next update by 12:00" in text and "HEADLINE: Initech" in text
+    prompt = server.chat_requests[-1]["messages"][-1]["content"]
+    assert "Initech" in prompt and "12:00" in prompt

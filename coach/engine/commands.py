@@ -104,7 +104,9 @@ def _drafts(ctx: Context, prompt: Prompt) -> list[Reply]:
             Reply(text="The drafts are written from a confirmed ticket; confirm one first."),
             prompt(),
         ]
-    drafts = comms.message_drafts(ticket, session.framework, ctx.library, ctx.now)
+    drafts = ctx.brain.write_messages(
+        comms.message_drafts(ticket, session.framework, ctx.library, ctx.now)
+    )
     cadence = comms.cadence_text(ticket, ctx.library)
     replies = []
     for draft in drafts:

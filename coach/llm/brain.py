@@ -26,6 +26,7 @@ from coach.schemas import (
     Answer,
     Citation,
     Classification,
+    MessageDraft,
     Model,
     SeverityFramework,
     TicketDraft,
@@ -57,6 +58,13 @@ class LLMTicket(Model):
     resolution_requested: str | None = None
     timeline_required: str | None = None
     escalation_owner: str | None = None
+
+
+class LLMMessages(Model):
+    """The two messages the model rewrites."""
+
+    customer_update: str = Field(description="The message to the customer.")
+    internal_summary: str = Field(description="The internal executive summary.")
 
 
 class Breaker:
@@ -250,3 +258,32 @@ class LLMBrain:
         if draft.timeline_required and offline.due_by:
             draft.due_by = offline.due_by
         return draft
+
+    def write_messages(self, drafts: list[MessageDraft]) -> list[MessageDraft]:
+        by_audience = {d.audience: d for d in drafts}
+        if set(by_audience) != {"customer", "internal"}:
+            return drafts
+
+        def call() -> list[MessageDraft]:
+            def check(out: LLMMessages) -> list[str]:
+                due = by_audience["customer"].next_update
+                stamp = due.strftime("%H:%M") if due else ""
+                if stamp and stamp not in out.customer_update:
+                    return [f"the customer update must say the next update comes by {stamp}"]
+                return []
+
+            out = self._client.structured(
+                self._messages(
+                    "write_messages",
+                    customer=by_audience["customer"].text,
+                    internal=by_audience["internal"].text,
+                ),
+                LLMMessages,
+                check,
+            )
+            return [
+                by_audience["customer"].model_copy(update={"text": out.customer_update}),
+                by_audience["internal"].model_copy(update={"text": out.internal_summary}),
+            ]
+
+        return self._guard(call, lambda: drafts)
