@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from coach.commands import ask, framework
+from coach.commands import ask, chat, classify, framework, serve, ticket, users
 from coach.schemas import CoachError
 
-COMMANDS = (ask, framework)
+COMMANDS = (ask, framework, chat, classify, ticket, serve, users)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -249,7 +249,7 @@ class EscalationTicket(Model):
         cls, draft: TicketDraft, framework: SeverityFramework, now: datetime
     ) -> EscalationTicket:
         """Validate a finished draft; response_due is derived from the framework."""
-        data = draft.model_dump(exclude={"severity_rationale"})
+        data = draft.model_dump(exclude={"severity_rationale"}, exclude_none=True)
         data["created_at"] = now
         level = framework.find(draft.severity) if draft.severity else None
         if level is not None:

@@ -1,0 +1,1 @@
+"""Understanding escalations offline: severity signals, classification and ticket extraction."""

@@ -1,0 +1,94 @@
+"""Deadline phrases ("by Friday", "within 4 hours", "before ... on March 3") and their due time."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+
+END_OF_DAY = time(17, 0)  # "by Friday" means by the end of that working day, in the clock's zone
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_DAY = r"(?:" + "|".join(_DAYS) + r")"
+_MONTH = r"(?:" + "|".join(m[:3] + r"(?:" + m[3:] + r")?" for m in _MONTHS) + r")\.?"
+_DATE = rf"(?:{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)? {_MONTH})"
+_UNIT = r"(?:minutes?|mins?|hours?|hrs?|h|days?|weeks?)"
+
+DEADLINE = re.compile(
+    rf"\bwithin (?:the next )?(?P<n>\d+(?:\.\d+)?|an?|one) (?P<biz>business "
+    rf"|working )?(?P<unit>{_UNIT})\b"
+    rf"|\bby (?:the )?(?:(?P<eod>end of (?:the )?(?:day|business)|eod|cob)(?: (?P<eodday>{_DAY}"
+    rf"|today"
+    rf"|tomorrow))?|(?P<tomorrow>tomorrow|tonight|today)(?: (?:morning|noon|evening))?"
+    rf"|(?P<next>next )?(?P<day>{_DAY})|(?P<bydate>{_DATE}))\b"
+    rf"|\bbefore [^.;,]{{0,50}}?\bon (?P<ondate>{_DATE})\b"
+    rf"|\bbefore (?:their|the|our|its) [^.;,]{{1,40}}?\b(?:starts?|begins?|opens?|meeting|review"
+    rf"|audit|inspection|launch|deadline|renewal|sale)(?: (?:starts|begins|opens|ends))?\b",
+    re.IGNORECASE,
+)
+
+
+def find_deadline(text: str) -> re.Match[str] | None:
+    """The first deadline phrase in the text, if any."""
+    return DEADLINE.search(text)
+
+
+def due_by(match: re.Match[str], now: datetime) -> datetime | None:
+    """When a deadline phrase falls due, counted from `now`; None when it names no time."""
+    groups = match.groupdict()
+    if groups["unit"]:
+        return _within(groups["n"], groups["unit"], bool(groups["biz"]), now)
+    if groups["eod"]:
+        day = groups["eodday"] or "today"
+        return _on_day(now, _day_offset(now, day, next_week=False))
+    if groups["tomorrow"]:
+        return _on_day(now, 1 if groups["tomorrow"].lower() == "tomorrow" else 0)
+    if groups["day"]:
+        return _on_day(now, _day_offset(now, groups["day"], next_week=bool(groups["next"])))
+    when = groups["bydate"] or groups["ondate"]
+    return _on_date(when, now) if when else None
+
+
+def _within(amount: str, unit: str, business: bool, now: datetime) -> datetime:
+    count = 1.0 if amount.lower() in {"a", "an", "one"} else float(amount)
+    unit = unit.lower()
+    if unit.startswith("m"):
+        return now + timedelta(minutes=count)
+    if unit.startswith("h"):
+        return now + timedelta(hours=count)
+    if unit.startswith("w"):
+        return now + timedelta(weeks=count)
+    if not business:
+        return now + timedelta(days=count)
+    moment, left = now, int(count)
+    while left:  # business days skip the weekend
+        moment += timedelta(days=1)
+        left -= moment.weekday() < 5
+    return moment
+
+
+def _day_offset(now: datetime, day: str, next_week: bool) -> int:
+    day = day.lower()
+    if day in {"today", "tomorrow"}:
+        return int(day == "tomorrow")
+    ahead = (_DAYS.index(day) - now.weekday()) % 7
+    return 7 if next_week and ahead == 0 else ahead
+
+
+def _on_day(now: datetime, days_ahead: int) -> datetime:
+    return datetime.combine(now.date() + timedelta(days=days_ahead), END_OF_DAY, now.tzinfo)
+
+
+def _on_date(text: str, now: datetime) -> datetime | None:
+    words = re.findall(r"[a-z]+|\d+", text.lower())
+    month = next((i + 1 for i, m in enumerate(_MONTHS) for w in words if m.startswith(w)
+                  and len(w) >= 3), None)
+    day = next((int(w) for w in words if w.isdigit()), None)
+    if month is None or day is None:
+        return None
+    try:
+        due = datetime.combine(now.date().replace(month=month, day=day), END_OF_DAY, now.tzinfo)
+    except ValueError:
+        return None
+    # A date already past this year means next year's.
+    return due if due >= now else due.replace(year=due.year + 1)

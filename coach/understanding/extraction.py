@@ -1,0 +1,199 @@
+"""Ticket fields from a labelled template or from free prose; nothing the text does not say."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from coach.schemas import Classification, SeverityFramework, TicketDraft, parse_level_number
+from coach.text import sentences
+from coach.understanding.deadlines import DEADLINE, due_by
+from coach.understanding.signals import find_signals
+
+Classify = Callable[[str, SeverityFramework], Classification]
+
+_LABELS = {
+    "account": "account|customer|company|client",
+    "severity": "severity|sev|priority|level",
+    "csm": "csm|customer success manager",
+    "issue_summary": "issue summary|issue|summary|problem",
+    "business_impact": "business impact|impact",
+    "actions_taken": "actions taken|actions|steps taken",
+    "resolution_requested": "resolution requested|resolution|request|ask",
+    "timeline_required": "timeline required|timeline|deadline|due",
+    "escalation_owner": "escalation owner|owner",
+}
+_LABEL_LINE = re.compile(
+    r"^\s*(?P<label>" + "|".join(_LABELS.values()) + r")\s*:\s*(?P<value>.*)$", re.I)
+_BULLET = re.compile(r"^\s*(?:[-*•☐☑✓]|\[[ x]?\]|\d+[.)])\s+")
+_CAP = r"[A-Z\u00C0-\u00DE][\w'’&-]*"
+_NAME = rf"{_CAP}(?:\s+(?:&\s+)?{_CAP}){{0,4}}"
+_PERSON = rf"{_CAP}(?:\s+{_CAP}){{1,2}}"
+_ACCOUNT = [re.compile(p) for p in (
+    rf"\b[Aa]ccount:\s*(?P<name>{_NAME})",
+    rf"\b[Ee]scalating (?P<name>{_NAME})",
+    rf"\b(?:[Oo]ur|[Mm]y) (?:customer|client|account) (?P<name>{_NAME})",
+    rf"(?P<name>{_NAME}), my account\b",
+    rf"\bI (?:manage|own|look after) (?P<name>{_NAME})",
+    rf"\b(?:[Ss]ev(?:erity)?|P|S) ?[1-6]\s*(?:for|:)\s*(?P<name>{_NAME})",
+    rf"^[^.]*?:\s*at (?P<name>{_NAME}),",
+)]
+_CSM = [re.compile(p) for p in (
+    rf"\b(?:I'm|I am|[Tt]his is|[Mm]y name is)\s+(?P<name>{_PERSON})",
+    rf"(?:^|\n)\s*[-—–]\s*(?P<name>{_PERSON})\s*$",
+    rf"\b(?:[Tt]hanks|[Cc]heers|[Rr]egards),?\s+(?P<name>{_PERSON})\s*$",
+)]
+# "Sev 2", "P3", "severity: 1"; not "opened a P1 with engineering", which is a ticket's priority.
+# Case-sensitive P/S so that "it's 2 days" is not read as "S2".
+_STATED_LEVEL = re.compile(r"\b(?:(?i:sev(?:erity)?)\s*[:#-]?\s*|[PpSs])(?P<n>[1-6])\b")
+_OTHER_TICKET = re.compile(
+    r"\b(?:opened|filed|raised|logged|created|submitted)\s+(?:\w+\s+){0,2}$"
+    r"|\b(?:ticket|bug|case|jira)\s*#?\s*$"
+    r"|^\s*(?:ticket|bug|incident|issue|case|with (?:engineering|support|the))", re.I)
+_ACTION = re.compile(
+    r"\b(?:I|[Ww]e)(?:'ve| have| had)?(?: already)? (?:(?!need)[a-z]{2,}ed|sent|set up|put|told"
+    r"|gave|got|ran"
+    r"|spoke|met|built|wrote|made)\b")
+_REQUEST = re.compile(
+    r"\b(?:[Ww]e|[Tt]hey|[Ss]he|[Hh]e|[Tt]he customer)(?:'re| are)? (?:need|needs|want|wants"
+    r"|asking for|requesting|request|would like|'d like)\b(?! to know)\s*(?P<ask>.+)")
+_IMPACT_MONEY = re.compile(r"\$\s?\d|\b(?:arr|mrr|revenue)\b|\d\s?(?:k|m)\b", re.I)
+_IMPACT_SCALE = re.compile(
+    r"\d[\d,]*(?:-person)?\s+(?:[\w-]+\s+){0,2}?(?:users?|seats?|staff|employees|analysts|stores"
+    r"|locations|properties|sites|agents|clinicians|adjusters|members|customers|records|products"
+    r"|people|team|orders?|centers|drivers)\b|\bhours? a (?:day|week)\b|\bproductivity\b"
+    r"|\bcosting\b|\d+(?:\.\d+)?%|\bend customers\b|\b(?:a couple of|several|many|most|half)\b"
+    r"[^.;]{0,30}?\b(?:staff|users|team|people)\b|\bin excel\b|\bby hand\b", re.I)
+_INTRO = re.compile(
+    r"^(?:hi|hey|hello)\b|\b(?:this is|my name is|i'm|i am) [A-Z]|\bescalating\b"
+    r"|^\W*(?:sev(?:erity)?|p|s)\s?\d\b", re.I)
+
+
+def extract_ticket(
+    text: str, framework: SeverityFramework, now: datetime, classify: Classify
+) -> TicketDraft:
+    """A draft ticket from a template or prose; severity and owner fall back to the framework."""
+    fields = parse_template(text)
+    if len(fields) < 2:
+        fields = parse_prose(text)
+    timeline = fields.get("timeline_required")
+    if isinstance(timeline, str):
+        match = DEADLINE.search(timeline)
+        fields["due_by"] = due_by(match, now) if match else None
+    if isinstance(fields.get("severity"), str):
+        fields["severity"] = _level_in(fields["severity"], framework)
+    _settle_severity(fields, text, framework, classify)
+    return TicketDraft.model_validate(fields)
+
+
+def parse_template(text: str) -> dict[str, Any]:
+    """Fields of a "LABEL: value" template; values may sit on the following lines."""
+    found: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in text.splitlines():
+        match = _LABEL_LINE.match(line)
+        if match:
+            current = _field_of(match.group("label"))
+            found[current] = []
+            line = match.group("value")
+        if current is not None and line.strip():
+            found[current].append(_BULLET.sub("", line).strip())
+    fields: dict[str, Any] = {}
+    for name, lines in found.items():
+        if name == "actions_taken":
+            fields[name] = [ln for ln in lines if ln]
+        elif lines:
+            fields[name] = " ".join(lines)
+    return {k: v for k, v in fields.items() if v not in (None, "", [])}
+
+
+def parse_prose(text: str) -> dict[str, Any]:
+    """Fields stated in free prose, each from the sentence that says it."""
+    flat = " ".join(text.split())
+    parts = sentences(flat)
+    fields: dict[str, Any] = {
+        "account": _first(_ACCOUNT, text), "csm": _first(_CSM, text.strip()),
+        "severity": stated_severity(flat),
+    }
+    actions = [clause for s in parts for clause in _actions(s)]
+    requests = [s for s in parts if _REQUEST.search(s) and not _ACTION.search(s)]
+    fields["actions_taken"] = actions
+    if requests:
+        fields["resolution_requested"] = _REQUEST.search(requests[-1]).group("ask").rstrip(".")  # type: ignore[union-attr]
+    story = [_after_intro(s) for s in parts if not _ACTION.search(s) and s not in requests[-1:]]
+    summary = next((s for s in story if not _INTRO.search(s) or find_signals(s)), None)
+    fields["issue_summary"] = summary
+    fields["business_impact"] = _impact([s for s in story if s != summary]) or _impact(story)
+    for source in requests[::-1] + parts:
+        match = DEADLINE.search(source)
+        if match:
+            fields["timeline_required"] = match.group(0)
+            break
+    return {k: v for k, v in fields.items() if v not in (None, "", [])}
+
+
+def stated_severity(text: str) -> int | None:
+    """A severity the writer states ("sev 1", "P2"), ignoring other tickets' priorities."""
+    for match in _STATED_LEVEL.finditer(text):
+        before, after = text[max(0, match.start() - 30): match.start()], text[match.end():]
+        if not _OTHER_TICKET.search(before) and not _OTHER_TICKET.match(after):
+            return int(match.group("n"))
+    return None
+
+
+def _settle_severity(
+    fields: dict[str, Any], text: str, framework: SeverityFramework, classify: Classify
+) -> None:
+    """Use a stated severity, else the classifier's; the owner follows from the level."""
+    if fields.get("severity"):
+        fields["severity_rationale"] = f"Severity {fields['severity']} as stated in the text."
+    else:
+        said = ("issue_summary", "business_impact")
+        parts = dict.fromkeys(str(fields[k]) for k in said if k in fields)
+        judged = classify(" ".join(parts) or text, framework)
+        fields["severity"] = judged.severity
+        fields["severity_rationale"] = judged.rationale
+    level = framework.find(fields["severity"])
+    if level is not None and not fields.get("escalation_owner"):
+        fields["escalation_owner"] = level.owner
+
+
+def _field_of(label: str) -> str:
+    key = " ".join(label.lower().split())
+    return next(name for name, pattern in _LABELS.items() if key in pattern.split("|"))
+
+
+def _level_in(value: str, framework: SeverityFramework) -> int | None:
+    """The level a template's SEVERITY value names: "2", "Sev 2 (High)", "Critical"."""
+    head = re.split(r"\s*[(:,;]|\s+-\s+", value.strip(), maxsplit=1)[0]
+    level = framework.find(head) or framework.find(value)
+    return level.level if level else parse_level_number(head)
+
+
+def _first(patterns: list[re.Pattern[str]], text: str) -> str | None:
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match:
+            return match.group("name").strip(" .,'’")
+    return None
+
+
+def _after_intro(sentence: str) -> str:
+    """ "Quick one from me (I'm Rachel): our customer ..." -> "our customer ..."."""
+    head, colon, rest = sentence.partition(":")
+    return rest.strip() if colon and _INTRO.search(head) and len(rest.split()) > 3 else sentence
+
+
+def _actions(sentence: str) -> list[str]:
+    """The first-person, past-tense clauses of a sentence: what has already been done."""
+    pieces = re.split(r",?\s+and\s+(?=(?:I|[Ww]e)\b)", sentence)
+    return [p.strip().rstrip(".") for p in pieces if _ACTION.search(p)]
+
+
+def _impact(candidates: list[str]) -> str | None:
+    """The sentence that best says what the problem costs: money first, then scale."""
+    scored = [(2 if _IMPACT_MONEY.search(s) else 1, -i, s) for i, s in enumerate(candidates)
+              if _IMPACT_SCALE.search(s) or _IMPACT_MONEY.search(s)]
+    return max(scored)[2].rstrip(".") if scored else None
