@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from coach.commands import ask, chat, classify, framework, serve, ticket, users
 from coach.schemas import CoachError
 
-COMMANDS = (ask, framework, chat, classify, ticket, serve, users)
+# Each subcommand's module; only the one being run is imported, so `coach classify` never
+# pays for the web server's or the database's imports.
+COMMANDS = ("ask", "framework", "chat", "classify", "ticket", "serve", "users")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,17 +22,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser for every subcommand, or for `only` that one."""
     parser = _Parser(prog="coach", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for command in COMMANDS:
-        command.register(sub)
+    for name in COMMANDS:
+        if only in (None, name):
+            importlib.import_module(f"coach.commands.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors are one line on stderr and a non-zero exit, never a traceback."""
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    first = next((w for w in words if not w.startswith("-")), None)
+    args = build_parser(first if first in COMMANDS else None).parse_args(words)
     try:
         return int(args.handler(args))
     except CoachError as exc:

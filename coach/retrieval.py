@@ -9,15 +9,18 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import chromadb
 import yaml
 from chromadb.api import ClientAPI
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
+from chromadb.utils.embedding_functions import register_embedding_function
 from filelock import FileLock
 from tqdm import tqdm
 
-from coach.embeddings import CoachEmbeddingFunction, Embedder
+from coach.embeddings import Embedder, local_embedder
 from coach.knowledge import Chunk, content_hash, load_chunks
 from coach.text import mentioned_levels, tokens
 
@@ -32,6 +35,31 @@ LEXICAL_WEIGHT = 0.35
 HEADING_WEIGHT = 0.15
 # A question about one level ("who owns a sev 1?") belongs with text about that level.
 LEVEL_BONUS = 0.1
+
+
+@register_embedding_function
+class CoachEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma's view of an Embedder; never Chroma's default, which downloads a model."""
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self._embedder = embedder or local_embedder()
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self._embedder.embed(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "escalation-coach-embedder"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"identity": self._embedder.identity}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> CoachEmbeddingFunction:
+        return CoachEmbeddingFunction()
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,6 @@ def test_ticket_draft_lists_what_is_missing() -> None:
     assert result["ticket"]["severity"] == 3
 
 
-@pytest.mark.xfail(reason="coach.embeddings imports chromadb at module level (not ours to move)")
 def test_classify_needs_neither_chroma_nor_langchain() -> None:
     code = ("import sys; from coach.cli import main; "
             "main(['classify', 'All users down', '--json']); "

@@ -28,7 +28,7 @@ _LABELS = {
 _LABEL_LINE = re.compile(
     r"^\s*(?P<label>" + "|".join(_LABELS.values()) + r")\s*:\s*(?P<value>.*)$", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*•☐☑✓]|\[[ x]?\]|\d+[.)])\s+")
-_CAP = r"[A-Z\u00C0-\u00DE][\w'’&-]*"
+_CAP = r"[A-Z\u00C0-\u00DE][\w'’&-]{0,30}"  # bounded: no quadratic backtracking on long words
 _NAME = rf"{_CAP}(?:\s+(?:&\s+)?{_CAP}){{0,4}}"
 _PERSON = rf"{_CAP}(?:\s+{_CAP}){{1,2}}"
 _ACCOUNT = [re.compile(p) for p in (
