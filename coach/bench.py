@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import resource
@@ -12,9 +13,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from coach.brain import OfflineBrain
+from coach.framework import seed_framework
 from coach.settings import REPO_ROOT, Settings
 
 EVAL = REPO_ROOT / "tests" / "eval"
@@ -78,17 +81,83 @@ def bench_answers(brain: OfflineBrain, env: dict[str, str]) -> None:
     print(f"coach ask cold start: {cold_start(['ask', 'who owns a sev 2?', '--json'], env):.2f} s")
 
 
+def bench_understanding(brain: OfflineBrain, settings: Settings, env: dict[str, str]) -> None:
+    from coach.understanding import evaluate
+
+    framework = seed_framework(settings.knowledge_dir)
+    cases = evaluate.load_jsonl(EVAL / "severity.jsonl")
+    report = evaluate.severity_report(brain.classify, framework, cases)
+    print(f"severity accuracy: {report.correct}/{report.total} = {report.accuracy:.1%}")
+    print(report.matrix_text())
+    loo = evaluate.leave_one_out(brain.classifier, framework)
+    print(f"example bank leave-one-out: {loo.correct}/{loo.total} = {loo.accuracy:.1%}")
+    tickets = evaluate.load_jsonl(EVAL / "tickets.jsonl")
+    now = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+    accuracy, _ = evaluate.ticket_report(brain.extract_ticket, framework, tickets, now)
+    print(f"ticket field accuracy: {accuracy:.1%}")
+    texts = [str(c["text"]) for c in cases]
+    median, p95 = timed(lambda t: brain.classify(t, framework), texts)
+    print(f"classify latency in-process: median {median:.2f} ms, p95 {p95:.2f} ms")
+    ticket_texts = [str(c["text"]) for c in tickets]
+    median, p95 = timed(lambda t: brain.extract_ticket(t, framework, now), ticket_texts)
+    print(f"extract latency in-process: median {median:.2f} ms, p95 {p95:.2f} ms")
+    args = ["classify", "the whole platform is down for every user", "--json"]
+    print(f"coach classify cold start: {cold_start(args, env):.2f} s")
+
+
+def bench_engine(brain: OfflineBrain, settings: Settings) -> None:
+    from coach.engine.bench import SCRIPT, turn_latency
+
+    figures = turn_latency(SCRIPT, brain=brain, settings=settings)
+    print(
+        f"engine turn latency over a {figures['turns']:.0f}-turn script: "
+        f"median {figures['median_ms']:.2f} ms, p95 {figures['p95_ms']:.2f} ms"
+    )
+
+
+def bench_llm(settings: Settings) -> None:
+    """Calls and tokens per completed ticket, and the engine's own time, against a fake server."""
+    from coach.engine import make_engine
+    from coach.turn import Usage
+    from tests.fake_openai import FakeOpenAI
+    from tests.test_llm_engine import PASTE, llm_reply
+
+    with FakeOpenAI() as server:
+        server.responder = llm_reply
+        configured = settings.model_copy(update={"llm": "openai", "llm_base_url": server.base_url})
+        engine = make_engine(configured)
+        usage, overhead = Usage(), []
+        for _ in range(5):
+            session = engine.new_session()
+            for line in ["ticket", PASTE, "accept", "confirm"]:
+                start = time.perf_counter()
+                engine.handle(session, line)
+                overhead.append((time.perf_counter() - start) * 1000)
+            usage.add(session.usage)
+    tickets = 5
+    print(
+        f"LLM per completed ticket: {usage.calls / tickets:.1f} calls, "
+        f"{(usage.prompt_tokens + usage.completion_tokens) / tickets:.0f} tokens"
+    )
+    own = (sum(overhead) - usage.wait_ms) / len(overhead)
+    print(f"engine overhead per turn in LLM mode, excluding the model's time: {own:.1f} ms")
+
+
 def main() -> int:
-    """Print every figure; the sections of later issues add theirs here."""
+    """Print every figure for BENCHMARKS.md."""
+    logging.basicConfig(level=logging.WARNING)
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**os.environ, "COACH_DATA_DIR": data_dir, "COACH_LLM": "offline"}
-        settings = Settings(_env_file=None, data_dir=Path(data_dir), llm="offline")  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, data_dir=Path(data_dir), llm="offline")
         brain = OfflineBrain(settings)
         start = time.perf_counter()
         brain.index  # noqa: B018 - builds the index
         print(f"index build: {time.perf_counter() - start:.2f} s")
         bench_answers(brain, env)
+        bench_understanding(brain, settings, env)
+        bench_engine(brain, settings)
+        bench_llm(settings)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: this process {peak:.0f} MB, largest coach command {child:.0f} MB")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -34,6 +35,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors are one line on stderr and a non-zero exit, never a traceback."""
+    # Set the root logger first: a dependency (wordllama) calls basicConfig(level=INFO) on import,
+    # which would print every HTTP request to stderr.
+    logging.basicConfig(level=logging.WARNING, format="coach: %(name)s: %(message)s")
     words = list(sys.argv[1:] if argv is None else argv)
     first = next((w for w in words if not w.startswith("-")), None)
     args = build_parser(first if first in COMMANDS else None).parse_args(words)

@@ -22,11 +22,13 @@ class Usage(Model):
     calls: int = Field(default=0, ge=0)
     prompt_tokens: int = Field(default=0, ge=0)
     completion_tokens: int = Field(default=0, ge=0)
+    wait_ms: float = Field(default=0.0, ge=0, description="Time spent waiting for the model.")
 
     def add(self, other: Usage) -> None:
         self.calls += other.calls
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
+        self.wait_ms += other.wait_ms
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -18,17 +19,27 @@ from tests.fake_openai import FakeOpenAI, Scripted
 from tests.test_engine_support import text_of
 
 EXTRACTED = {
-    "account": "Initech", "csm": "Sam Park", "severity": 1,
+    "account": "Initech",
+    "csm": "Sam Park",
+    "severity": 1,
     "severity_rationale": "They threaten to cancel at renewal.",
     "issue_summary": "Reporting outage blocks month-end reports",
     "business_impact": "300 users cannot run reports; $120k ARR at risk",
     "actions_taken": ["Opened a P1 with engineering"],
     "resolution_requested": "A fix deployed and a call with their CFO",
-    "timeline_required": "by Friday", "escalation_owner": None,
+    "timeline_required": "by Friday",
+    "escalation_owner": None,
 }
-PASTE = ("Initech, my account (I'm Sam Park), says they will cancel at renewal unless the reporting "
-         "outage is fixed. 300 users can't run month-end reports and $120k ARR is at risk. I've "
-         "opened a P1 with engineering. We need a fix deployed and a call with their CFO by Friday.")
+PASTE = (
+    "Initech, my account (I'm Sam Park), says they will cancel at renewal unless the reporting "
+    "outage is fixed. 300 users can't run month-end reports and $120k ARR is at risk. I've "
+    "opened a P1 with engineering. We need a fix deployed and a call with their CFO by Friday."
+)
+
+
+def llm_reply(request: dict[str, Any]) -> Scripted:
+    """A model stand-in that always extracts the Initech ticket (used by make bench too)."""
+    return Scripted(content=json.dumps(EXTRACTED))
 
 
 @pytest.fixture
@@ -38,14 +49,21 @@ def server() -> Iterator[FakeOpenAI]:
 
 
 def llm_engine(settings: Settings, server: FakeOpenAI) -> Engine:
-    configured = settings.model_copy(update={
-        "llm": "openai", "llm_base_url": server.base_url, "llm_api_key": SecretStr("sk-x"),
-        "llm_timeout": 3.0, "llm_max_retries": 0})
+    configured = settings.model_copy(
+        update={
+            "llm": "openai",
+            "llm_base_url": server.base_url,
+            "llm_api_key": SecretStr("sk-x"),
+            "llm_timeout": 3.0,
+            "llm_max_retries": 0,
+        }
+    )
     return make_engine(configured, fixed_clock(NOW), make_brain(configured, fixed_clock(NOW)))
 
 
-def test_ticket_by_llm_makes_at_most_one_call_per_turn(settings: Settings,
-                                                        server: FakeOpenAI) -> None:
+def test_ticket_by_llm_makes_at_most_one_call_per_turn(
+    settings: Settings, server: FakeOpenAI
+) -> None:
     engine = llm_engine(settings, server)
     session = engine.new_session()
     server.enqueue(Scripted(content=json.dumps(EXTRACTED)))
@@ -55,8 +73,9 @@ def test_ticket_by_llm_makes_at_most_one_call_per_turn(settings: Settings,
         engine.handle(session, line)
         counts.append(len(server.chat_requests) - before)
     assert max(counts) <= 1 and sum(counts) == 1
-    ticket = EscalationTicket.model_validate(session.confirmed_ticket.model_dump()
-                                             if session.confirmed_ticket else {})
+    ticket = EscalationTicket.model_validate(
+        session.confirmed_ticket.model_dump() if session.confirmed_ticket else {}
+    )
     assert (ticket.account, ticket.csm, ticket.severity) == ("Initech", "Sam Park", 1)
     assert ticket.escalation_owner == "VP CS + Executive"
     assert session.usage.calls == 1 and session.usage.prompt_tokens > 0
@@ -64,8 +83,9 @@ def test_ticket_by_llm_makes_at_most_one_call_per_turn(settings: Settings,
     assert "Language model: llm; 1 LLM calls" in status
 
 
-def test_a_failing_llm_turn_is_answered_offline_with_a_notice(settings: Settings,
-                                                              server: FakeOpenAI) -> None:
+def test_a_failing_llm_turn_is_answered_offline_with_a_notice(
+    settings: Settings, server: FakeOpenAI
+) -> None:
     engine = llm_engine(settings, server)
     session = engine.new_session()
     engine.handle(session, "ticket")
@@ -76,16 +96,19 @@ def test_a_failing_llm_turn_is_answered_offline_with_a_notice(settings: Settings
     CoachSession.model_validate_json(session.model_dump_json())
 
 
-def test_message_drafts_are_written_by_the_llm_in_one_call(settings: Settings,
-                                                           server: FakeOpenAI) -> None:
+def test_message_drafts_are_written_by_the_llm_in_one_call(
+    settings: Settings, server: FakeOpenAI
+) -> None:
     engine = llm_engine(settings, server)
     session = engine.new_session()
     server.enqueue(Scripted(content=json.dumps(EXTRACTED)))
     for line in ["ticket", PASTE, "accept", "confirm"]:
         engine.handle(session, line)
     # The next update of a Severity 1 is due 2 hours from now (10:00 UTC): at 12:00.
-    written = {"customer_update": "Hi Initech team, we are on it. Next update by 12:00.",
-               "internal_summary": "HEADLINE: Initech reporting outage, Severity 1."}
+    written = {
+        "customer_update": "Hi Initech team, we are on it. Next update by 12:00.",
+        "internal_summary": "HEADLINE: Initech reporting outage, Severity 1.",
+    }
     server.enqueue(Scripted(content=json.dumps(written)))
     before = len(server.chat_requests)
     text = text_of(engine.handle(session, "drafts"))

@@ -46,10 +46,11 @@ SCRIPT = [
 
 
 def turn_latency(
-    script: list[str], brain: Brain | None = None, rounds: int = 3
+    script: list[str], brain: Brain | None = None, rounds: int = 3,
+    settings: Settings | None = None,
 ) -> dict[str, float]:
     """Median and p95 milliseconds per turn; a warm-up pass first, so model loading is excluded."""
-    settings: Settings = get_settings()
+    settings = settings or get_settings()
     engine = make_engine(settings, brain=brain)
     _replay(engine, script)  # warm-up: loads the classifier and the embedding model
     samples: list[float] = []

@@ -108,7 +108,7 @@ class LLMClient:
             if remaining <= 0:
                 raise LLMUnavailable("the LLM did not answer within the time budget")
             # Every request sent counts, retries and failures included.
-            current_turn().usage.add(Usage(calls=1))
+            started = time.monotonic()
             try:
                 return run(remaining)
             except openai.OpenAIError as error:
@@ -118,6 +118,9 @@ class LLMClient:
                 self._sleep(wait)
             except (json.JSONDecodeError, ValueError, KeyError, TypeError):
                 raise LLMUnavailable(_reason(ValueError())) from None
+            finally:
+                waited = (time.monotonic() - started) * 1000
+                current_turn().usage.add(Usage(calls=1, wait_ms=waited))
 
     def text(self, messages: list[BaseMessage], on_token: TokenSink | None = None) -> str:
         """A free-text reply, streamed token by token to `on_token`."""
