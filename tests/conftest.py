@@ -40,7 +40,7 @@ def _offline_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     """Settings as the tests see them: offline, no .env file, session data directory."""
-    return Settings(_env_file=None)  # type: ignore[call-arg]
+    return Settings(_env_file=None)
 
 
 @pytest.fixture(scope="session")

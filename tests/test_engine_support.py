@@ -51,5 +51,5 @@ def button_ids(replies: list[Reply]) -> list[str]:
 @lru_cache(maxsize=1)
 def offline_engine() -> Engine:
     """The real offline engine at a fixed time; built once, since the classifier loads a model."""
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     return make_engine(settings, fixed_clock(NOW), make_brain(settings))
