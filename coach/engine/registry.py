@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from coach.engine.modes.base import Mode
 from coach.engine.modes.home import HomeMode
+from coach.engine.modes.learn import LearnMode
 from coach.engine.modes.plan import PlanMode
+from coach.engine.modes.practice import PracticeMode
+from coach.engine.modes.tailor import TailorMode
 from coach.engine.modes.ticket import TicketMode
 
 # Shown in help until the coaching modes plug in (learn, practice, tailor).
@@ -17,4 +20,4 @@ ANNOUNCED = (
 
 def default_modes() -> list[Mode]:
     """The modes in menu order; the first one is home."""
-    return [HomeMode(), TicketMode(), PlanMode()]
+    return [HomeMode(), TicketMode(), PlanMode(), LearnMode(), PracticeMode(), TailorMode()]

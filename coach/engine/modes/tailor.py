@@ -1,0 +1,202 @@
+"""Tailor mode: ask about the company, propose fitting severity levels, edit them in words."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import cast
+
+from coach.engine.inputs import command_word, escape
+from coach.engine.modes import tailor_view as view
+from coach.engine.modes.base import Context
+from coach.schemas import Artifact, Button, Reply, SeverityFramework
+from coach.tailoring.edits import EditError, FrameworkEdit, edit_summary, parse_framework_edit
+from coach.tailoring.guide import QuestionKey
+from coach.tailoring.workshop import TailorState, Workshop
+
+ACCEPT_WORDS = {"accept", "yes", "y", "ok", "looks-good", "use-it", "accept-this-framework"}
+EXPORT_WORDS = {"export-framework", "export-the-framework", "download-framework"}
+SKIP_WORDS = {"skip", "pass", "next", "i-don-t-know", "dont-know", "not-sure", "n-a", "later"}
+_START = re.compile(r"^(?:let'?s\s+|i\s+want\s+to\s+|help\s+me\s+)?(?:tailor|customi[sz]e|adapt)\b"
+                    r"|\btailor(?:ed|ing)?\b.*\b(?:severity|framework|levels)\b", re.IGNORECASE)
+
+
+class TailorMode:
+    """Builds a `CompanyProfile` from answers, proposes a valid framework, accepts, exports."""
+
+    name = "tailor"
+    label = "Tailor the severity levels"
+
+    def __init__(self, knowledge_dir: Path | None = None) -> None:
+        self._knowledge_dir = knowledge_dir
+
+    @cached_property
+    def workshop(self) -> Workshop:
+        from coach.settings import get_settings  # read on first use, never at import
+
+        return Workshop.load(self._knowledge_dir or get_settings().knowledge_dir)
+
+    def starts(self, text: str) -> bool:
+        if len(text) >= 400:
+            return False
+        return bool(_START.search(text)) or self.workshop.describes_company(text)
+
+    def enter(self, ctx: Context, text: str) -> list[Reply]:
+        state = self._state(ctx)
+        heard: list[QuestionKey] = []
+        if text and command_word(text) != self.name:
+            profile = ctx.session.profile
+            ctx.session.profile, heard = self.workshop.absorb(profile, state, text, None)
+        lead = _heard_text(heard) or "Let's fit the severity levels to your company. "
+        return self._advance(ctx, state, lead, reproposal=bool(heard))
+
+    def handle(self, ctx: Context, text: str) -> list[Reply] | None:
+        state, word, session = self._state(ctx), command_word(text), ctx.session
+        edited = self._try_edit(ctx, state, text)
+        if edited is not None:
+            return edited
+        if word in ACCEPT_WORDS and session.proposal is not None:
+            return self._accept(ctx, state)
+        if word in EXPORT_WORDS:
+            return self._export(ctx, state)
+        asked = _asked(session.step)
+        if asked is not None and word in SKIP_WORDS:
+            session.profile = self.workshop.skip(session.profile, state, asked)
+            return self._advance(ctx, state, "Skipped. ", reproposal=asked == "roles")
+        question = self.workshop.guide.question(asked) if asked else None
+        if question is not None and asked is not None and word in {c.id for c in question.choices}:
+            session.profile = self.workshop.choose(session.profile, state, asked, word)
+            return self._advance(ctx, state, "Noted. ", reproposal=True)
+        absent = len(state.absent_roles)
+        session.profile, heard = self.workshop.absorb(session.profile, state, text, asked)
+        if not heard and len(state.absent_roles) == absent:
+            return None
+        lead = _heard_text(heard) or f"Noted: no {escape(', '.join(state.absent_roles))}. "
+        return self._advance(ctx, state, lead, reproposal=True)
+
+    def interject(self, ctx: Context, text: str) -> list[Reply] | None:
+        """A framework edit typed in any other mode still edits the framework."""
+        state = self._state(ctx)
+        return self._try_edit(ctx, state, text, switch=True)
+
+    def prompt(self, ctx: Context) -> Reply:
+        session, state = ctx.session, self._state(ctx)
+        asked = _asked(session.step)
+        question = self.workshop.guide.question(asked) if asked else None
+        if question is not None:
+            return view.question_reply(question)
+        if session.proposal is not None:
+            said = f"Accept the proposal, or change it in words, e.g. {view.EDIT_EXAMPLES}."
+            return Reply(text=said, buttons=[view.ACCEPT, view.EXPORT])
+        said = "Your tailored framework is active." if state.accepted else "This is your framework."
+        return Reply(text=f"{said} Edit it in words, e.g. {view.EDIT_EXAMPLES}; or export it.",
+                     buttons=[view.EXPORT])
+
+    def _advance(
+        self, ctx: Context, state: TailorState, lead: str, reproposal: bool
+    ) -> list[Reply]:
+        """Propose once stage, roles and coverage are known; then ask what is still open."""
+        session, replies = ctx.session, []
+        fresh = session.proposal is None and not state.accepted
+        if self.workshop.ready(state) and (fresh or reproposal):
+            earlier = list(state.changes)
+            proposal = self.workshop.propose(session.profile, state)
+            session.proposal = proposal.framework
+            said = "Here is a framework tailored to you." if fresh else "I updated the proposal."
+            shown = proposal.changes if fresh else [c for c in proposal.changes if c not in earlier]
+            replies.append(view.proposal_reply(proposal.framework, shown, proposal.dropped,
+                                               f"{lead}{said}", fresh))
+            lead = ""
+        question = self.workshop.next_question(state)
+        if question is not None:
+            ctx.go(self.name, f"ask:{question.key}")
+            refine = "To refine it: " if session.proposal is not None else ""
+            reply = view.question_reply(question, lead + refine)
+            if session.proposal is not None:
+                reply.buttons = [view.ACCEPT, *reply.buttons]
+            replies.append(reply)
+        else:
+            ctx.go(self.name, "review" if session.proposal is not None else "active")
+            if not replies:
+                prompt = self.prompt(ctx)
+                replies.append(prompt.model_copy(update={"text": lead + prompt.text}))
+        self._save(ctx, state)
+        return replies
+
+    def _try_edit(self, ctx: Context, state: TailorState, text: str,
+                  switch: bool = False) -> list[Reply] | None:
+        session = ctx.session
+        try:
+            edit = parse_framework_edit(text, session.proposal or session.framework)
+            if edit is None:
+                return None
+            if session.proposal is None and not state.accepted:
+                # Nothing tailored yet: start from what the profile already says, then edit.
+                session.proposal = self.workshop.propose(session.profile, state).framework
+            target = session.proposal or session.framework
+            changed = self.workshop.edit(target, edit, session.profile)
+        except EditError as exc:
+            return [Reply(text=escape(str(exc)), buttons=self._buttons(ctx))]
+        return [self._edited(ctx, state, target, changed, edit, switch)]
+
+    def _edited(self, ctx: Context, state: TailorState, before: SeverityFramework,
+                after: SeverityFramework, edit: FrameworkEdit, switch: bool) -> Reply:
+        session = ctx.session
+        state.edits.append(edit)
+        said = escape(edit_summary(before, after, edit.level))
+        if session.proposal is None and state.accepted:
+            session.framework = after  # edits keep working after acceptance, on the active one
+            text = f"Updated your active framework. {said}."
+        else:
+            session.proposal = after
+            text = f"Updated the proposal. {said}. Accept it when it looks right."
+        if switch or not session.step.startswith("ask:"):
+            ctx.go(self.name, "review" if session.proposal is not None else "active")
+        self._save(ctx, state)
+        shown = session.proposal or session.framework
+        return Reply(text=f"{text}\n\n{view.table(shown)}", buttons=self._buttons(ctx),
+                     artifacts=[view.artifact(shown, "Severity framework")])
+
+    def _accept(self, ctx: Context, state: TailorState) -> list[Reply]:
+        session = ctx.session
+        assert session.proposal is not None  # callers check
+        session.framework, session.proposal = session.proposal, None
+        state.accepted = True
+        ctx.go(self.name, "active")
+        self._save(ctx, state)
+        text = (f"Accepted: **{escape(session.framework.name)}** is now your active framework. "
+                "Severity suggestions, tickets, action plans and practice use it from now on; "
+                "you can still edit it in words.")
+        buttons = [view.EXPORT, Button(id="ticket", label="Draft a ticket"),
+                   Button(id="practice", label="Practice with it")]
+        return [Reply(text=text, buttons=buttons,
+                      artifacts=[view.artifact(session.framework, "Active severity framework")])]
+
+    def _export(self, ctx: Context, state: TailorState) -> list[Reply]:
+        framework = ctx.session.proposal or ctx.session.framework
+        files = view.export_files(framework, state.changes)
+        names = ", ".join(f"`{name}`" for name in files)
+        artifacts: list[Artifact] = [view.artifact(framework, "Severity framework")]
+        return [Reply(text=f"Export ready: {names}.\n\n{files['severity-framework.md']}",
+                      artifacts=artifacts, buttons=self._buttons(ctx))]
+
+    def _buttons(self, ctx: Context) -> list[Button]:
+        return [view.ACCEPT, view.EXPORT] if ctx.session.proposal is not None else [view.EXPORT]
+
+    def _state(self, ctx: Context) -> TailorState:
+        return TailorState.model_validate(ctx.session.data(self.name))
+
+    def _save(self, ctx: Context, state: TailorState) -> None:
+        ctx.session.mode_data[self.name] = state.model_dump(mode="json")
+
+
+def _asked(step: str) -> QuestionKey | None:
+    return cast(QuestionKey, step.removeprefix("ask:")) if step.startswith("ask:") else None
+
+
+def _heard_text(keys: list[QuestionKey]) -> str:
+    words = {"stage": "stage", "segments": "customers", "roles": "team and roles",
+             "coverage": "coverage", "slas": "contract SLAs", "concerns": "what matters most",
+             "volume": "escalation volume"}
+    return f"Got it: {', '.join(words[k] for k in keys)}. " if keys else ""

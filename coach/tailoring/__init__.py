@@ -1,0 +1,1 @@
+"""Tailoring the severity levels to a company: questions, free-text profiles, rules and edits."""

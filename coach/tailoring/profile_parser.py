@@ -1,0 +1,150 @@
+"""Understanding free-text tailoring answers that may cover several questions at once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from coach.answers import Found, blank, find_duration, number_value, scan
+from coach.tailoring.guide import Guide, QuestionKey
+
+_COUNT = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)"
+_CUSTOMERS = re.compile(
+    rf"{_COUNT}\+?\s+(?:paying\s+|active\s+)?(?:customers|accounts|clients|logos)\b", re.IGNORECASE
+)
+_TEAM = re.compile(rf"\b(?:cs\s+)?team\s+of\s+{_COUNT}\b|\b{_COUNT}[\s-](?:person|people)\s+cs\b",
+                   re.IGNORECASE)
+_VOLUME = re.compile(rf"{_COUNT}\s+(?:escalations?\s*)?(?:a|per|each|every|/)\s*month\b"
+                     rf"|{_COUNT}\s+escalations?\b", re.IGNORECASE)
+_SLA_LEVEL = re.compile(r"(?<![\w])(?:sev(?:erity)?|p|priority|level)[\s\-#]*([1-6])(?![\w])",
+                        re.IGNORECASE)
+_NO_SLAS = re.compile(r"\bno\s+(?:contractual\s+)?(?:slas?|sla\s+commitments|promises)\b|^no-slas$",
+                      re.IGNORECASE)
+_COUNTED_ROLE = re.compile(rf"{_COUNT}\s*$", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"^(?:about|around|roughly|~)?\s*(\d[\d,]*)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class Understood:
+    """What one answer told us: profile fields, questions answered, roles said not to exist."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    answered: set[QuestionKey] = field(default_factory=set)
+    absent_roles: list[str] = field(default_factory=list)
+    team_added: int = 0
+    """People counted from roles named ("two managers and 8 CSMs"), added to the team size."""
+
+
+def understand(text: str, guide: Guide, asked: QuestionKey | None = None) -> Understood:
+    """Everything a free-text answer says about the company; `asked` resolves bare answers."""
+    out = Understood()
+    _stage(text, guide, out)
+    _segments(text, guide, out, asked)
+    _roles(text, guide, out, asked)
+    _coverage(text, guide, out)
+    _slas(text, out)
+    _concerns(text, guide, out)
+    _volume(text, out, asked)
+    return out
+
+
+def _count(token: str) -> int | None:
+    value = number_value(token.replace(",", ""))
+    return int(value) if value is not None else None
+
+
+def _stage(text: str, guide: Guide, out: Understood) -> None:
+    hits = scan(text, guide.stages)
+    if hits:
+        out.fields["stage"] = hits[0].key
+        out.answered.add("stage")
+
+
+def _segments(text: str, guide: Guide, out: Understood, asked: QuestionKey | None) -> None:
+    # "enterprise" names a stage when the stage question is the one being answered.
+    hits = [] if asked == "stage" else scan(text, guide.segments)
+    segments = list(dict.fromkeys(h.key for h in hits))
+    customers = _CUSTOMERS.search(text)
+    if customers:
+        out.fields["customer_count"] = _count(customers.group(1))
+    elif asked == "segments" and (bare := _BARE_NUMBER.match(text.strip())):
+        out.fields["customer_count"] = _count(bare.group(1))
+    if segments:
+        out.fields["segments"] = segments
+    if segments or "customer_count" in out.fields:
+        out.answered.add("segments")
+
+
+def _roles(text: str, guide: Guide, out: Understood, asked: QuestionKey | None) -> None:
+    present: list[str] = []
+    size = 0
+    negation = re.compile(
+        r"(?:^|\W)(?:" + "|".join(map(re.escape, guide.negations)) + r")\s+(?:an?\s+|any\s+|"
+        r"dedicated\s+|full[\s-]time\s+)*$", re.IGNORECASE)
+    for hit in scan(text, guide.roles):
+        before = text[max(0, hit.start - 40) : hit.start]
+        if negation.search(before):
+            out.absent_roles.append(hit.key)
+            continue
+        present.append(hit.key)
+        counted = _COUNTED_ROLE.search(before)
+        size += (_count(counted.group(1)) or 1) if counted else 1
+    team = _TEAM.search(text)
+    bare = _BARE_NUMBER.match(text.strip()) if asked == "roles" else None
+    if team:
+        out.fields["cs_team_size"] = _count(team.group(1) or team.group(2))
+    elif bare:
+        out.fields["cs_team_size"] = _count(bare.group(1))
+    elif present:
+        out.team_added = size
+    if present:
+        out.fields["cs_roles"] = list(dict.fromkeys(present))
+        out.answered.add("roles")
+
+
+def _coverage(text: str, guide: Guide, out: Understood) -> None:
+    hits = scan(text, guide.coverage)
+    if not hits:
+        return
+    out.fields["coverage"] = hits[0].key
+    out.answered.add("coverage")
+    zones = scan(text, guide.timezones)
+    if zones:
+        out.fields["timezone"] = zones[0].key
+
+
+def _slas(text: str, out: Understood) -> None:
+    if _NO_SLAS.search(text.strip()):
+        out.fields["contractual_slas"] = []
+        out.answered.add("slas")
+        return
+    promises = []
+    # Each clause ("sev 1 within 30 minutes") pairs one level with one duration.
+    for clause in re.split(r"[,;.]|\band\b", text):
+        level = _SLA_LEVEL.search(clause)
+        duration = find_duration(blank(clause, [Found("l", *level.span())]) if level else clause)
+        if level and duration:
+            promises.append({"severity": int(level.group(1)), "response_hours": duration[0]})
+    if promises:
+        out.fields["contractual_slas"] = promises
+        out.answered.add("slas")
+
+
+def _concerns(text: str, guide: Guide, out: Understood) -> None:
+    hits = scan(text, guide.concerns)
+    if hits:
+        out.fields["critical_concerns"] = list(dict.fromkeys(h.key for h in hits))
+        out.answered.add("concerns")
+
+
+def _volume(text: str, out: Understood, asked: QuestionKey | None) -> None:
+    match = _VOLUME.search(text)
+    bare = _BARE_NUMBER.match(text.strip()) if asked == "volume" else None
+    if match:
+        out.fields["monthly_escalations"] = _count(match.group(1) or match.group(2))
+    elif bare:
+        out.fields["monthly_escalations"] = _count(bare.group(1))
+    else:
+        return
+    out.answered.add("volume")

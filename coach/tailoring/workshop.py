@@ -1,0 +1,142 @@
+"""The tailoring conversation's logic, without replies: what is known, what to ask, the proposal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from pydantic import Field
+
+from coach.answers import owner_parts
+from coach.framework import seed_framework
+from coach.schemas import CompanyProfile, Model, SeverityFramework
+from coach.tailoring.edits import EditError, FrameworkEdit, apply_edit
+from coach.tailoring.guide import ESSENTIAL, Guide, Question, QuestionKey, load_guide
+from coach.tailoring.operations import apply_rules
+from coach.tailoring.profile_parser import understand
+from coach.tailoring.rules import Change, RuleBook, extra_roles, load_rules
+from coach.tailoring.validation import validate_proposal
+
+
+class TailorState(Model):
+    """The tailor mode's private state, kept in `session.data("tailor")`."""
+
+    answered: list[QuestionKey] = Field(default_factory=list)
+    skipped: list[QuestionKey] = Field(default_factory=list)
+    absent_roles: list[str] = Field(default_factory=list)
+    edits: list[FrameworkEdit] = Field(default_factory=list, description="Replayed on re-proposal.")
+    changes: list[Change] = Field(default_factory=list, description="What the rules changed.")
+    accepted: bool = False
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A valid tailored framework, the rule changes that made it, and edits that no longer fit."""
+
+    framework: SeverityFramework
+    changes: list[Change]
+    dropped: list[str]
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """Tailoring content from knowledge/ and the operations on a profile and state."""
+
+    guide: Guide
+    book: RuleBook
+    seed: SeverityFramework
+
+    @classmethod
+    def load(cls, knowledge_dir: Path) -> Workshop:
+        """Read the questions, the rules and the seed framework."""
+        seed = seed_framework(knowledge_dir)
+        return cls(load_guide(knowledge_dir), load_rules(knowledge_dir), seed)
+
+    def absorb(self, profile: CompanyProfile, state: TailorState, text: str,
+               asked: QuestionKey | None) -> tuple[CompanyProfile, list[QuestionKey]]:
+        """The profile with what the text says; the questions it answered."""
+        heard = understand(text, self.guide, asked)
+        data = profile.model_dump()
+        data.update(heard.fields)
+        # Roles add up over answers ("we also have a support lead"); "no X" takes one away.
+        absent = set(heard.absent_roles)
+        gained = set(heard.fields.get("cs_roles", []))
+        state.absent_roles = [r for r in dict.fromkeys([*state.absent_roles, *absent])
+                              if r not in gained]
+        roles = [*profile.cs_roles, *heard.fields.get("cs_roles", [])]
+        data["cs_roles"] = [r for r in dict.fromkeys(roles) if r not in absent]
+        if heard.team_added:
+            data["cs_team_size"] = (profile.cs_team_size or 0) + heard.team_added
+        for key in heard.answered:
+            _add(state.answered, key)
+            state.skipped = [k for k in state.skipped if k != key]
+        return CompanyProfile.model_validate(data), sorted(heard.answered)
+
+    def describes_company(self, text: str) -> bool:
+        """Whether free text is about the company: it answers two or more questions."""
+        return len(understand(text, self.guide).answered) >= 2
+
+    def skip(self, profile: CompanyProfile, state: TailorState, key: QuestionKey) -> CompanyProfile:
+        """Mark a question skipped; a skipped roles question falls back to the seed's roles."""
+        _add(state.skipped, key)
+        if key == "roles" and not profile.cs_roles and state.absent_roles:
+            seed_roles = [p for lvl in self.seed.levels for p in owner_parts(lvl.owner)]
+            kept = [r for r in dict.fromkeys(seed_roles) if r not in state.absent_roles]
+            return profile.model_copy(update={"cs_roles": kept})
+        return profile
+
+    def choose(self, profile: CompanyProfile, state: TailorState, key: QuestionKey,
+               choice: str) -> CompanyProfile:
+        """A quick-reply button pressed for the question being asked."""
+        field, value = _CHOICE_FIELDS[key], cast(object, choice)
+        current = getattr(profile, field)
+        if key == "slas":
+            value = []
+        elif isinstance(current, list):
+            value = [*current, choice] if choice not in current else current
+        _add(state.answered, key)
+        return CompanyProfile.model_validate({**profile.model_dump(), field: value})
+
+    def next_question(self, state: TailorState) -> Question | None:
+        """The first question neither answered nor skipped."""
+        done = {*state.answered, *state.skipped}
+        return next((q for q in self.guide.questions if q.key not in done), None)
+
+    def ready(self, state: TailorState) -> bool:
+        """Whether stage, roles and coverage are known (or skipped), so a proposal can be made."""
+        return all(k in state.answered or k in state.skipped for k in ESSENTIAL)
+
+    def propose(self, profile: CompanyProfile, state: TailorState) -> Proposal:
+        """The seed tailored by the rules, then the user's edits replayed; always valid."""
+        data, changes = apply_rules(self.seed, profile, self.guide, self.book)
+        framework = validate_proposal(data, profile, self.extra(profile))
+        kept, dropped = [], []
+        for edit in state.edits:
+            try:
+                framework = self.edit(framework, edit, profile)
+                kept.append(edit)
+            except EditError as exc:
+                dropped.append(f"{edit.describe()} ({exc})")
+        state.edits, state.changes = kept, changes
+        return Proposal(framework, changes, dropped)
+
+    def edit(self, framework: SeverityFramework, edit: FrameworkEdit,
+             profile: CompanyProfile) -> SeverityFramework:
+        """Apply one edit with the profile as the owner check's context."""
+        return apply_edit(framework, edit, profile, self.guide.owner_aliases(), self.extra(profile))
+
+    def extra(self, profile: CompanyProfile) -> list[str]:
+        """Roles that exist whatever the profile lists."""
+        return extra_roles(profile, self.guide, self.book)
+
+
+_CHOICE_FIELDS: dict[str, str] = {
+    "stage": "stage", "segments": "segments", "coverage": "coverage",
+    "slas": "contractual_slas", "concerns": "critical_concerns",
+}
+
+
+def _add(keys: list[QuestionKey], key: QuestionKey) -> None:
+    if key not in keys:
+        keys.append(key)

@@ -1,0 +1,1 @@
+"""Teaching content and practice: lessons with check questions, scenarios, answers and scores."""

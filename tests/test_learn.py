@@ -1,0 +1,87 @@
+"""Learning the framework: six cited lessons in order, check questions, questions, skip, jump."""
+
+from __future__ import annotations
+
+import re
+
+from coach.engine import CoachSession, Engine
+from coach.knowledge import AREA_TITLES, AREAS, load_chunks
+from coach.schemas import Reply
+from tests.conftest import KNOWLEDGE
+from tests.test_engine_support import button_ids, offline_engine, talk, text_of
+
+
+def start(engine: Engine) -> CoachSession:
+    session = engine.new_session()
+    engine.start(session)
+    return session
+
+
+def lesson_title(replies: list[Reply]) -> str:
+    """The area of the lesson a turn shows."""
+    match = re.search(r"\*\*Lesson \d of 6: (.+?)\*\*", text_of(replies))
+    assert match, f"no lesson in {text_of(replies)[:200]!r}"
+    return next(area for area, title in AREA_TITLES.items() if title == match.group(1))
+
+
+def test_walks_the_six_areas_in_order_each_cited_from_knowledge() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    known = {(c.file, c.section) for c in load_chunks(KNOWLEDGE)}
+    seen = []
+    replies = engine.handle(session, "learn")
+    for _ in AREAS:
+        seen.append(lesson_title(replies))
+        citations = [c for r in replies for c in r.citations]
+        assert citations and all((c.file, c.section) in known for c in citations)
+        assert {c.file for c in citations} == {f"lessons/{seen[-1]}.md"}
+        replies = engine.handle(session, "next")
+    assert seen == list(AREAS)
+    assert "6 of 6 areas" in text_of(replies)
+    assert session.data("learn")["completed"] == list(AREAS)
+
+
+def test_check_question_gives_feedback_and_progress_is_kept() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, ["learn"])
+    check = engine.handle(session, "check")
+    assert {"a", "b", "c"} <= set(button_ids(check))
+    wrong = engine.handle(session, "a")
+    assert "Not quite" in text_of(wrong) and "b)" in text_of(wrong)
+    talk(engine, session, ["next", "check"])
+    right = engine.handle(session, "b")
+    assert text_of(right).startswith("Correct.")
+    state = session.data("learn")
+    assert state["correct"] == {"criteria": False, "severity": True}
+    restored = CoachSession.model_validate_json(session.model_dump_json())
+    assert restored.mode_data == session.mode_data and restored.step == "feedback"
+
+
+def test_any_question_is_answered_with_citations_and_the_lesson_resumes() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, ["learn", "check"])
+    replies = engine.handle(session, "Who owns a Severity 2 escalation?")
+    answer, back = replies[0], replies[-1]
+    assert answer.citations and "CS Director" in answer.text
+    assert "Check:" in back.text  # the check question is asked again
+    assert session.data("learn")["phase"] == "check"
+
+
+def test_skip_go_back_and_jump_by_name() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, ["learn"])
+    assert lesson_title(engine.handle(session, "skip")) == "severity"
+    assert lesson_title(engine.handle(session, "jump to communication")) == "communication"
+    assert lesson_title(engine.handle(session, "previous lesson")) == "response"
+    assert lesson_title(engine.handle(session, "Post-escalation review")) == "review"
+    assert session.data("learn")["index"] == AREAS.index("review")
+
+
+def test_learn_can_start_on_a_named_area_from_anywhere() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    assert lesson_title(engine.handle(session, "teach me about tracking")) == "tracking"
+    assert session.mode == "learn"

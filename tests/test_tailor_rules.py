@@ -1,0 +1,148 @@
+"""Tailoring rules: six contrasting profiles, each rule's effect, every proposal valid."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.schemas import CompanyProfile, ContractualSLA, SeverityFramework
+from coach.tailoring.workshop import TailorState, Workshop
+from tests.conftest import KNOWLEDGE
+
+PROFILES: dict[str, tuple[CompanyProfile, set[str]]] = {
+    "seed startup with 2 CSMs": (
+        CompanyProfile(stage="seed", segments=["smb"], cs_team_size=2, cs_roles=["CSM"],
+                       coverage="business-hours", timezone="UK"),
+        {"owners-are-roles-you-have", "business-hours-on-call-path",
+         "business-hours-severity-2-clock", "examples-for-smb", "small-team-handles-low"},
+    ),
+    "enterprise with 24x7 and contracts": (
+        CompanyProfile(stage="enterprise", segments=["enterprise"], cs_team_size=60,
+                       cs_roles=["VP CS", "CS Director", "CS Manager", "CSM"], coverage="24x7",
+                       contractual_slas=[ContractualSLA(severity=1, response_hours=0.25)]),
+        # The contract already beats the 30 minutes a staffed team would get.
+        {"contracts-set-the-ceiling", "examples-for-enterprise"},
+    ),
+    "series A without a VP CS": (
+        CompanyProfile(stage="series-a", segments=["mid-market"], cs_team_size=9,
+                       cs_roles=["Head of CS", "CS Manager", "CSM"], coverage="business-hours"),
+        {"owners-are-roles-you-have", "business-hours-on-call-path",
+         "business-hours-severity-2-clock", "examples-for-mid-market"},
+    ),
+    "growth, follow-the-sun, strict severity 2 contract": (
+        CompanyProfile(stage="growth", segments=["enterprise", "mid-market"],
+                       cs_roles=["VP CS", "CS Director", "CS Manager", "CSM"],
+                       coverage="follow-the-sun",
+                       contractual_slas=[ContractualSLA(severity=2, response_hours=2)]),
+        {"contracts-set-the-ceiling", "staffed-around-the-clock", "follow-the-sun-handover",
+         "examples-for-enterprise"},
+    ),
+    "series B, regulated data, extended hours": (
+        CompanyProfile(stage="series-b", segments=["mid-market"], cs_team_size=15,
+                       cs_roles=["CS Director", "CS Manager", "CSM", "Support Lead"],
+                       coverage="extended-hours",
+                       critical_concerns=["data-sensitivity", "compliance"],
+                       contractual_slas=[ContractualSLA(severity=2, response_hours=0.5)]),
+        {"owners-are-roles-you-have", "contracts-set-the-ceiling", "business-hours-on-call-path",
+         "business-hours-severity-2-clock", "examples-for-mid-market", "data-sensitivity",
+         "compliance"},
+    ),
+    "pre-seed founders, concentrated revenue, many escalations": (
+        CompanyProfile(stage="pre-seed", segments=["enterprise"], cs_team_size=1,
+                       cs_roles=["Founder"], coverage="business-hours",
+                       critical_concerns=["revenue-concentration", "uptime"],
+                       monthly_escalations=45),
+        {"owners-are-roles-you-have", "business-hours-on-call-path",
+         "business-hours-severity-2-clock", "examples-for-enterprise", "revenue-concentration",
+         "uptime", "high-volume-triage", "small-team-handles-low"},
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def workshop() -> Workshop:
+    return Workshop.load(KNOWLEDGE)
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_every_profile_gets_a_valid_proposal_with_every_change_explained(
+    name: str, workshop: Workshop
+) -> None:
+    profile, expected_rules = PROFILES[name]
+    proposal = workshop.propose(profile, TailorState())
+    framework = proposal.framework
+    assert {c.rule for c in proposal.changes} == expected_rules
+    SeverityFramework.model_validate(framework.model_dump())  # schema invariants hold
+    roles = {r.casefold() for r in [*profile.cs_roles, *workshop.extra(profile)]}
+    for lvl in framework.levels:
+        assert all(part.strip().casefold() in roles for part in lvl.owner.split("+"))
+    for change in proposal.changes:
+        assert change.why and "{" not in change.why and change.before != change.after
+
+
+def test_owners_are_mapped_to_roles_that_exist(workshop: Workshop) -> None:
+    seed_startup = workshop.propose(PROFILES["seed startup with 2 CSMs"][0], TailorState())
+    assert [lvl.owner for lvl in seed_startup.framework.levels] == [
+        "Founder + CSM", "Founder", "CSM", "CSM"]
+    series_a = workshop.propose(PROFILES["series A without a VP CS"][0], TailorState())
+    owners = [lvl.owner for lvl in series_a.framework.levels]
+    assert owners == ["Head of CS + Executive", "Head of CS", "CS Manager", "CSM"]
+    why = next(c.why for c in series_a.changes if c.level == 1 and c.field == "owner")
+    assert "no VP CS" in why
+
+
+def test_contracts_tighten_response_times_and_keep_levels_in_order(workshop: Workshop) -> None:
+    enterprise = workshop.propose(PROFILES["enterprise with 24x7 and contracts"][0], TailorState())
+    assert enterprise.framework.levels[0].response_hours == 0.25
+    regulated = workshop.propose(PROFILES["series B, regulated data, extended hours"][0],
+                                 TailorState())
+    hours = [lvl.response_hours for lvl in regulated.framework.levels]
+    assert hours[:2] == [0.5, 0.5]  # severity 1 knocked on to stay no slower than severity 2
+    assert any("as well" in c.why for c in regulated.changes if c.level == 1)
+
+
+def test_business_hours_give_severity_1_an_on_call_path_and_explain_17_30(
+    workshop: Workshop,
+) -> None:
+    proposal = workshop.propose(PROFILES["seed startup with 2 CSMs"][0], TailorState())
+    level_1 = proposal.framework.levels[0]
+    assert "on-call" in level_1.definition and "(UK)" in level_1.definition
+    why = next(c.why for c in proposal.changes if c.rule == "business-hours-on-call-path")
+    assert "17:30" in why and "18:30" in why
+
+
+def test_examples_are_rewritten_for_the_segment(workshop: Workshop) -> None:
+    smb = workshop.propose(PROFILES["seed startup with 2 CSMs"][0], TailorState()).framework
+    enterprise = workshop.propose(PROFILES["enterprise with 24x7 and contracts"][0],
+                                  TailorState()).framework
+    assert "owner-run business" in smb.levels[0].examples[0]
+    assert "Single sign-on" in enterprise.levels[0].examples[0]
+    assert smb.levels[0].examples != enterprise.levels[0].examples
+
+
+
+
+def test_every_rule_in_the_data_fires_for_some_profile_and_has_its_effect(
+    workshop: Workshop,
+) -> None:
+    fired: set[str] = set()
+    for profile, _ in PROFILES.values():
+        proposal = workshop.propose(profile, TailorState())
+        levels = {lvl.level: lvl for lvl in proposal.framework.levels}
+        for rule in workshop.book.rules:
+            if not any(c.rule == rule.id for c in proposal.changes):
+                continue
+            fired.add(rule.id)
+            spec = rule.change
+            for number, candidates in spec.owners.items():
+                assert levels[number].owner in [*candidates, workshop.seed.levels[number - 1].owner]
+            for number, hours in spec.response.items():
+                assert levels[number].response_hours <= hours
+            for number, note in spec.note.items():
+                assert note.split("(")[0].split(":")[0].strip() in levels[number].definition
+            for number, examples in spec.examples.items():
+                assert set(examples) <= set(levels[number].examples)
+            for number, examples in spec.add_examples.items():
+                assert set(examples) <= set(levels[number].examples)
+            for sla in profile.contractual_slas if spec.meet_contracts else []:
+                assert levels[sla.severity].response_hours <= sla.response_hours
+    assert fired == {rule.id for rule in workshop.book.rules}
