@@ -46,7 +46,8 @@ def test_a_new_mode_plugs_in_and_shows_in_the_menu() -> None:
     engine = engine_with_echo()
     session = engine.new_session()
     menu = engine.start(session)
-    assert [b.id for b in menu[0].buttons] == ["ticket", "plan", "echo", "help"]
+    assert [b.id for b in menu[0].buttons] == [
+        "ticket", "plan", "learn", "practice", "tailor", "echo", "help"]
     engine.handle(session, "echo hello")
     engine.handle(session, "hello again")
     assert session.mode == "echo" and session.mode_data["echo"] == {"count": 1}

@@ -103,7 +103,7 @@ def test_help_and_status_work_everywhere_and_change_nothing() -> None:
     talk(engine, session, ["Globex"])
     before = session.model_dump(exclude={"turns", "offered"})
     helped = engine.handle(session, "help")
-    assert "Coming next: learn the framework" in helped[0].text
+    assert "type `learn`" in helped[0].text and "type `tailor`" in helped[0].text
     status = engine.handle(session, "status")
     assert "| Account | Globex |" in status[0].text and "being drafted" in status[0].text
     assert session.model_dump(exclude={"turns", "offered"}) == before

@@ -32,13 +32,12 @@ class Command:
 
 
 def _help(ctx: Context, prompt: Prompt) -> list[Reply]:
-    from coach.engine.registry import ANNOUNCED
-
     modes = "\n".join(f"- **{b.label}**: type `{b.id}`" for b in ctx.menu())
     text = (
-        f"What I can do:\n{modes}\n\nComing next: {'; '.join(ANNOUNCED)}.\n\n"
+        f"What I can do:\n{modes}\n\n"
         "Anywhere: `help`, `status` (what is filled in), `back` (undo the last step), "
-        "`restart`, `export` (ticket and plan as Markdown and JSON), `drafts` (customer "
+        "`restart`, `export` (ticket and plan as Markdown and JSON; `export framework` for a "
+        "tailored framework), `drafts` (customer "
         f"update and executive summary), `menu`.\n\nEdit in words: {EDIT_EXAMPLES}. "
         "Every button has a typed equivalent: type its id, or say `skip`, `confirm`, `accept`."
     )

@@ -54,7 +54,8 @@ class Engine:
         cls, brain: Brain, knowledge_dir: Path, framework: SeverityFramework, clock: Clock
     ) -> Engine:
         """An engine over the content in `knowledge_dir`."""
-        return cls(brain, Library.load(knowledge_dir), framework, clock)
+        return cls(brain, Library.load(knowledge_dir), framework, clock,
+                   default_modes(knowledge_dir))
 
     def new_session(self) -> CoachSession:
         """A fresh session on the engine's framework."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from coach.engine.modes.base import Mode
 from coach.engine.modes.home import HomeMode
 from coach.engine.modes.learn import LearnMode
@@ -10,14 +12,10 @@ from coach.engine.modes.practice import PracticeMode
 from coach.engine.modes.tailor import TailorMode
 from coach.engine.modes.ticket import TicketMode
 
-# Shown in help until the coaching modes plug in (learn, practice, tailor).
-ANNOUNCED = (
-    "learn the framework area by area",
-    "practice on realistic scenarios",
-    "tailor the severity levels to your company",
-)
 
-
-def default_modes() -> list[Mode]:
+def default_modes(knowledge_dir: Path | None = None) -> list[Mode]:
     """The modes in menu order; the first one is home."""
-    return [HomeMode(), TicketMode(), PlanMode(), LearnMode(), PracticeMode(), TailorMode()]
+    return [
+        HomeMode(), TicketMode(), PlanMode(), LearnMode(knowledge_dir),
+        PracticeMode(knowledge_dir), TailorMode(knowledge_dir),
+    ]

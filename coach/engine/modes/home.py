@@ -8,7 +8,9 @@ from coach.schemas import Button, Reply
 
 WELCOME = (
     "Hi, I'm your escalation coach. I can draft an escalation ticket with you, then an action "
-    "plan and the customer update. Paste what you know, or pick where to start."
+    "plan and the customer update; teach you the escalation framework area by area; drill you "
+    "on practice scenarios; and tailor the severity levels to your company. Paste what you "
+    "know, ask a question, or pick where to start."
 )
 
 
