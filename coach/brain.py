@@ -8,12 +8,22 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from coach.clock import Clock, system_clock
-from coach.schemas import Answer, Classification, MessageDraft, SeverityFramework, TicketDraft
+from coach.schemas import (
+    Answer,
+    Classification,
+    CompanyProfile,
+    MessageDraft,
+    SeverityFramework,
+    TicketDraft,
+)
 from coach.settings import Settings
 
 if TYPE_CHECKING:
     from coach.embeddings import Embedder
     from coach.retrieval import KnowledgeIndex
+    from coach.tailoring.guide import Guide, QuestionKey
+    from coach.tailoring.reading import TailorReading
+    from coach.tailoring.rules import Change
     from coach.understanding.classifier import SeverityClassifier
 
 
@@ -36,6 +46,18 @@ class Brain(Protocol):
 
     def write_messages(self, drafts: list[MessageDraft]) -> list[MessageDraft]:
         """Customer and internal messages, from drafts filled in from the knowledge templates."""
+        ...
+
+    def read_tailoring(
+        self, text: str, framework: SeverityFramework, asked: QuestionKey | None
+    ) -> TailorReading:
+        """A framework edit asked for in words, or what the text says about the company."""
+        ...
+
+    def refine_proposal(
+        self, framework: SeverityFramework, profile: CompanyProfile, extra_roles: list[str]
+    ) -> tuple[SeverityFramework, list[Change]]:
+        """A tailored proposal with wording fitted to the company; each change explained."""
         ...
 
 
@@ -88,6 +110,24 @@ class OfflineBrain:
 
     def write_messages(self, drafts: list[MessageDraft]) -> list[MessageDraft]:
         return drafts
+
+    @cached_property
+    def guide(self) -> Guide:
+        from coach.tailoring.guide import load_guide
+
+        return load_guide(self._settings.knowledge_dir)
+
+    def read_tailoring(
+        self, text: str, framework: SeverityFramework, asked: QuestionKey | None
+    ) -> TailorReading:
+        from coach.tailoring.reading import read_offline
+
+        return read_offline(text, framework, self.guide, asked)
+
+    def refine_proposal(
+        self, framework: SeverityFramework, profile: CompanyProfile, extra_roles: list[str]
+    ) -> tuple[SeverityFramework, list[Change]]:
+        return framework, []  # the rules in knowledge/ already explain every change
 
 
 def llm_wanted(settings: Settings) -> bool:

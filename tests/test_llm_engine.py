@@ -48,14 +48,15 @@ def server() -> Iterator[FakeOpenAI]:
         yield fake
 
 
-def llm_engine(settings: Settings, server: FakeOpenAI) -> Engine:
+def llm_engine(settings: Settings, server: FakeOpenAI, retries: int = 0) -> Engine:
+    """The real engine on an LLM brain that talks to the fake server."""
     configured = settings.model_copy(
         update={
             "llm": "openai",
             "llm_base_url": server.base_url,
             "llm_api_key": SecretStr("sk-x"),
             "llm_timeout": 3.0,
-            "llm_max_retries": 0,
+            "llm_max_retries": retries,
         }
     )
     return make_engine(configured, fixed_clock(NOW), make_brain(configured, fixed_clock(NOW)))

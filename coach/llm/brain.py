@@ -8,94 +8,44 @@ few minutes and says so once.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal, TypeVar
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from pydantic import Field
 
 from coach.answering import no_answer
 from coach.brain import OfflineBrain
 from coach.clock import Clock, system_clock
+from coach.llm.breaker import Breaker
 from coach.llm.client import LLMClient, LLMUnavailable, TokenSink
+from coach.llm.outputs import LLMClassification, LLMMessages, LLMTicket
+from coach.llm.tailoring import (
+    LLMRefinement,
+    LLMTailorTurn,
+    check_turn,
+    reworded,
+    to_reading,
+)
 from coach.prompts import PromptLibrary
 from coach.retrieval import Passage
 from coach.schemas import (
     Answer,
     Citation,
     Classification,
+    CompanyProfile,
     MessageDraft,
-    Model,
     SeverityFramework,
     TicketDraft,
 )
+from coach.tailoring.guide import QuestionKey
+from coach.tailoring.reading import TailorReading
+from coach.tailoring.rules import Change
+from coach.tailoring.validation import ProposalError, validate_proposal
 from coach.turn import current_turn
 
 T = TypeVar("T")
 _CITATION = re.compile(r"\[(\d+)\]")
-
-
-class LLMClassification(Model):
-    """What the model returns when it classifies."""
-
-    severity: int = Field(description="The level number.")
-    rationale: str = Field(description="The signals that decided it.")
-    confidence: float = Field(ge=0, le=1)
-
-
-class LLMTicket(Model):
-    """What the model returns when it reads a ticket description; null where the text is silent."""
-
-    account: str | None = None
-    csm: str | None = None
-    severity: int | None = None
-    severity_rationale: str | None = None
-    issue_summary: str | None = None
-    business_impact: str | None = None
-    actions_taken: list[str] = Field(default_factory=list)
-    resolution_requested: str | None = None
-    timeline_required: str | None = None
-    escalation_owner: str | None = None
-
-
-class LLMMessages(Model):
-    """The two messages the model rewrites."""
-
-    customer_update: str = Field(description="The message to the customer.")
-    internal_summary: str = Field(description="The internal executive summary.")
-
-
-class Breaker:
-    """Opens after `threshold` failures in a row and stays open for `cooldown`."""
-
-    def __init__(
-        self, clock: Clock, threshold: int = 3, cooldown: timedelta = timedelta(minutes=5)
-    ) -> None:
-        self._clock, self._threshold, self._cooldown = clock, threshold, cooldown
-        self._failures = 0
-        self._open_until: datetime | None = None
-        self._lock = threading.Lock()
-
-    def is_open(self) -> bool:
-        with self._lock:
-            if self._open_until and self._clock() >= self._open_until:
-                self._open_until, self._failures = None, 0
-            return self._open_until is not None
-
-    def succeeded(self) -> None:
-        with self._lock:
-            self._failures = 0
-
-    def failed(self) -> bool:
-        """Count a failure; True when this one opened the breaker."""
-        with self._lock:
-            self._failures += 1
-            if self._failures >= self._threshold and self._open_until is None:
-                self._open_until = self._clock() + self._cooldown
-                return True
-            return False
 
 
 def _levels_text(framework: SeverityFramework) -> str:
@@ -287,3 +237,50 @@ class LLMBrain:
             ]
 
         return self._guard(call, lambda: drafts)
+
+    def read_tailoring(
+        self, text: str, framework: SeverityFramework, asked: QuestionKey | None
+    ) -> TailorReading:
+        def call() -> TailorReading:
+            out = self._client.structured(
+                self._messages(
+                    "read_tailoring",
+                    text=text,
+                    framework=_levels_text(framework),
+                    asked=asked or "none (a free message)",
+                ),
+                LLMTailorTurn,
+                lambda o: check_turn(o, framework),
+            )
+            return to_reading(out)
+
+        return self._guard(call, lambda: self.offline.read_tailoring(text, framework, asked))
+
+    def refine_proposal(
+        self, framework: SeverityFramework, profile: CompanyProfile, extra_roles: list[str]
+    ) -> tuple[SeverityFramework, list[Change]]:
+        if current_turn().usage.calls:
+            # Rewording is optional: never a second model call in one turn. A later turn that
+            # re-proposes (a quick-reply answer, which costs no call) rewords it instead.
+            return framework, []
+
+        def call() -> tuple[SeverityFramework, list[Change]]:
+            def check(out: LLMRefinement) -> list[str]:
+                try:
+                    validate_proposal(reworded(framework, out)[0], profile, extra_roles)
+                except ProposalError as exc:
+                    return exc.problems
+                return []
+
+            out = self._client.structured(
+                self._messages(
+                    "refine_proposal",
+                    framework=_levels_text(framework),
+                    profile=profile.model_dump_json(exclude_defaults=True),
+                ),
+                LLMRefinement,
+                check,
+            )
+            return reworded(framework, out)
+
+        return self._guard(call, lambda: (framework, []))

@@ -14,7 +14,7 @@ from coach.schemas import CompanyProfile, Model, SeverityFramework
 from coach.tailoring.edits import EditError, FrameworkEdit, apply_edit
 from coach.tailoring.guide import ESSENTIAL, Guide, Question, QuestionKey, load_guide
 from coach.tailoring.operations import apply_rules
-from coach.tailoring.profile_parser import understand
+from coach.tailoring.profile_parser import Understood, understand
 from coach.tailoring.rules import Change, RuleBook, extra_roles, load_rules
 from coach.tailoring.validation import validate_proposal
 
@@ -53,10 +53,9 @@ class Workshop:
         seed = seed_framework(knowledge_dir)
         return cls(load_guide(knowledge_dir), load_rules(knowledge_dir), seed)
 
-    def absorb(self, profile: CompanyProfile, state: TailorState, text: str,
-               asked: QuestionKey | None) -> tuple[CompanyProfile, list[QuestionKey]]:
-        """The profile with what the text says; the questions it answered."""
-        heard = understand(text, self.guide, asked)
+    def absorb(self, profile: CompanyProfile, state: TailorState,
+               heard: Understood) -> tuple[CompanyProfile, list[QuestionKey]]:
+        """The profile with what an answer said; the questions it answered."""
         data = profile.model_dump()
         data.update(heard.fields)
         # Roles add up over answers ("we also have a support lead"); "no X" takes one away.

@@ -46,16 +46,14 @@ class TailorMode:
         state = self._state(ctx)
         heard: list[QuestionKey] = []
         if text and command_word(text) != self.name:
-            profile = ctx.session.profile
-            ctx.session.profile, heard = self.workshop.absorb(profile, state, text, None)
+            session = ctx.session
+            reading = ctx.brain.read_tailoring(text, session.proposal or session.framework, None)
+            session.profile, heard = self.workshop.absorb(session.profile, state, reading.heard)
         lead = _heard_text(heard) or "Let's fit the severity levels to your company. "
         return self._advance(ctx, state, lead, reproposal=bool(heard))
 
     def handle(self, ctx: Context, text: str) -> list[Reply] | None:
         state, word, session = self._state(ctx), command_word(text), ctx.session
-        edited = self._try_edit(ctx, state, text)
-        if edited is not None:
-            return edited
         if word in ACCEPT_WORDS and session.proposal is not None:
             return self._accept(ctx, state)
         if word in EXPORT_WORDS:
@@ -68,17 +66,29 @@ class TailorMode:
         if question is not None and asked is not None and word in {c.id for c in question.choices}:
             session.profile = self.workshop.choose(session.profile, state, asked, word)
             return self._advance(ctx, state, "Noted. ", reproposal=True)
+        # One reading per turn: in LLM mode it is the turn's only model call.
+        try:
+            reading = ctx.brain.read_tailoring(text, session.proposal or session.framework, asked)
+        except EditError as exc:
+            return [Reply(text=escape(str(exc)), buttons=self._buttons(ctx))]
+        if reading.edit is not None:
+            return self._apply_edit(ctx, state, reading.edit)
         absent = len(state.absent_roles)
-        session.profile, heard = self.workshop.absorb(session.profile, state, text, asked)
+        session.profile, heard = self.workshop.absorb(session.profile, state, reading.heard)
         if not heard and len(state.absent_roles) == absent:
             return None
         lead = _heard_text(heard) or f"Noted: no {escape(', '.join(state.absent_roles))}. "
         return self._advance(ctx, state, lead, reproposal=True)
 
     def interject(self, ctx: Context, text: str) -> list[Reply] | None:
-        """A framework edit typed in any other mode still edits the framework."""
-        state = self._state(ctx)
-        return self._try_edit(ctx, state, text, switch=True)
+        """A framework edit typed in any other mode still edits the framework (read offline:
+        other modes' turns must not spend a model call on a check)."""
+        session = ctx.session
+        try:
+            edit = parse_framework_edit(text, session.proposal or session.framework)
+        except EditError as exc:
+            return [Reply(text=escape(str(exc)), buttons=self._buttons(ctx))]
+        return None if edit is None else self._apply_edit(ctx, self._state(ctx), edit, switch=True)
 
     def prompt(self, ctx: Context) -> Reply:
         session, state = ctx.session, self._state(ctx)
@@ -102,10 +112,12 @@ class TailorMode:
         if self.workshop.ready(state) and (fresh or reproposal):
             earlier = list(state.changes)
             proposal = self.workshop.propose(session.profile, state)
-            session.proposal = proposal.framework
+            framework, worded = ctx.brain.refine_proposal(
+                proposal.framework, session.profile, self.workshop.extra(session.profile))
+            session.proposal = framework
             said = "Here is a framework tailored to you." if fresh else "I updated the proposal."
             shown = proposal.changes if fresh else [c for c in proposal.changes if c not in earlier]
-            replies.append(view.proposal_reply(proposal.framework, shown, proposal.dropped,
+            replies.append(view.proposal_reply(framework, shown + worded, proposal.dropped,
                                                f"{lead}{said}", fresh))
             lead = ""
         question = self.workshop.next_question(state)
@@ -124,13 +136,10 @@ class TailorMode:
         self._save(ctx, state)
         return replies
 
-    def _try_edit(self, ctx: Context, state: TailorState, text: str,
-                  switch: bool = False) -> list[Reply] | None:
+    def _apply_edit(self, ctx: Context, state: TailorState, edit: FrameworkEdit,
+                    switch: bool = False) -> list[Reply]:
         session = ctx.session
         try:
-            edit = parse_framework_edit(text, session.proposal or session.framework)
-            if edit is None:
-                return None
             if session.proposal is None and not state.accepted:
                 # Nothing tailored yet: start from what the profile already says, then edit.
                 session.proposal = self.workshop.propose(session.profile, state).framework
