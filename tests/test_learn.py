@@ -85,3 +85,12 @@ def test_learn_can_start_on_a_named_area_from_anywhere() -> None:
     session = start(engine)
     assert lesson_title(engine.handle(session, "teach me about tracking")) == "tracking"
     assert session.mode == "learn"
+
+
+def test_a_question_from_the_menu_or_a_plan_is_answered_with_sources() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    replies = engine.handle(session, "how often do I update the customer on a sev 1?")
+    assert "every 2 hours" in replies[0].text and replies[0].citations
+    assert session.mode == "home"
+    assert "didn't understand" in text_of(engine.handle(session, "banana bread"))

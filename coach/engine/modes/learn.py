@@ -66,6 +66,13 @@ class LearnMode:
         lead = "Welcome back. " if state.completed else ""
         return [self._lesson(ctx, state, state.index, lead)]
 
+    def interject(self, ctx: Context, text: str) -> list[Reply] | None:
+        """A question asked in any other mode is answered from the knowledge base, with sources."""
+        if not _QUESTION.search(text.strip()):
+            return None
+        answer = ctx.brain.answer(text, on_token=ctx.on_token)
+        return [Reply(text=escape(answer.answer), citations=answer.sources, notice=answer.notice)]
+
     def handle(self, ctx: Context, text: str) -> list[Reply] | None:
         state, word = self._state(ctx), command_word(text)
         if state.phase == "check":
@@ -160,7 +167,7 @@ class LearnMode:
                                          Button(id="learn criteria", label="Start again")])
 
     def _answer(self, ctx: Context, text: str) -> list[Reply]:
-        answer = ctx.brain.answer(text)
+        answer = ctx.brain.answer(text, on_token=ctx.on_token)
         return [Reply(text=escape(answer.answer), citations=answer.sources, notice=answer.notice),
                 self._reminder(ctx)]
 
