@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench setup clean
+.PHONY: run test lint bench setup clean chromium
 
 setup: $(STAMP)
 
@@ -16,14 +16,19 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/coach chat
+	$(BIN)/coach serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check coach tests
+	$(BIN)/ruff check coach tests app.py
 	$(BIN)/mypy
 
-test: $(STAMP) lint
+test: $(STAMP) lint chromium
 	$(BIN)/python -m pytest -q
+
+# Browser tests drive Debian's chromium: installed when missing and we are root, else skipped.
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update && apt-get install -y chromium; fi
 
 bench: $(STAMP)
 	$(BIN)/python -m coach.bench

@@ -48,11 +48,28 @@ class Settings(BaseSettings):
     embeddings_model: str = "text-embedding-3-small"
 
     port: int = 8000
-    database_url: str | None = None
+    database_url: str | None = Field(
+        default=None, description="Any SQLAlchemy URL; default: a SQLite file in the data dir."
+    )
+    auth_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias="CHAINLIT_AUTH_SECRET",
+        description="Signs sign-in tokens; generated and kept in the data dir when unset.",
+    )
+    sqlite_busy_timeout: float = Field(default=30.0, gt=0, description="Seconds to wait on a lock.")
 
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def store_url(self) -> str:
+        """The database of users, saved work and chat history."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'coach.db'}"
+
+    @property
+    def auth_secret_file(self) -> Path:
+        return self.data_dir / "auth-secret"
 
 
 @lru_cache(maxsize=1)

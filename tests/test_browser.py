@@ -1,0 +1,134 @@
+"""The coach in a real browser: sign in, draft a ticket, download it, restart, and privacy."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coach.schemas import EscalationTicket
+from tests.chat_page import ChatPage
+from tests.live_server import (
+    LiveServer,
+    add_user,
+    is_local,
+    keep_log,
+    launch,
+    playwright_sync,
+    screenshots_on_failure,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+__all__ = ["playwright_sync"]  # the fixture, imported for pytest
+
+ALICE, BOB = ("alice", "alice-password-1"), ("bob", "bob-password-22")
+
+
+def draft_initech_ticket(chat: ChatPage) -> None:
+    """The ticket conversation: starter, answers, a button, one correction, confirmation."""
+    chat.starter("Draft an escalation ticket", "Which account")
+    chat.say("Initech", "What is wrong")
+    chat.say("Since 08:00 UTC the Initech reporting API returns errors on every request.", "cost")
+    chat.say("300 analysts cannot build the board report due Friday; $400k ARR.", "I suggest")
+    chat.press("Severity 2 (High)", "CSM")
+    chat.say("Dana Lee", "tried so far")
+    chat.say("Support restarted the API workers; engineering is investigating", "outcome")
+    chat.say("Restore the reporting API", "deadline")
+    chat.say("within 2 days", "Confirm it, or tell me what to change")
+    chat.say("actually the account is Initech Corp", "Initech Corp")
+    chat.press("Confirm ticket", "Ticket confirmed")
+
+
+def download_json(chat: ChatPage, tmp_path: Path) -> EscalationTicket:
+    """Download the confirmed ticket's JSON file and validate it against the schema."""
+    with chat.page.expect_download() as info:
+        chat.page.get_by_text("ticket-initech-corp.json", exact=True).last.click()
+    path = tmp_path / "downloaded.json"
+    info.value.save_as(path)
+    return EscalationTicket.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def open_thread(chat: ChatPage, name: str) -> str:
+    """Open a thread from the history sidebar; returns its id from the URL."""
+    chat.page.get_by_text(name, exact=True).first.click()
+    chat.page.wait_for_url("**/thread/**")
+    return str(chat.page.url.rsplit("/", 1)[-1])
+
+
+def test_ticket_conversation_survives_a_restart_and_stays_private(
+    tmp_path: Path, playwright_sync: Any
+) -> None:
+    started = time.monotonic()
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    for name, password in (ALICE, BOB):
+        add_user(data_dir, name, password)
+    server = LiveServer(data_dir).start()
+    browser = launch(playwright_sync)
+    outside: list[str] = []
+    pages: list[Any] = []
+
+    def record(request: Any) -> None:
+        if not is_local(request.url):
+            outside.append(request.url)
+
+    try:
+        with screenshots_on_failure("browser", pages):
+            alice_ctx = browser.new_context(accept_downloads=True)
+            alice_ctx.on("request", record)
+            pages.append(alice_ctx.new_page())
+            chat = ChatPage(pages[0], server.url)
+            chat.sign_in(*ALICE)
+            draft_initech_ticket(chat)
+            card = chat.wait_for("Escalation ticket: Initech Corp")
+            assert "Dana Lee" in card and "Severity:" in card
+            ticket = download_json(chat, tmp_path)
+            assert (ticket.account, ticket.severity, ticket.csm) == ("Initech Corp", 2, "Dana Lee")
+
+            # A second conversation, left half-drafted.
+            chat.page.click("#new-chat-button")
+            confirm = chat.page.get_by_role("button", name="Confirm")
+            if confirm.count():
+                confirm.first.click()
+            chat.page.wait_for_selector("#starters")
+            chat.say("I need to escalate Umbrella Corp", "What is wrong")
+
+            server.stop()
+            server = LiveServer(data_dir, server.port).start()
+
+            chat.page.goto(server.url + "/")
+            chat.page.wait_for_selector("#chat-input")
+            open_thread(chat, "I need to escalate Umbrella Corp")
+            chat.wait_for("What is wrong")  # the thread replayed from the history
+            status = chat.say("status", "being drafted")
+            assert "Umbrella Corp" in status
+            listing = chat.say("my tickets", "Your saved tickets")
+            assert "Initech Corp" in listing
+            chat.press("Open Initech Corp (severity 2)", "Escalation ticket: Initech Corp")
+            alice_thread = open_thread(chat, "ticket")
+            chat.wait_for("Ticket confirmed")
+
+            bob_ctx = browser.new_context()
+            bob_ctx.on("request", record)
+            pages.append(bob_ctx.new_page())
+            bob = ChatPage(pages[1], server.url)
+            bob.sign_in(*BOB)
+            assert "You have no saved tickets yet" in bob.say("my tickets", "no saved tickets")
+            assert bob.say("open ticket 1", "no saved ticket")
+            sidebar = bob.page.locator("#root").inner_text()
+            assert "Umbrella" not in sidebar and "Initech" not in sidebar
+            bob.page.goto(f"{server.url}/thread/{alice_thread}")
+            bob.page.wait_for_timeout(2000)
+            assert "Initech" not in bob.page.locator("#root").inner_text()
+    finally:
+        browser.close()
+        server.stop()
+        keep_log(server, "browser")
+    assert outside == [], f"requests left localhost: {outside}"
+    refused = "Authorization for the thread failed"  # Bob opening Alice's thread, refused
+    assert refused in server.log.read_text()
+    assert server.problems(expected=(refused,)) == [], "errors in the server log"
+    print(f"\nbrowser test: {time.monotonic() - started:.1f}s")
