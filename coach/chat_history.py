@@ -105,11 +105,19 @@ Table(
 
 def create_chat_schema(url: str) -> None:
     """Create Chainlit's history tables in the database at `url` if they are missing."""
-    engine = create_engine(url)
+    engine = create_engine(sync_url(url))
     try:
         metadata.create_all(engine)
     finally:
         engine.dispose()
+
+
+def sync_url(url: str) -> str:
+    """A plain "postgresql://" URL uses psycopg 3, the driver the lock installs."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
 
 
 def async_url(url: str) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from coach.chat_history import sync_url
 from coach.engine.session import CoachSession
 from coach.schemas import CoachError
 from coach.tables import Base, SessionRow, UserRow, WorkRow
@@ -81,7 +82,7 @@ class Store:
             engine = create_engine(url, connect_args={"timeout": busy_timeout})
             _tune_sqlite(engine, busy_timeout)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(sync_url(url), pool_pre_ping=True)
         return cls(engine)
 
     def create_schema(self) -> None:

@@ -1,0 +1,99 @@
+"""The store and Chainlit's history on a real PostgreSQL server that the test starts itself."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coach.chat_history import async_url, create_chat_schema
+from coach.engine.session import CoachSession
+from coach.framework import seed_framework
+from coach.schemas import TicketDraft
+from coach.store import Store
+from tests.conftest import KNOWLEDGE
+
+BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _as_postgres(*command: str) -> list[str]:
+    """PostgreSQL refuses to run as root: run it as the postgres user when we are root."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    initdb = BIN / "initdb" if (BIN / "initdb").exists() else shutil.which("initdb")
+    if initdb is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL's initdb is missing on CI")
+        pytest.skip("PostgreSQL is not installed here")
+    # Not under pytest's tmp_path: its parents are private to root, and postgres must reach it.
+    data = Path(tempfile.mkdtemp(prefix="coach-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres", "postgres")
+    port = _free_port()
+    subprocess.run(_as_postgres(str(initdb), "-D", str(data), "-A", "trust", "-U", "coach"),
+                   check=True, capture_output=True)
+    server = subprocess.Popen(
+        _as_postgres(str(Path(str(initdb)).parent / "postgres"), "-D", str(data), "-p", str(port),
+                     "-h", "127.0.0.1", "-k", str(data)),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"postgresql://coach@127.0.0.1:{port}/postgres"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    time.sleep(0.5)  # the port opens a moment before the server accepts logins
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def test_store_on_postgresql(postgres_url: str) -> None:
+    store = Store.open(postgres_url)
+    store.create_schema()
+    store.add_user("alice", "alice-password")
+    store.add_user("bob", "bob-password")
+    assert store.check_password("alice", "alice-password")
+    session = CoachSession(framework=seed_framework(KNOWLEDGE))
+    session.ticket = TicketDraft(account="Globex")
+    store.save("alice", "thread-1", session, [])
+    loaded = store.load_session("alice", "thread-1")
+    assert loaded is not None and loaded.ticket.account == "Globex"
+    assert store.load_session("bob", "thread-1") is None
+
+
+def test_chat_history_on_postgresql_through_the_async_driver(postgres_url: str) -> None:
+    from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
+    from chainlit.user import User
+
+    create_chat_schema(postgres_url)
+
+    async def round_trip() -> str | None:
+        layer = SQLAlchemyDataLayer(async_url(postgres_url))
+        await layer.create_user(User(identifier="alice"))
+        found = await layer.get_user("alice")
+        await layer.engine.dispose()
+        return found.identifier if found else None
+
+    assert asyncio.run(round_trip()) == "alice"
