@@ -47,6 +47,16 @@ def test_free_text_answers_several_questions_which_are_not_asked_again() -> None
         assert answered not in texts
 
 
+def test_the_same_sentence_as_the_answer_to_the_stage_question() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, ["tailor"])
+    assert session.step == "ask:stage"
+    engine.handle(session, SERIES_A)
+    assert (session.profile.stage, session.profile.segments) == ("series-a", ["mid-market"])
+    assert session.step == "ask:roles"
+
+
 def test_questions_come_one_at_a_time_with_buttons_and_can_be_skipped() -> None:
     engine = offline_engine()
     session = start(engine)

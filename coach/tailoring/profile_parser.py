@@ -62,8 +62,9 @@ def _stage(text: str, guide: Guide, out: Understood) -> None:
 
 
 def _segments(text: str, guide: Guide, out: Understood, asked: QuestionKey | None) -> None:
-    # "enterprise" names a stage when the stage question is the one being answered.
-    hits = [] if asked == "stage" else scan(text, guide.segments)
+    # "enterprise" names a stage when the stage question is the one being answered; the other
+    # segments still count ("Series A selling to mid-market").
+    hits = [h for h in scan(text, guide.segments) if asked != "stage" or h.key != "enterprise"]
     segments = list(dict.fromkeys(h.key for h in hits))
     customers = _CUSTOMERS.search(text)
     if customers:
