@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from coach.embeddings import local_embedder
@@ -124,3 +125,38 @@ def test_a_conditional_threat_to_leave_is_not_a_hypothetical(
 ) -> None:
     text = "Their CFO said they would cancel unless the billing errors are fixed this week."
     assert classifier.classify(text, seed).severity == 1
+
+
+def test_close_scores_go_to_the_more_severe_level() -> None:
+    from coach.understanding.classifier import decide
+
+    assert decide(np.array([0.9, 1.0, 0.1, 0.0]))[0] == 1  # within 15%: the higher severity
+    assert decide(np.array([0.5, 1.0, 0.1, 0.0]))[0] == 2  # a clear win stays
+    assert decide(np.array([0.0, 0.1, 1.0, 0.95]))[0] == 3  # never the less severe one
+
+
+@pytest.mark.parametrize("text", ["The customer emailed me.", "Can we talk about Globex tomorrow?",
+                                  "something's off with the account"])
+def test_text_that_names_no_problem_is_not_graded_severe(
+    classifier: SeverityClassifier, seed: SeverityFramework, text: str
+) -> None:
+    result = classifier.classify(text, seed)
+    assert result.severity == 4 and result.confidence <= 0.3
+    assert "names no problem" in result.rationale
+
+
+def test_a_negated_clause_does_not_pull_in_look_alike_examples(
+    classifier: SeverityClassifier, seed: SeverityFramework
+) -> None:
+    text = "No data was exposed, but the customer asks about our SOC2 report."
+    assert classifier.classify(text, seed).severity >= 3
+
+
+def test_another_vendors_outage_is_not_a_churn_threat(
+    classifier: SeverityClassifier, seed: SeverityFramework
+) -> None:
+    third = ("A partner of theirs had an outage with another vendor; they asked whether we're "
+             "affected. We're not.")
+    assert classifier.classify(third, seed).severity >= 3
+    leaving = "Their CFO says they are switching to another vendor next quarter."
+    assert classifier.classify(leaving, seed).severity == 1

@@ -22,7 +22,21 @@ FRAMEWORK_WEIGHT = 2.0  # a tailored framework's own examples outrank the generi
 NEIGHBOUR_WEIGHT = 2.0
 CLOSE_CALL = 0.15
 SCALE_WEIGHT = 1.0  # a problem limited to one or a few people counts in full, at its lower level
+# Without any explicit signal the nearest examples decide alone, so confidence stays modest.
+NO_SIGNAL_CONFIDENCE = 0.5
+OWN_EXAMPLE_MATCH = 0.8  # similarity at which a text counts as one of the framework's examples
+# Words that say something is wrong or wanted; a text with none of them describes no escalation.
+_PROBLEM = re.compile(
+    r"\b(?:problems?|issues?|bugs?|errors?|broke\w*|down|fail\w*|can'?t|cannot|couldn'?t|unable"
+    r"|slow\w*|wrong|missing|lost|los\w+|angry|upset|unhappy|frustrat\w*|complain\w*|escalat\w*"
+    r"|threat\w*|risk\w*|delay\w*|outages?|expos\w+|breach\w*|leak\w*|crash\w*|stuck|block\w*"
+    r"|impact\w*|affect\w*|cancel\w*|churn\w*|request\w*|asks?|asking|want\w*|needs?|feature\w*"
+    r"|urgent\w*|complaint\w*|incorrect|inaccurate|duplicat\w*|corrupt\w*|deleted|refund\w*"
+    r"|dispute\w*|sla|overdue|late|missed|confus\w*|typo\w*|gap|sick of|furious|livid"
+    r"|disappoint\w*|terminat\w*|competitor\w*|unauthori[sz]ed|hack\w*|attack\w*|not working"
+    r"|doesn'?t work|isn'?t working|won'?t|reject\w*|odd|weird|strange)\b", re.I)
 # Proper names say nothing about severity but dominate static embeddings, so they are masked.
+_CLAUSES = re.compile(r"[,;:—–]\s*|\.\s+|\s+but\s+", re.I)
 _NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)*")
 
 
@@ -72,11 +86,16 @@ class SeverityClassifier:
         """The framework level the text describes, with the reasons and a confidence."""
         count = len(framework.levels)
         signals = find_signals(text)
+        if not signals and not _PROBLEM.search(text) and not self._names_own_example(text,
+                                                                                    framework):
+            return _nothing_to_judge(framework)
         scores, counted = signal_scores(signals, count)
         neighbours = self._neighbours(_without_damped(text, signals), framework)
         for number, weight, _ in neighbours:
             scores[number - 1] += weight
         chosen, confidence = decide(scores)
+        if not counted:
+            confidence = min(confidence, NO_SIGNAL_CONFIDENCE)
         level = framework.levels[chosen - 1]
         return Classification(
             severity=level.level, name=level.name, owner=level.owner,
@@ -96,6 +115,13 @@ class SeverityClassifier:
              * float(pool.weights[i]) / total, pool.texts[i])
             for i in top
         ]
+
+    def _names_own_example(self, text: str, framework: SeverityFramework) -> bool:
+        """Whether the text is (nearly) one of the framework's own examples."""
+        pool = self._pool(framework)
+        own = pool.weights == FRAMEWORK_WEIGHT
+        query = self.embedder.embed([mask_names(text)])[0]
+        return bool(own.any() and float((pool.vectors[own] @ query).max()) >= OWN_EXAMPLE_MATCH)
 
     def _pool(self, framework: SeverityFramework) -> _Pool:
         """The reference pool for a framework, embedded once per distinct framework."""
@@ -144,11 +170,25 @@ def signal_scores(signals: list[Signal], levels: int) -> tuple[np.ndarray, list[
 
 
 def _without_damped(text: str, signals: list[Signal]) -> str:
-    """The text minus signal words its context cancels, so they cannot pull in look-alikes."""
+    """The text minus the clauses whose signal words their context cancels ("no data was
+    exposed"), so the rest of such a clause cannot pull in look-alike examples either."""
     for signal in signals:
-        if signal.damped:
-            text = text.replace(signal.phrase, " ")
+        if signal.damped and signal.phrase in text:
+            clauses = _CLAUSES.split(text)
+            text = " ".join(c for c in clauses if signal.phrase not in c) or " "
     return text
+
+
+def _nothing_to_judge(framework: SeverityFramework) -> Classification:
+    """A text that names no problem: the least severe level, with little confidence."""
+    level = framework.levels[-1]
+    return Classification(
+        severity=level.level, name=level.name, owner=level.owner,
+        response_hours=level.response_hours, confidence=0.2,
+        rationale=(f"Severity {level.level} ({level.name}) for now: the text names no problem, "
+                   "impact or risk to judge. Say what is broken or at stake, who is affected "
+                   "and how badly, and I will grade it again."),
+    )
 
 
 def decide(scores: np.ndarray) -> tuple[int, float]:

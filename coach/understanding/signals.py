@@ -34,7 +34,9 @@ _SIGNALS: tuple[tuple[str, int, float, str], ...] = (
     ("churn", 1, 3.0,
      r"\bcancel(?:l?ing|s|l?ed)?\b|\bcancellation (?:threat|risk|notice)\b|\bterminat\w+|\b(?:not"
      r"|n't|non-?)\s*(?:to\s+)?(?:be\s+)?renew\w*"
-     r"|\bcompetitors?\b(?! of)|\brival\b|\banother (?:provider|vendor)\b|\bother vendors\b"
+     r"|\bcompetitors?\b(?! of)|\brival\b"
+     r"|\b(?:switch\w*|mov\w+|go|going|went|sign\w*|look\w* at|evaluat\w+|talk\w* to|trial\w*)"
+     r" (?:to |with )?(?:another|other) (?:providers?|vendors?)\b"
      r"|\breplac\w+ us\b|\bexit the (?:agreement|contract)\b|\bwinding down\b|\bdecommission\w*"
      r"|\bnot to continue\b|\bcome off us\b|\bdone with us\b|\bwants? out\b|\blapse\b|\bleav\w+\b"
      r"|\bexport(?:ing)? (?:their|all their) data\b|\bdata returned\b|\boffboarding steps\b"
