@@ -100,3 +100,48 @@ def test_deadlines_from_the_clock(phrase: str, due: datetime | None) -> None:
     match = find_deadline(f"They want it {phrase}.")
     assert match is not None and match.group(0) == phrase
     assert due_by(match, NOW) == due
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Hi team, Sam here. Globex says reports are broken; we need a fix within 4 hours.",
+     {"account": "Globex", "csm": "Sam", "timeline_required": "within 4 hours"}),
+    ("Umbrella Corp (CSM: Lee Wong) lost $50k in orders; I've paged on-call. "
+     "Need RCA by 2026-12-01.",
+     {"account": "Umbrella Corp", "csm": "Lee Wong", "timeline_required": "by 2026-12-01"}),
+    ("I'm Priya, their CSM. The EMEA team at Contoso can't log in since the SSO change. "
+     "They need it fixed by noon.",
+     {"account": "Contoso", "csm": "Priya", "timeline_required": "by noon"}),
+])
+def test_other_common_ways_of_naming_account_csm_and_deadline(
+    classifier: SeverityClassifier, seed: SeverityFramework, clock: Clock, text: str,
+    expected: dict[str, str],
+) -> None:
+    draft = extract_ticket(text, seed, clock(), classify=classifier.classify)
+    for name, value in expected.items():
+        assert getattr(draft, name) == value
+    assert draft.due_by is not None
+
+
+def test_impact_and_action_in_one_sentence_are_told_apart(
+    classifier: SeverityClassifier, seed: SeverityFramework, clock: Clock
+) -> None:
+    text = "Umbrella Corp lost $50k in orders; I've paged on-call."
+    draft = extract_ticket(text, seed, clock(), classify=classifier.classify)
+    assert draft.business_impact and "$50k" in draft.business_impact
+    assert draft.actions_taken == ["I've paged on-call"]
+
+
+@pytest.mark.parametrize(("phrase", "hours"), [
+    ("in 2 days", 48), ("in 30 minutes", 0.5), ("within the hour", 1), ("by noon", 2),
+    ("by 5pm", 7), ("by 2026-12-01", 127),
+])
+def test_more_deadline_phrases_fall_due(clock: Clock, phrase: str, hours: float) -> None:
+    match = find_deadline(f"We need it {phrase}.")
+    assert match is not None and match.group(0) == phrase
+    due = due_by(match, clock())
+    assert due is not None and (due - clock()).total_seconds() / 3600 == hours
+
+
+def test_asap_is_kept_in_words_with_no_due_time(clock: Clock) -> None:
+    match = find_deadline("They want it fixed ASAP.")
+    assert match is not None and due_by(match, clock()) is None

@@ -14,9 +14,17 @@ _MONTH = r"(?:" + "|".join(m[:3] + r"(?:" + m[3:] + r")?" for m in _MONTHS) + r"
 _DATE = rf"(?:{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)? {_MONTH})"
 _UNIT = r"(?:minutes?|mins?|hours?|hrs?|h|days?|weeks?)"
 
+_COUNT = r"\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty"
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "thirty": 30}
+
 DEADLINE = re.compile(
-    rf"\bwithin (?:the next )?(?P<n>\d+(?:\.\d+)?|an?|one) (?P<biz>business "
+    rf"\b(?:within|in) (?:the next )?(?P<n>{_COUNT}) (?P<biz>business "
     rf"|working )?(?P<unit>{_UNIT})\b"
+    rf"|\bwithin the (?P<the_hour>hour)\b"
+    rf"|\bby (?P<clock>\d{{1,2}}(?::\d{{2}})?\s*(?:am|pm)|noon|midday|midnight)\b"
+    rf"|\bby (?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b"
+    rf"|\b(?P<asap>asap|as soon as possible|right away|immediately)\b"
     rf"|\bby (?:the )?(?:(?P<eod>end of (?:the )?(?:day|business)|eod|cob)(?: (?P<eodday>{_DAY}"
     rf"|today"
     rf"|tomorrow))?|(?P<tomorrow>tomorrow|tonight|today)(?: (?:morning|noon|evening))?"
@@ -36,6 +44,14 @@ def find_deadline(text: str) -> re.Match[str] | None:
 def due_by(match: re.Match[str], now: datetime) -> datetime | None:
     """When a deadline phrase falls due, counted from `now`; None when it names no time."""
     groups = match.groupdict()
+    if groups["the_hour"]:
+        return now + timedelta(hours=1)
+    if groups["clock"]:
+        return _at_clock(groups["clock"], now)
+    if groups["iso"]:
+        return _on_iso(groups["iso"], now)
+    if groups["asap"]:
+        return None  # urgent, but it names no time
     if groups["unit"]:
         return _within(groups["n"], groups["unit"], bool(groups["biz"]), now)
     if groups["eod"]:
@@ -49,8 +65,33 @@ def due_by(match: re.Match[str], now: datetime) -> datetime | None:
     return _on_date(when, now) if when else None
 
 
+def _at_clock(text: str, now: datetime) -> datetime:
+    """"5pm", "9:30 am", "noon": today at that time, or tomorrow when it has passed."""
+    words = text.lower().replace(" ", "")
+    if words in {"noon", "midday"}:
+        hour, minute = 12, 0
+    elif words == "midnight":
+        hour, minute = 24, 0
+    else:
+        digits = re.match(r"(\d{1,2})(?::(\d{2}))?", words)
+        assert digits is not None  # the pattern guarantees the digits
+        hour, minute = int(digits.group(1)) % 12, int(digits.group(2) or 0)
+        hour += 12 if words.endswith("pm") else 0
+    due = datetime.combine(now.date(), time(0), now.tzinfo) + timedelta(hours=hour, minutes=minute)
+    return due if due >= now else due + timedelta(days=1)
+
+
+def _on_iso(text: str, now: datetime) -> datetime | None:
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    return datetime.combine(day, END_OF_DAY, now.tzinfo)
+
+
 def _within(amount: str, unit: str, business: bool, now: datetime) -> datetime:
-    count = 1.0 if amount.lower() in {"a", "an", "one"} else float(amount)
+    word = amount.lower()
+    count = float(_NUMBER_WORDS[word]) if word in _NUMBER_WORDS else float(amount)
     unit = unit.lower()
     if unit.startswith("m"):
         return now + timedelta(minutes=count)

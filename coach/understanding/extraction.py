@@ -31,6 +31,9 @@ _BULLET = re.compile(r"^\s*(?:[-*•☐☑✓]|\[[ x]?\]|\d+[.)])\s+")
 _CAP = r"[A-Z\u00C0-\u00DE][\w'’&-]{0,30}"  # bounded: no quadratic backtracking on long words
 _NAME = rf"{_CAP}(?:\s+(?:&\s+)?{_CAP}){{0,4}}"
 _PERSON = rf"{_CAP}(?:\s+{_CAP}){{1,2}}"
+# Capitalised sentence openers that are not company names.
+_NOT_A_NAME = (r"(?!(?:The|Their|They|We|Our|I|It|This|That|These|Those|Hi|Hey|Hello|Customer"
+               r"|Support|Engineering|Sales|Everyone|Nobody|Someone|Quick|Update|FYI|Heads)\b)")
 _ACCOUNT = [re.compile(p) for p in (
     rf"\b[Aa]ccount:\s*(?P<name>{_NAME})",
     rf"\b[Ee]scalating (?P<name>{_NAME})",
@@ -39,9 +42,18 @@ _ACCOUNT = [re.compile(p) for p in (
     rf"\bI (?:manage|own|look after) (?P<name>{_NAME})",
     rf"\b(?:[Ss]ev(?:erity)?|P|S) ?[1-6]\s*(?:for|:)\s*(?P<name>{_NAME})",
     rf"^[^.]*?:\s*at (?P<name>{_NAME}),",
+    rf"(?:^|[.!?]\s+){_NOT_A_NAME}(?P<name>{_NAME})\s*(?:\([^)]*\)\s*)?(?:says|said|reports?"
+    rf"|reported|is (?:reporting|threatening|asking|saying)|wants|asked|told|threatened"
+    rf"|emailed|called|lost|has lost|can't|cannot|is down|are down)\b",
+    rf"\b(?:team|users?|people|staff|admins?|everyone|folks|customers?) (?:at|from) "
+    rf"(?P<name>{_NAME})",
 )]
 _CSM = [re.compile(p) for p in (
     rf"\b(?:I'm|I am|[Tt]his is|[Mm]y name is)\s+(?P<name>{_PERSON})",
+    rf"\bCSM(?: is)?:?\s+(?P<name>{_PERSON}|{_CAP})",
+    rf"\b(?:I'm|I am|[Tt]his is|[Mm]y name is)\s+(?P<name>{_CAP}),? (?:the|their|your|its|"
+    rf"the account's) (?:CSM|customer success manager)\b",
+    rf"(?:^|[.!?,]\s*)(?P<name>{_CAP}) here\b",
     rf"(?:^|\n)\s*[-—–]\s*(?P<name>{_PERSON})\s*$",
     rf"\b(?:[Tt]hanks|[Cc]heers|[Rr]egards),?\s+(?P<name>{_PERSON})\s*$",
 )]
@@ -112,7 +124,8 @@ def parse_template(text: str) -> dict[str, Any]:
 def parse_prose(text: str) -> dict[str, Any]:
     """Fields stated in free prose, each from the sentence that says it."""
     flat = " ".join(text.split())
-    parts = sentences(flat)
+    # Clauses joined by ";" often say different things ("lost $50k; I've paged on-call").
+    parts = [clause for s in sentences(flat) for clause in re.split(r";\s+", s) if clause]
     fields: dict[str, Any] = {
         "account": _first(_ACCOUNT, text), "csm": _first(_CSM, text.strip()),
         "severity": stated_severity(flat),
@@ -150,9 +163,8 @@ def _settle_severity(
     if fields.get("severity"):
         fields["severity_rationale"] = f"Severity {fields['severity']} as stated in the text."
     else:
-        said = ("issue_summary", "business_impact")
-        parts = dict.fromkeys(str(fields[k]) for k in said if k in fields)
-        judged = classify(" ".join(parts) or text, framework)
+        # The whole text: a threat to cancel may sit in any sentence, not only the summary.
+        judged = classify(text, framework)
         fields["severity"] = judged.severity
         fields["severity_rationale"] = judged.rationale
     level = framework.find(fields["severity"])

@@ -71,7 +71,8 @@ _SIGNALS: tuple[tuple[str, int, float, str], ...] = (
      r"|\b(?:don't|doesn't) understand\b|\bconfus\w+|\bmisread\w*|\brefresher\b"
      r"|\bteaching themselves\b|\bwas rushed\b|\bhow to use\b|\badoption\b|\bmiscod\w+"),
     ("urgent_feature", 3, 2.0,
-     r"\burgent(?:ly)?\b|\bprioriti[sz]e\b|\b(?:top |a |number one )?priority\b|\bfast-track\b"
+     r"\burgent(?:ly)?\b|\bprioriti[sz]e\b"
+     r"|(?<!low )(?<!low-)\b(?:top |a |number one )?priority\b|\bfast-track\b"
      r"|\bnumber one request\b|\bkeeps (?:asking|pressing|pushing)\b|\bpushing hard\b"
      r"|\bpressing for\b|\broadmap\b|\bbefore (?:their|the|a|an|enrollment|term)\b[^.;]{0,40}?"
      r"\b(?:audit|review|inspection|season|pilot|meeting|opens|starts|ends|cycle)\b"
