@@ -86,29 +86,10 @@ class SeverityFramework(Model):
 
     @model_validator(mode="after")
     def _check_invariants(self) -> SeverityFramework:
-        count = len(self.levels)
-        if not 3 <= count <= 6:
-            raise _plain("levels", f"a framework needs 3 to 6 levels; this one has {count}")
-        numbers = [lvl.level for lvl in self.levels]
-        if numbers != list(range(1, count + 1)):
-            raise _plain(
-                "levels",
-                f"levels must be numbered 1 to {count} in order with no gaps; got {numbers}",
-            )
-        names = [lvl.name.casefold() for lvl in self.levels]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise _plain(
-                "levels", f"level names must be unique; rename the repeated name(s): {duplicates}"
-            )
-        for higher, lower in zip(self.levels, self.levels[1:], strict=False):
-            if lower.response_hours < higher.response_hours:
-                raise _plain(
-                    "levels",
-                    f"level {lower.level} ({lower.response_hours:g}h) may not respond faster than "
-                    f"the more severe level {higher.level} ({higher.response_hours:g}h); "
-                    "make its response time the same or longer",
-                )
+        problems = framework_problems(self.levels)
+        if problems:
+            # One error carrying every problem, one per line: describe_errors splits them.
+            raise _plain("levels", "\n".join(problems))
         return self
 
     def find(self, ref: int | str) -> SeverityLevel | None:
@@ -132,6 +113,30 @@ class SeverityFramework(Model):
             valid = ", ".join(f"{lvl.level} ({lvl.name})" for lvl in self.levels)
             raise UnknownLevelError(f"no severity level {ref!r}; valid levels are {valid}")
         return found
+
+
+def framework_problems(levels: list[SeverityLevel]) -> list[str]:
+    """Every broken framework invariant, in plain words."""
+    count = len(levels)
+    problems = []
+    if not 3 <= count <= 6:
+        problems.append(f"a framework needs 3 to 6 levels; this one has {count}")
+    numbers = [lvl.level for lvl in levels]
+    if numbers != list(range(1, count + 1)):
+        shown = ", ".join(map(str, numbers))
+        problems.append(f"levels must be numbered 1 to {count} in order with no gaps; got {shown}")
+    names = [lvl.name.casefold() for lvl in levels]
+    duplicates = sorted({lvl.name for lvl in levels if names.count(lvl.name.casefold()) > 1})
+    if duplicates:
+        repeated = ", ".join(f'"{name}"' for name in duplicates)
+        problems.append(f"level names must be unique; rename the repeated name {repeated}")
+    for higher, lower in zip(levels, levels[1:], strict=False):
+        if lower.response_hours < higher.response_hours:
+            problems.append(
+                f"level {lower.level} ({lower.response_hours:g}h) may not respond faster than the "
+                f"more severe level {higher.level} ({higher.response_hours:g}h); make its "
+                "response time the same or longer")
+    return problems
 
 
 class CoachError(Exception):
@@ -338,17 +343,37 @@ class Reply(Model):
     notice: str | None = Field(default=None, description="A short visible notice, e.g. fallback.")
 
 
+_PLAIN_MESSAGES = {
+    "missing": "is required but missing; add it",
+    "extra_forbidden": "is not a known field; remove it or check its spelling",
+    "string_too_short": "is empty; write something here",
+    "string_type": "must be text",
+    "float_parsing": "must be a number, e.g. 4 or 0.5",
+    "float_type": "must be a number, e.g. 4 or 0.5",
+    "int_parsing": "must be a whole number, e.g. 2",
+    "int_type": "must be a whole number, e.g. 2",
+    "int_from_float": "must be a whole number, e.g. 2",
+    "list_type": "must be a list of items",
+    "dict_type": "must be a mapping of fields",
+    "model_type": "must be a mapping of fields",
+    "timezone_aware": "needs a time zone, e.g. 2026-11-26T10:00:00+00:00",
+}
+
+
 def describe_errors(error: ValidationError) -> list[str]:
     """One plain line per problem, naming the field: "levels.2.owner: ..."."""
-    lines = []
+    lines: list[str] = []
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"]) or "(whole record)"
-        message = item["msg"]
-        if item["type"] == "missing":
-            message = "is required but missing; add it"
-        elif item["type"] == "extra_forbidden":
-            message = "is not a known field; remove it or check its spelling"
-        lines.append(f"{where}: {message}")
+        message = _PLAIN_MESSAGES.get(item["type"], item["msg"])
+        if item["type"] in ("greater_than", "greater_than_equal", "less_than_equal"):
+            limit = next(iter((item.get("ctx") or {}).values()), "")
+            word = {"greater_than": "more than", "greater_than_equal": "at least",
+                    "less_than_equal": "at most"}[item["type"]]
+            message = f"must be {word} {limit}"
+        elif item["type"] == "literal_error":
+            message = item["msg"].replace("Input should be", "must be")
+        lines.extend(f"{where}: {part}" for part in message.splitlines())
     return lines
 
 

@@ -179,3 +179,15 @@ def test_every_model_exports_a_json_schema() -> None:
         "Reply",
     } <= set(schemas)
     assert schemas["EscalationTicket"]["additionalProperties"] is False
+
+
+def test_every_broken_invariant_is_listed_in_plain_words() -> None:
+    levels = _levels([4, 1, 24])
+    levels[1]["name"] = "l1"
+    levels[2]["response_hours"] = "soon"
+    text = _problems({"name": "x", "levels": levels})
+    assert "levels.2.response_hours: must be a number" in text
+    levels[2]["response_hours"] = 24
+    lines = _problems({"name": "x", "levels": levels}).splitlines()
+    assert any("unique" in line for line in lines)
+    assert any("may not respond faster" in line for line in lines)
