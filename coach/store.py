@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 
 import bcrypt
@@ -20,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coach.chat_history import sync_url
+from coach.clock import Clock, system_clock
 from coach.engine.session import CoachSession
 from coach.schemas import CoachError
 from coach.tables import Base, SessionRow, UserRow, WorkRow
@@ -29,8 +31,12 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 8
 # bcrypt only reads the first 72 bytes; longer passwords would silently collide.
 MAX_PASSWORD_BYTES = 72
-# Compared against when a user does not exist, so a wrong name costs as much as a wrong password.
-_DUMMY_HASH = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=4))
+
+
+@cache
+def _dummy_hash() -> bytes:
+    """Checked when a user does not exist, so a wrong name costs as much as a wrong password."""
+    return bcrypt.hashpw(b"not-a-password", bcrypt.gensalt())
 
 
 class StoreError(CoachError):
@@ -71,8 +77,9 @@ class SavedWork:
 class Store:
     """Users and their saved work; build with `Store.open(url)`."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock = system_clock) -> None:
         self.engine = engine
+        self._clock = clock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
@@ -99,13 +106,13 @@ class Store:
         with self._transaction() as db:
             if db.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
                 raise UserError(f"a user named {name!r} already exists")
-            db.add(UserRow(name=name, password_hash=hashed, created_at=_now()))
+            db.add(UserRow(name=name, password_hash=hashed, created_at=self._clock()))
 
     def check_password(self, name: str, password: str) -> bool:
         """Whether the name and password match a user."""
         with self._failing(StoreError, "read users"), self._sessions() as db:
             row = db.scalar(select(UserRow).where(UserRow.name == name))
-        stored = row.password_hash.encode() if row else _DUMMY_HASH
+        stored = row.password_hash.encode() if row else _dummy_hash()
         matches = bcrypt.checkpw(password.encode()[:MAX_PASSWORD_BYTES], stored)
         return matches and row is not None
 
@@ -130,7 +137,7 @@ class Store:
     def save(self, user: str, thread_id: str, session: CoachSession, work: list[Work]) -> None:
         """Save the conversation state and its confirmed work in one transaction."""
         with self._transaction() as db:
-            user_id, now = self._user_id(db, user), _now()
+            user_id, now = self._user_id(db, user), self._clock()
             data = session.model_dump_json()
             row = db.get(SessionRow, (user_id, thread_id))
             if row is None:
@@ -223,6 +230,3 @@ def _tune_sqlite(engine: Engine, busy_timeout: float) -> None:
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)

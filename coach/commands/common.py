@@ -22,9 +22,7 @@ class UsageError(CoachError):
 def require_text(text: str | None, what: str = "text") -> str:
     """Non-empty text, or a UsageError that says what is expected."""
     if text is None or not text.strip():
-        raise UsageError(
-            f'the {what} is empty; give some words, e.g. coach ask "who owns a sev 1?"'
-        )
+        raise UsageError(f"the {what} is empty; give some words")
     if len(text) > MAX_INPUT_CHARS:
         raise UsageError(
             f"the {what} is {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}"
