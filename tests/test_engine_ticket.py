@@ -164,3 +164,38 @@ def test_export_gives_markdown_and_json_of_the_confirmed_ticket() -> None:
     assert exported == session.confirmed_ticket
     markdown = files["ticket-globex-corporation.md"]
     assert markdown.startswith("# Escalation ticket: Globex Corporation")
+
+
+def test_a_short_description_after_escalate_is_kept() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    engine.handle(session, "I need to escalate Globex: their SSO is broken for all users since "
+                           "this morning, nobody can log in")
+    assert session.ticket.account == "Globex"
+    assert session.ticket.issue_summary is not None
+    assert "SSO is broken" in session.ticket.issue_summary
+
+
+def test_a_description_pasted_at_the_account_question_fills_the_ticket() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, ["let's draft a ticket"])
+    assert session.step == "ask:account"
+    engine.handle(session, "Globex's checkout API has been returning 500 errors since 06:40 for "
+                           "every order; about $45k an hour is lost. Dana Smith is the CSM. "
+                           "I've paged the on-call SRE. We need it restored within 2 hours.")
+    ticket = session.ticket
+    assert (ticket.account, ticket.csm) == ("Globex", "Dana Smith")
+    assert ticket.business_impact and "$45k" in ticket.business_impact
+    assert ticket.timeline_required == "within 2 hours"
+
+
+def test_button_words_typed_at_a_question_are_not_stored_as_answers() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, ["let's draft a ticket"])
+    replies = engine.handle(session, "confirm")
+    assert session.ticket.account is None and session.step == "ask:account"
+    assert "Which account" in text_of(replies)
+    engine.handle(session, "[button:]")
+    assert session.ticket.account is None

@@ -36,7 +36,8 @@ _NOT_A_NAME = (r"(?!(?:The|Their|They|We|Our|I|It|This|That|These|Those|Hi|Hey|H
                r"|Support|Engineering|Sales|Everyone|Nobody|Someone|Quick|Update|FYI|Heads)\b)")
 _ACCOUNT = [re.compile(p) for p in (
     rf"\b[Aa]ccount:\s*(?P<name>{_NAME})",
-    rf"\b[Ee]scalating (?P<name>{_NAME})",
+    rf"\b[Ee]scalat(?:e|ing) (?:for |on )?(?P<name>{_NAME})",
+    rf"(?:^|[.!?]\s+){_NOT_A_NAME}(?P<name>{_NAME})'s\b",
     rf"\b(?:[Oo]ur|[Mm]y) (?:customer|client|account) (?P<name>{_NAME})",
     rf"(?P<name>{_NAME}), my account\b",
     rf"\bI (?:manage|own|look after) (?P<name>{_NAME})",
@@ -51,6 +52,7 @@ _ACCOUNT = [re.compile(p) for p in (
 _CSM = [re.compile(p) for p in (
     rf"\b(?:I'm|I am|[Tt]his is|[Mm]y name is)\s+(?P<name>{_PERSON})",
     rf"\bCSM(?: is)?:?\s+(?P<name>{_PERSON}|{_CAP})",
+    rf"(?P<name>{_PERSON}) is (?:the|their|our|its) (?:CSM|customer success manager)\b",
     rf"\b(?:I'm|I am|[Tt]his is|[Mm]y name is)\s+(?P<name>{_CAP}),? (?:the|their|your|its|"
     rf"the account's) (?:CSM|customer success manager)\b",
     rf"(?:^|[.!?,]\s*)(?P<name>{_CAP}) here\b",
@@ -79,7 +81,7 @@ _IMPACT_SCALE = re.compile(
     r"|\bcosting\b|\d+(?:\.\d+)?%|\bend customers\b|\b(?:a couple of|several|many|most|half)\b"
     r"[^.;]{0,30}?\b(?:staff|users|team|people)\b|\bin excel\b|\bby hand\b", re.I)
 _INTRO = re.compile(
-    r"^(?:hi|hey|hello)\b|\b(?:this is|my name is|i'm|i am) [A-Z]|\bescalating\b"
+    r"^(?:hi|hey|hello)\b|\b(?:this is|my name is|i'm|i am) [A-Z]|\bescalat(?:e|ing)\b"
     r"|^\W*(?:sev(?:erity)?|p|s)\s?\d\b", re.I)
 
 

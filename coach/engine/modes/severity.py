@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from coach.engine.inputs import escape
 from coach.engine.modes.base import Context
 from coach.framework import hours_text
@@ -27,6 +29,8 @@ def severity_question(ctx: Context, classify: bool) -> Reply:
     if level is None:
         return Reply(text="Which severity level is it?\n\n" + _levels(ctx), buttons=buttons)
     reason = ticket.severity_rationale or (suggestion.rationale if suggestion else "")
+    # The rationale opens by naming the level, which the suggestion has just said.
+    reason = re.sub(r"^Severity \d+ \([^)]*\)\.\s*", "", reason)
     accept = Button(id="accept", label=f"Use Severity {level.level}")
     text = (
         f"I suggest **Severity {level.level} ({escape(level.name)})**: {escape(level.definition)}."

@@ -23,6 +23,11 @@ from coach.engine.modes.severity import severity_question
 from coach.schemas import Artifact, Button, EscalationTicket, Reply, describe_errors
 
 PASTE_CHARS = 120
+# A message this long at a one-line question is a description, not the answer itself.
+DESCRIPTION_WORDS = 8
+SHORT_FIELDS = {"account", "csm", "escalation_owner", "timeline_required"}
+# Button ids typed at a free-text question are commands, not answers.
+CONTROL_WORDS = {"confirm", "confirm-ticket", "accept", "accept-plan", "edit", "use-it"}
 REQUIRED = ("account", "severity", "csm", "issue_summary", "business_impact",
             "resolution_requested", "escalation_owner")
 CONFIRM_WORDS = {"confirm", "yes", "y", "ok", "looks-good", "correct", "confirm-ticket"}
@@ -117,22 +122,24 @@ class TicketMode:
 
     def _absorb(self, ctx: Context, text: str) -> list[Reply]:
         session = ctx.session
-        if _is_paste(text):
+        filled = _account_from_words(ctx, text)
+        if _is_paste(text) or len(text.split()) >= DESCRIPTION_WORDS:
             found = ctx.brain.extract_ticket(text, session.framework, ctx.now)
-            filled = d.merge(session, found, text)
+            filled += [f for f in d.merge(session, found, text) if f not in filled]
             d.derive_owner(session)
-        else:
-            filled = _account_from_words(ctx, text)
         if not filled:
             return []
         summary = render.captured(session, filled)
         return [Reply(text=f"Here is what I captured:\n\n{summary}", artifacts=[_draft(ctx)])]
 
-    def _on_answer(self, ctx: Context, text: str) -> list[Reply]:
+    def _on_answer(self, ctx: Context, text: str) -> list[Reply] | None:
         field = _asked(ctx.session.step)
-        if _is_paste(text):
+        if command_word(text) in CONTROL_WORDS or text.strip().startswith("[button:"):
+            return None  # the engine re-prompts with the question
+        long_answer = field in SHORT_FIELDS and len(text.split()) >= DESCRIPTION_WORDS
+        if _is_paste(text) or long_answer:
             captured = self._absorb(ctx, text)
-            if captured and getattr(ctx.session.ticket, field) not in (None, []):
+            if captured:
                 return captured + [self._next(ctx)]
         d.set_field(ctx.session, field, text, ctx.now)
         return [self._next(ctx, "Noted:\n\n" + render.captured(ctx.session, [field]))]
@@ -145,7 +152,9 @@ class TicketMode:
         else:
             level = parse_level(text, ctx.session.framework)
         if level is None:
-            return None
+            # A description typed here still adds to the ticket; it is not lost.
+            captured = self._absorb(ctx, text) if len(text.split()) >= 5 else []
+            return captured + [self._next(ctx)] if captured else None
         d.set_severity(ctx.session, level)
         return [self._next(ctx, f"Severity {level.level} ({escape(level.name)}).")]
 
