@@ -160,3 +160,13 @@ def test_another_vendors_outage_is_not_a_churn_threat(
     assert classifier.classify(third, seed).severity >= 3
     leaving = "Their CFO says they are switching to another vendor next quarter."
     assert classifier.classify(leaving, seed).severity == 1
+
+
+def test_an_example_added_at_an_unusual_level_wins_over_the_signals(
+    classifier: SeverityClassifier, seed: SeverityFramework
+) -> None:
+    data = seed.model_dump()
+    data["levels"][0]["examples"].append("dashboard colors wrong")
+    tailored = SeverityFramework.model_validate(data)
+    assert classifier.classify("The dashboard colors are wrong", seed).severity > 1
+    assert classifier.classify("The dashboard colors are wrong", tailored).severity == 1

@@ -25,6 +25,7 @@ SCALE_WEIGHT = 1.0  # a problem limited to one or a few people counts in full, a
 # Without any explicit signal the nearest examples decide alone, so confidence stays modest.
 NO_SIGNAL_CONFIDENCE = 0.5
 OWN_EXAMPLE_MATCH = 0.8  # similarity at which a text counts as one of the framework's examples
+OWN_EXAMPLE_VOTE = 6.0  # more than any mix of signals: the company's own call stands
 # Words that say something is wrong or wanted; a text with none of them describes no escalation.
 _PROBLEM = re.compile(
     r"\b(?:problems?|issues?|bugs?|errors?|broke\w*|down|fail\w*|can'?t|cannot|couldn'?t|unable"
@@ -86,10 +87,13 @@ class SeverityClassifier:
         """The framework level the text describes, with the reasons and a confidence."""
         count = len(framework.levels)
         signals = find_signals(text)
-        if not signals and not _PROBLEM.search(text) and not self._names_own_example(text,
-                                                                                    framework):
+        own = self._own_example(text, framework)
+        if not signals and not _PROBLEM.search(text) and own is None:
             return _nothing_to_judge(framework)
         scores, counted = signal_scores(signals, count)
+        if own is not None:
+            # The company put this very situation at a level: that decides it.
+            scores[own[0] - 1] += OWN_EXAMPLE_VOTE
         neighbours = self._neighbours(_without_damped(text, signals), framework)
         for number, weight, _ in neighbours:
             scores[number - 1] += weight
@@ -116,12 +120,17 @@ class SeverityClassifier:
             for i in top
         ]
 
-    def _names_own_example(self, text: str, framework: SeverityFramework) -> bool:
-        """Whether the text is (nearly) one of the framework's own examples."""
+    def _own_example(self, text: str, framework: SeverityFramework) -> tuple[int, str] | None:
+        """The framework's own example the text (nearly) is, with its level; else None."""
         pool = self._pool(framework)
-        own = pool.weights == FRAMEWORK_WEIGHT
-        query = self.embedder.embed([mask_names(text)])[0]
-        return bool(own.any() and float((pool.vectors[own] @ query).max()) >= OWN_EXAMPLE_MATCH)
+        own = np.flatnonzero(pool.weights == FRAMEWORK_WEIGHT)
+        if not own.size:
+            return None
+        sims = pool.vectors[own] @ self.embedder.embed([mask_names(text)])[0]
+        best = int(own[int(np.argmax(sims))])
+        if float(sims.max()) < OWN_EXAMPLE_MATCH:
+            return None
+        return int(pool.levels[best]), pool.texts[best]
 
     def _pool(self, framework: SeverityFramework) -> _Pool:
         """The reference pool for a framework, embedded once per distinct framework."""
