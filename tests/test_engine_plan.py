@@ -75,8 +75,13 @@ def test_drafts_fill_the_templates_and_give_the_next_update_time() -> None:
     assert customer.text.startswith("Subject: Globex Corporation: update on your escalation")
     assert "Severity 2 (High)" in customer.text and "Dana Lee" in customer.text
     assert "{" not in customer.text + internal.text  # every placeholder was filled
-    assert customer.next_update == NOW + timedelta(hours=8)
+    # Severity 2: first response due at NOW + 4 hours, then an update every 8 hours after it.
+    assert customer.next_update == NOW + timedelta(hours=4 + 8)
     assert "every 8 hours" in replies[-1].text
+    talk(engine, session, ["plan"])
+    assert session.action_plan is not None
+    update_step = next(s for s in session.action_plan.steps if "customer update" in s.action)
+    assert update_step.due == customer.next_update  # the plan and the drafts agree
 
 
 def test_drafts_need_a_confirmed_ticket() -> None:

@@ -105,15 +105,15 @@ def test_message_drafts_are_written_by_the_llm_in_one_call(
     server.enqueue(Scripted(content=json.dumps(EXTRACTED)))
     for line in ["ticket", PASTE, "accept", "confirm"]:
         engine.handle(session, line)
-    # The next update of a Severity 1 is due 2 hours from now (10:00 UTC): at 12:00.
+    # Severity 1: first response due 11:00 (10:00 + 1 hour), the next update 2 hours later.
     written = {
-        "customer_update": "Hi Initech team, we are on it. Next update by 12:00.",
+        "customer_update": "Hi Initech team, we are on it. Next update by 13:00.",
         "internal_summary": "HEADLINE: Initech reporting outage, Severity 1.",
     }
     server.enqueue(Scripted(content=json.dumps(written)))
     before = len(server.chat_requests)
     text = text_of(engine.handle(session, "drafts"))
     assert len(server.chat_requests) - before == 1
-    assert "Next update by 12:00" in text and "HEADLINE: Initech" in text
+    assert "Next update by 13:00" in text and "HEADLINE: Initech" in text
     prompt = server.chat_requests[-1]["messages"][-1]["content"]
-    assert "Initech" in prompt and "12:00" in prompt
+    assert "Initech" in prompt and "13:00" in prompt

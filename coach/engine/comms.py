@@ -17,8 +17,17 @@ DRAFTS = (
 
 
 def next_update(ticket: EscalationTicket, library: Library, now: datetime) -> datetime:
-    """When the customer must hear from us next: now plus the severity's cadence."""
-    return now + timedelta(hours=library.playbook.cadence(ticket.severity))
+    """The next point of the update schedule after now.
+
+    Updates run at the severity's cadence from the first-response deadline, the same schedule
+    the action plan uses: a message drafted before that deadline is the first response, and
+    the customer hears from us again one cadence after it.
+    """
+    cadence = timedelta(hours=library.playbook.cadence(ticket.severity))
+    due = ticket.response_due + cadence
+    if due <= now:
+        due += cadence * ((now - due) // cadence + 1)
+    return due
 
 
 def message_drafts(
