@@ -159,3 +159,14 @@ def test_export_gives_markdown_and_json() -> None:
     exported = SeverityFramework.model_validate(json.loads(json.dumps(data)))
     assert exported == session.proposal
 
+
+
+def test_export_anywhere_includes_an_accepted_framework() -> None:
+    engine = offline_engine()
+    session = tailored(engine)
+    talk(engine, session, ["accept", "ticket"])
+    assert session.mode == "ticket"
+    text = text_of(engine.handle(session, "export"))
+    assert "severity-framework.json" in text
+    text = text_of(engine.handle(session, "export framework"))
+    assert "severity-framework.md" in text and session.ticket.account is None

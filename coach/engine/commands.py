@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from coach.engine import comms, render
 from coach.engine.inputs import escape
+from coach.engine.modes import tailor_view
 from coach.engine.modes.base import Context
-from coach.schemas import Artifact, Button, Reply
+from coach.schemas import Artifact, Button, Reply, SeverityFramework
+from coach.tailoring.rules import Change
 
 Prompt = Callable[[], Reply]
 Run = Callable[[Context, Prompt], list[Reply]]
@@ -79,12 +81,35 @@ def _status(ctx: Context, prompt: Prompt) -> list[Reply]:
     return [Reply(text="\n\n".join(lines)), prompt()]
 
 
+def _tailored(ctx: Context) -> tuple[SeverityFramework, list[Change]] | None:
+    """The proposal or the accepted tailored framework, with the rule changes behind it."""
+    from coach.tailoring.workshop import TailorState
+
+    state = TailorState.model_validate(ctx.session.data("tailor"))
+    if ctx.session.proposal is not None:
+        return ctx.session.proposal, state.changes
+    return (ctx.session.framework, state.changes) if state.accepted else None
+
+
+def _export_framework(ctx: Context, prompt: Prompt) -> list[Reply]:
+    framework, changes = _tailored(ctx) or (ctx.session.framework, [])
+    files = tailor_view.export_files(framework, changes)
+    names = ", ".join(f"`{name}`" for name in files)
+    return [Reply(text=f"Export ready: {names}.\n\n{files['severity-framework.md']}",
+                  artifacts=[tailor_view.artifact(framework, "Severity framework")])]
+
+
 def _export(ctx: Context, prompt: Prompt) -> list[Reply]:
     session = ctx.session
     files = render.export_files(session)
+    tailored = _tailored(ctx)
+    if tailored is not None:
+        files.update(tailor_view.export_files(*tailored))
     if not files:
-        return [Reply(text="Nothing to export yet: confirm a ticket first."), prompt()]
-    artifacts = []
+        return [Reply(text="Nothing to export yet: confirm a ticket or tailor a framework "
+                           "first."), prompt()]
+    artifacts = [] if tailored is None else [tailor_view.artifact(tailored[0],
+                                                                  "Severity framework")]
     if session.confirmed_ticket is not None:
         data = session.confirmed_ticket.model_dump(mode="json")
         artifacts.append(Artifact(kind="ticket", title="Escalation ticket", data=data))
@@ -127,7 +152,9 @@ COMMANDS = (
     Command(("restart", "start-over", "reset", "new-conversation"), _restart),
     Command(("back", "undo", "go-back", "previous"), _back),
     Command(("status", "where-are-we", "progress", "show-status"), _status),
-    Command(("export", "download", "export-ticket", "export-plan"), _export),
+    Command(("export", "download", "export-ticket", "export-plan", "export-all"), _export),
+    Command(("export-framework", "export-the-framework", "download-framework"),
+            _export_framework),
     Command(
         (
             "drafts",

@@ -10,13 +10,12 @@ from typing import cast
 from coach.engine.inputs import command_word, escape
 from coach.engine.modes import tailor_view as view
 from coach.engine.modes.base import Context
-from coach.schemas import Artifact, Button, Reply, SeverityFramework
+from coach.schemas import Button, Reply, SeverityFramework
 from coach.tailoring.edits import EditError, FrameworkEdit, edit_summary, parse_framework_edit
 from coach.tailoring.guide import QuestionKey
 from coach.tailoring.workshop import TailorState, Workshop
 
 ACCEPT_WORDS = {"accept", "yes", "y", "ok", "looks-good", "use-it", "accept-this-framework"}
-EXPORT_WORDS = {"export-framework", "export-the-framework", "download-framework"}
 SKIP_WORDS = {"skip", "pass", "next", "i-don-t-know", "dont-know", "not-sure", "n-a", "later"}
 _START = re.compile(r"^(?:let'?s\s+|i\s+want\s+to\s+|help\s+me\s+)?(?:tailor|customi[sz]e|adapt)\b"
                     r"|\btailor(?:ed|ing)?\b.*\b(?:severity|framework|levels)\b", re.IGNORECASE)
@@ -56,8 +55,6 @@ class TailorMode:
         state, word, session = self._state(ctx), command_word(text), ctx.session
         if word in ACCEPT_WORDS and session.proposal is not None:
             return self._accept(ctx, state)
-        if word in EXPORT_WORDS:
-            return self._export(ctx, state)
         asked = _asked(session.step)
         if asked is not None and word in SKIP_WORDS:
             session.profile = self.workshop.skip(session.profile, state, asked)
@@ -181,14 +178,6 @@ class TailorMode:
                    Button(id="practice", label="Practice with it")]
         return [Reply(text=text, buttons=buttons,
                       artifacts=[view.artifact(session.framework, "Active severity framework")])]
-
-    def _export(self, ctx: Context, state: TailorState) -> list[Reply]:
-        framework = ctx.session.proposal or ctx.session.framework
-        files = view.export_files(framework, state.changes)
-        names = ", ".join(f"`{name}`" for name in files)
-        artifacts: list[Artifact] = [view.artifact(framework, "Severity framework")]
-        return [Reply(text=f"Export ready: {names}.\n\n{files['severity-framework.md']}",
-                      artifacts=artifacts, buttons=self._buttons(ctx))]
 
     def _buttons(self, ctx: Context) -> list[Button]:
         return [view.ACCEPT, view.EXPORT] if ctx.session.proposal is not None else [view.EXPORT]
