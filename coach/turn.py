@@ -6,6 +6,7 @@ variable keeps concurrent sessions (threads or tasks) apart without passing it e
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -37,6 +38,14 @@ class Turn:
 
     usage: Usage = field(default_factory=Usage)
     notices: list[str] = field(default_factory=list)
+    deadline: float | None = None
+    """time.monotonic() by which every model call of the turn must be done."""
+
+    def deadline_after(self, seconds: float) -> float:
+        """The turn's model budget: set by its first model call, shared by the rest."""
+        if self.deadline is None:
+            self.deadline = time.monotonic() + seconds
+        return self.deadline
 
     def notice(self, text: str) -> None:
         if text not in self.notices:
@@ -57,10 +66,18 @@ def turn() -> Iterator[Turn]:
         _current.reset(token)
 
 
-def current_turn() -> Turn:
-    """The open turn, or a throwaway one outside any turn (e.g. a one-shot CLI call)."""
+@contextmanager
+def within_turn() -> Iterator[Turn]:
+    """The open turn, or a new one for the block when none is open (a one-shot call)."""
     found = _current.get()
-    if found is None:
-        found = Turn()
-        _current.set(found)
-    return found
+    if found is not None:
+        yield found
+    else:
+        with turn() as opened:
+            yield opened
+
+
+def current_turn() -> Turn:
+    """The open turn; outside any turn, a throwaway one, so nothing leaks between calls."""
+    found = _current.get()
+    return found if found is not None else Turn()

@@ -31,8 +31,8 @@ def test_ask_json_contract() -> None:
     result = coach("ask", "Who owns a sev 1 escalation?", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"answer", "sources", "mode"}
-    assert data["mode"] == "offline"
+    assert set(data) == {"answer", "sources", "mode", "notice"}
+    assert data["mode"] == "offline" and "no LLM is configured" in data["notice"]
     assert "VP CS + Executive" in data["answer"]
     assert data["sources"] and all(set(s) == {"file", "section"} for s in data["sources"])
 

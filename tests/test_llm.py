@@ -315,3 +315,14 @@ def test_openai_compatible_embeddings_build_their_own_index(
     local = OfflineBrain(settings.model_copy(update={"data_dir": tmp_path}))
     local.index  # noqa: B018 - a different embedder means a different index
     assert len(list((tmp_path / "chroma").glob("index-*"))) == 1
+
+
+def test_the_timeout_is_one_budget_for_the_whole_turn(settings: Settings,
+                                                      server: FakeOpenAI) -> None:
+    brain = llm_brain(settings, server, llm_timeout=1.0)
+    # Each reply alone fits the budget; the re-ask after a bad citation does not.
+    server.enqueue(Scripted(content="It is 4 hours [9].", delay=0.6),
+                   Scripted(content="It is 4 hours [1].", delay=0.6))
+    answer, current = run_turn(lambda: brain.answer("how fast for a sev 2?"))
+    assert answer.mode == "offline" and answer.notice and "Answered offline" in answer.notice
+    assert current.usage.calls == 2

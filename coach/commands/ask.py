@@ -8,6 +8,11 @@ from coach.brain import make_brain
 from coach.commands.common import print_json, require_text
 from coach.settings import get_settings
 
+OFFLINE_NOTICE = (
+    "answered offline from the knowledge base: no LLM is configured "
+    "(set OPENAI_API_KEY or COACH_LLM_BASE_URL for answers in the model's own words)"
+)
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("ask", help="answer a question about the escalation framework")
@@ -19,6 +24,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     question = require_text(args.question, "question")
     answer = make_brain(get_settings()).answer(question)
+    if answer.mode == "offline" and answer.notice is None:
+        answer.notice = OFFLINE_NOTICE
     if args.json:
         print_json(answer.model_dump(exclude_none=True))
         return 0

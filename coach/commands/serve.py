@@ -8,7 +8,7 @@ import secrets
 import subprocess
 import sys
 
-from coach.brain import make_brain
+from coach.brain import OfflineBrain
 from coach.chat_history import create_chat_schema
 from coach.settings import REPO_ROOT, Settings, get_settings
 from coach.store import Store
@@ -70,6 +70,5 @@ def auth_secret(settings: Settings) -> str:
 
 
 def _prepare_index(settings: Settings) -> None:
-    """Open the brain's knowledge index now, building it if the knowledge changed."""
-    brain = make_brain(settings)
-    getattr(brain, "index", None)
+    """Build the knowledge index now if the knowledge changed (both brains search it)."""
+    OfflineBrain(settings).index  # noqa: B018 - opening it builds it

@@ -42,7 +42,7 @@ from coach.tailoring.guide import QuestionKey
 from coach.tailoring.reading import TailorReading
 from coach.tailoring.rules import Change
 from coach.tailoring.validation import ProposalError, validate_proposal
-from coach.turn import current_turn
+from coach.turn import Turn, current_turn, within_turn
 
 T = TypeVar("T")
 _CITATION = re.compile(r"\[(\d+)\]")
@@ -82,19 +82,20 @@ class LLMBrain:
             HumanMessage(content=self._prompts.render(prompt, **values)),
         ]
 
-    def _guard(self, call: Callable[[], T], fallback: Callable[[], T]) -> T:
-        turn = current_turn()
-        if self.breaker.is_open():
-            return fallback()
-        try:
-            result = call()
-        except LLMUnavailable as failure:
-            turn.notice(f"Answered offline: {failure}.")
-            if self.breaker.failed():
-                turn.notice(
-                    "The LLM failed 3 times in a row; the coach stays offline for 5 minutes."
-                )
-            return fallback()
+    def _guard(self, call: Callable[[], T], fallback: Callable[[Turn], T]) -> T:
+        """The model's result, or the offline one with a notice in the turn saying why."""
+        with within_turn() as scope:
+            if self.breaker.is_open():
+                return fallback(scope)
+            try:
+                result = call()
+            except LLMUnavailable as failure:
+                scope.notice(f"Answered offline: {failure}.")
+                if self.breaker.failed():
+                    scope.notice(
+                        "The LLM failed 3 times in a row; the coach stays offline for 5 minutes."
+                    )
+                return fallback(scope)
         self.breaker.succeeded()
         return result
 
@@ -105,10 +106,9 @@ class LLMBrain:
         if not passages:
             return no_answer()
 
-        def fallback() -> Answer:
-            notices = current_turn().notices
+        def fallback(scope: Turn) -> Answer:
             answer = self.offline.answer(question)
-            return answer.model_copy(update={"notice": notices[-1] if notices else None})
+            return answer.model_copy(update={"notice": " ".join(scope.notices) or None})
 
         return self._guard(lambda: self._grounded_answer(question, passages, on_token), fallback)
 
@@ -175,7 +175,7 @@ class LLMBrain:
                 confidence=out.confidence,
             )
 
-        return self._guard(call, lambda: self.offline.classify(text, framework))
+        return self._guard(call, lambda _: self.offline.classify(text, framework))
 
     def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:
         def call() -> TicketDraft:
@@ -191,7 +191,7 @@ class LLMBrain:
             )
             return self._draft(out, text, framework, now)
 
-        return self._guard(call, lambda: self.offline.extract_ticket(text, framework, now))
+        return self._guard(call, lambda _: self.offline.extract_ticket(text, framework, now))
 
     def _draft(
         self, out: LLMTicket, text: str, framework: SeverityFramework, now: datetime
@@ -236,7 +236,7 @@ class LLMBrain:
                 by_audience["internal"].model_copy(update={"text": out.internal_summary}),
             ]
 
-        return self._guard(call, lambda: drafts)
+        return self._guard(call, lambda _: drafts)
 
     def read_tailoring(
         self, text: str, framework: SeverityFramework, asked: QuestionKey | None
@@ -254,7 +254,7 @@ class LLMBrain:
             )
             return to_reading(out)
 
-        return self._guard(call, lambda: self.offline.read_tailoring(text, framework, asked))
+        return self._guard(call, lambda _: self.offline.read_tailoring(text, framework, asked))
 
     def refine_proposal(
         self, framework: SeverityFramework, profile: CompanyProfile, extra_roles: list[str]
@@ -283,4 +283,4 @@ class LLMBrain:
             )
             return reworded(framework, out)
 
-        return self._guard(call, lambda: (framework, []))
+        return self._guard(call, lambda _: (framework, []))

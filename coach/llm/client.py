@@ -124,7 +124,7 @@ class LLMClient:
 
     def text(self, messages: list[BaseMessage], on_token: TokenSink | None = None) -> str:
         """A free-text reply, streamed token by token to `on_token`."""
-        deadline = time.monotonic() + self._settings.llm_timeout
+        deadline = current_turn().deadline_after(self._settings.llm_timeout)
 
         def run(remaining: float) -> str:
             parts: list[str] = []
@@ -146,7 +146,7 @@ class LLMClient:
         self, messages: list[BaseMessage], schema: type[T], validate: Validator[T] | None = None
     ) -> T:
         """A reply parsed into `schema`; errors are fed back for at most max_retries retries."""
-        deadline = time.monotonic() + self._settings.llm_timeout
+        deadline = current_turn().deadline_after(self._settings.llm_timeout)
         runnable = self._model.with_structured_output(
             schema, method=self._settings.llm_structured_method, include_raw=True
         )
