@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,9 @@ from typing import Any
 
 from coach.engine import CoachSession
 from coach.engine.bench import SCRIPT, turn_latency
+from coach.engine.comms import fill
 from coach.schemas import ActionPlan, EscalationTicket
+from tests.conftest import KNOWLEDGE
 
 SCRIPT_LINES = [
     "I need to escalate Globex",
@@ -79,3 +82,58 @@ def test_turn_latency_reports_median_and_p95() -> None:
     assert set(figures) >= {"median_ms", "p95_ms", "turns"}
     assert figures["turns"] == 30
     assert 0 < figures["median_ms"] <= figures["p95_ms"]
+
+
+def run_chat(tmp_path: Path, lines: list[str], *options: str) -> subprocess.CompletedProcess[str]:
+    """`coach chat --script` run in tmp_path, with its own data directory."""
+    script = tmp_path / "script.txt"
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {**os.environ, "COACH_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "chat", "--script", str(script), *options],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_plain_chat_prints_sources_and_terminal_text_without_markdown_escapes(
+    tmp_path: Path,
+) -> None:
+    out = run_chat(tmp_path, ["learn", "I need to escalate Acme_Corp [EU] & co"]).stdout
+    assert "Sources: [1] lessons/criteria.md — " in out
+    assert "\\_" not in out and "\\[" not in out and "&amp;" not in out
+
+
+def test_exports_are_written_to_the_export_dir_and_json_stays_the_contract(
+    tmp_path: Path,
+) -> None:
+    lines = [*SCRIPT_LINES[:-1], "export"]
+    out = run_chat(tmp_path, lines).stdout
+    folder = tmp_path / "coach-exports"
+    written = sorted(p.name for p in folder.iterdir())
+    assert any(n.endswith(".md") for n in written) and any(n.endswith(".json") for n in written)
+    assert "Files written: coach-exports/" in out and "Artifacts: " in out
+    chosen = tmp_path / "mine"
+    run_chat(tmp_path, lines, "--export-dir", str(chosen))
+    assert sorted(p.name for p in chosen.iterdir()) == written
+    json_run = tmp_path / "json"
+    json_run.mkdir()
+    result = run_chat(json_run, lines, "--json")
+    data = json.loads(result.stdout)
+    assert set(data) == {"turns", "state"} and not (json_run / "coach-exports").exists()
+    for turn in data["turns"]:
+        for reply in turn["replies"]:
+            assert set(reply) == {"text", "buttons"}
+
+
+def test_the_customer_update_is_signed_by_the_csm() -> None:
+    template = (KNOWLEDGE / "templates" / "customer_update.md").read_text(encoding="utf-8")
+    facts = {name: f"<{name}>" for name in (
+        "account", "severity", "severity_name", "issue_summary", "business_impact",
+        "actions_taken", "resolution_requested", "timeline_required", "escalation_owner",
+        "csm", "response_due", "next_update")}
+    text = fill(template, facts)
+    assert text.endswith("Kind regards,\n<csm>")
+    contacts = text.split("Your contacts:")[1].split("Kind regards")[0]
+    assert "<escalation_owner>" in contacts and "<csm>" in contacts

@@ -7,6 +7,7 @@ import re
 from coach.engine import CoachSession, Engine
 from coach.knowledge import AREA_TITLES, AREAS, load_chunks
 from coach.schemas import Reply
+from coach.training.lessons import load_lessons
 from tests.conftest import KNOWLEDGE
 from tests.test_engine_support import button_ids, offline_engine, talk, text_of
 
@@ -94,3 +95,51 @@ def test_a_question_from_the_menu_or_a_plan_is_answered_with_sources() -> None:
     assert "every 2 hours" in replies[0].text and replies[0].citations
     assert session.mode == "home"
     assert "didn't understand" in text_of(engine.handle(session, "banana bread"))
+
+
+def test_check_works_again_after_an_answer_and_continue_moves_on() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, ["learn", "check"])
+    wrong = engine.handle(session, "a")
+    assert "check" in button_ids(wrong) and "`check`" in text_of(wrong)
+    again = engine.handle(session, "check")
+    assert "didn't understand" not in text_of(again)
+    assert "Check: Escalation criteria" in text_of(again)
+    assert session.data("learn")["phase"] == "check"
+    assert text_of(engine.handle(session, "b")).startswith("Correct.")
+    assert "Check: Escalation criteria" in text_of(engine.handle(session, "check"))
+    engine.handle(session, "b")
+    assert lesson_title(engine.handle(session, "continue")) == "severity"
+
+
+def test_feedback_never_doubles_a_full_stop() -> None:
+    engine = offline_engine()
+    for area in AREAS:
+        session = start(engine)
+        talk(engine, session, [f"learn {area}", "check"])
+        for choice in "abc":
+            replies = engine.handle(session, choice)
+            assert ".." not in text_of(replies), text_of(replies)
+            talk(engine, session, ["check"])
+
+
+def test_lessons_teach_the_substance_within_a_short_read() -> None:
+    lessons = load_lessons(KNOWLEDGE)
+    for lesson in lessons.values():
+        points = lesson.key_points()
+        words = sum(len(f"{heading} {text}".split()) for heading, text in points)
+        assert words <= 220, (lesson.area, words)
+        assert len(points) == len(lesson.sections)
+        assert all(text.endswith((".", '"')) for _, text in points)
+    response = " ".join(text for _, text in lessons["response"].key_points())
+    assert all(t in response for t in ("1 hour", "4 hours", "24 hours", "48 hours"))
+    severity = " ".join(text for _, text in lessons["severity"].key_points())
+    assert all(role in severity for role in ("VP CS", "CS Director", "CS Manager", "CSM"))
+    bullets = text_of(engine_lesson("response"))
+    assert "within 1 hour" in bullets and "Response time targets are set per" not in bullets
+
+
+def engine_lesson(area: str) -> list[Reply]:
+    engine = offline_engine()
+    return engine.handle(start(engine), f"learn {area}")

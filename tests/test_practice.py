@@ -9,8 +9,14 @@ from coach.framework import hours_text
 from coach.schemas import SeverityFramework
 from coach.tailoring.guide import load_guide
 from coach.training.scenarios import Scenario, load_scenarios
-from coach.training.scoring import PracticeAnswer, read_answer, score_answer
-from coach.training.summary import PracticeSummary
+from coach.training.scoring import (
+    PartScore,
+    PracticeAnswer,
+    ScenarioScore,
+    read_answer,
+    score_answer,
+)
+from coach.training.summary import PracticeSummary, summarise
 from tests.conftest import KNOWLEDGE
 from tests.test_engine_support import offline_engine, talk, text_of
 
@@ -118,3 +124,35 @@ def load_bank_level(session: CoachSession) -> int:
     state = session.data("practice")
     bank = {s.id: s for s in load_scenarios(KNOWLEDGE)}
     return bank[state["round"][state["position"]]].level
+
+
+def graded(expected: int, given: int, credit: float) -> ScenarioScore:
+    parts = [PartScore(part=p, score=credit, note="") for p in ("severity", "owner", "response")]
+    return ScenarioScore(scenario_id=f"s{expected}{given}", title="t", expected_level=expected,
+                         given_level=given, parts=parts)
+
+
+def test_summary_counts_the_exact_credit_per_part() -> None:
+    summary = summarise([graded(2, 3, 0.5) for _ in range(3)], "seed")
+    assert "Severity: 1.5 of 3" in summary.weak_spots
+    assert "Owner: 1.5 of 3" in summary.weak_spots
+    assert "Response time: 1.5 of 3" in summary.weak_spots
+    assert not any("0.51" in spot for spot in summary.weak_spots)
+
+
+def test_over_grading_advice_names_severity_1_only_when_it_was_used() -> None:
+    no_sev1 = summarise([graded(3, 2, 0.5), graded(4, 3, 0.5)], "seed")
+    over = next(s for s in no_sev1.weak_spots if "more severe" in s)
+    assert "Graded 2 scenarios" in over and "Severity 1" not in over
+    assert "Severity 2 or Severity 3" in over
+    with_sev1 = summarise([graded(2, 1, 0.5)], "seed")
+    over = next(s for s in with_sev1.weak_spots if "more severe" in s)
+    assert over.startswith("Graded 1 scenario ") and "keep Severity 1" in over
+
+
+def test_score_notes_never_end_in_a_double_full_stop(seed: SeverityFramework) -> None:
+    stopped = seed.model_copy(update={"levels": [
+        lvl.model_copy(update={"definition": lvl.definition + "."}) for lvl in seed.levels]})
+    result = score_answer(scenario(2), PracticeAnswer(severity=4, owner=["CSM"]), stopped)
+    assert all(".." not in p.note for p in result.parts)
+    assert all(p.note.endswith(".") for p in result.parts)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from coach.schemas import CompanyProfile, ContractualSLA, SeverityFramework
+from coach.tailoring.edits import edit_summary
+from coach.tailoring.rules import framework_name, load_rules
 from coach.tailoring.workshop import TailorState, Workshop
 from tests.conftest import KNOWLEDGE
 
@@ -146,3 +148,22 @@ def test_every_rule_in_the_data_fires_for_some_profile_and_has_its_effect(
             for sla in profile.contractual_slas if spec.meet_contracts else []:
                 assert levels[sla.severity].response_hours <= sla.response_hours
     assert fired == {rule.id for rule in workshop.book.rules}
+
+
+@pytest.mark.parametrize(("stage", "name"), [
+    ("enterprise", "Escalation framework for an Enterprise company"),
+    ("growth", "Escalation framework for a Growth company"),
+    ("series-a", "Escalation framework for a Series A company"),
+])
+def test_the_framework_name_takes_the_right_article(stage: str, name: str) -> None:
+    book = load_rules(KNOWLEDGE)
+    assert framework_name(CompanyProfile(stage=stage), book) == name
+
+
+def test_an_edit_summary_leaves_the_closing_full_stop_to_its_sentence(
+    seed: SeverityFramework,
+) -> None:
+    level = seed.levels[0].model_copy(update={"definition": "Total outage. Page the on-call."})
+    after = seed.model_copy(update={"levels": [level, *seed.levels[1:]]})
+    said = f"Updated the proposal. {edit_summary(seed, after, 1)}."
+    assert said.endswith("Page the on-call.") and ".." not in said

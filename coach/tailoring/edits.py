@@ -108,7 +108,8 @@ def apply_edit(
     try:
         return validate_proposal(data, profile, extra_roles)
     except ProposalError as exc:
-        raise EditError(f"I can't make that change: {'; '.join(exc.problems)}. "
+        problems = "; ".join(exc.problems).rstrip(".")
+        raise EditError(f"I can't make that change: {problems}. "
                         "The framework stays as it was.") from exc
 
 
@@ -151,4 +152,5 @@ def edit_summary(before: SeverityFramework, after: SeverityFramework, level: int
         parts.append("examples: " + "; ".join(new.examples))
     if old.definition != new.definition:
         parts.append(f"definition: {new.definition}")
-    return f"Level {level}: " + (", ".join(parts) or "no change")
+    # Callers end the line with a full stop: a definition's own one would make "..".
+    return f"Level {level}: " + (", ".join(parts) or "no change").rstrip(".")

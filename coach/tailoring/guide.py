@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import Field, ValidationError
@@ -20,6 +20,7 @@ from coach.schemas import (
     describe_errors,
 )
 
+M = TypeVar("M", bound=Model)
 QuestionKey = Literal["stage", "segments", "roles", "coverage", "slas", "concerns", "volume"]
 # The profile is ready for a first proposal once these are answered or skipped.
 ESSENTIAL: tuple[QuestionKey, ...] = ("stage", "roles", "coverage")
@@ -78,11 +79,15 @@ def read_yaml(path: Path) -> object:
         raise TailoringContentError(f"{path}: cannot read it ({exc})") from exc
 
 
+def load_content(path: Path, model: type[M]) -> M:
+    """A YAML file in knowledge/, validated as `model`; problems are a named error."""
+    try:
+        return model.model_validate(read_yaml(path))
+    except ValidationError as exc:
+        raise TailoringContentError(f"{path}: " + "; ".join(describe_errors(exc))) from exc
+
+
 @lru_cache(maxsize=4)
 def load_guide(knowledge_dir: Path) -> Guide:
     """Read and validate knowledge/tailoring_questions.yaml (once per directory)."""
-    path = knowledge_dir / "tailoring_questions.yaml"
-    try:
-        return Guide.model_validate(read_yaml(path))
-    except ValidationError as exc:
-        raise TailoringContentError(f"{path}: " + "; ".join(describe_errors(exc))) from exc
+    return load_content(knowledge_dir / "tailoring_questions.yaml", Guide)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from coach.answers import owner_parts
 from coach.framework import hours_text
@@ -19,9 +20,8 @@ from coach.schemas import (
     Segment,
     Stage,
     Text,
-    describe_errors,
 )
-from coach.tailoring.guide import Guide, TailoringContentError, read_yaml
+from coach.tailoring.guide import Guide, load_content
 
 
 class Condition(Model):
@@ -101,11 +101,7 @@ class Change(Model):
 @lru_cache(maxsize=4)
 def load_rules(knowledge_dir: Path) -> RuleBook:
     """Read and validate knowledge/tailoring_rules.yaml (once per directory)."""
-    path = knowledge_dir / "tailoring_rules.yaml"
-    try:
-        return RuleBook.model_validate(read_yaml(path))
-    except ValidationError as exc:
-        raise TailoringContentError(f"{path}: " + "; ".join(describe_errors(exc))) from exc
+    return load_content(knowledge_dir / "tailoring_rules.yaml", RuleBook)
 
 
 def extra_roles(profile: CompanyProfile, guide: Guide, book: RuleBook) -> list[str]:
@@ -118,7 +114,11 @@ def framework_name(profile: CompanyProfile, book: RuleBook) -> str:
     """The tailored framework's name."""
     if profile.stage is None:
         return book.name.without_stage
-    return book.name.with_stage.format(stage=profile.stage.replace("-", " ").title())
+    stage = profile.stage.replace("-", " ").title()
+    template = re.sub(r"\b([Aa])(n?) (?=\{stage\})",
+                      lambda m: m.group(1) + ("n" if stage[:1] in "AEIOU" else "") + " ",
+                      book.name.with_stage)
+    return template.format(stage=stage)
 
 
 def at_1730(hours: float) -> str:

@@ -10,6 +10,7 @@ from coach.answers import blank, find_duration, find_level, owner_parts, scan
 from coach.framework import hours_text
 from coach.schemas import Model, SeverityFramework, SeverityLevel
 from coach.training.scenarios import Scenario, expected_level
+from coach.training.wording import full_stop
 
 Part = Literal["severity", "owner", "response"]
 PARTS: tuple[Part, ...] = ("severity", "owner", "response")
@@ -95,14 +96,14 @@ def score_answer(scenario: Scenario, answer: PracticeAnswer,
 
 def _severity(answer: PracticeAnswer, right: SeverityLevel, fw: SeverityFramework) -> PartScore:
     given = answer.severity
-    label = f"Severity {right.level} ({right.name}): {right.definition}"
+    label = full_stop(f"Severity {right.level} ({right.name}): {right.definition}")
     if given is None:
-        return PartScore(part="severity", score=0, note=f"No severity given. It is {label}.")
+        return PartScore(part="severity", score=0, note=f"No severity given. It is {label}")
     off = abs(given - right.level)
     score = 1.0 if off == 0 else 0.5 if off == 1 else 0.0
     verdict = "Right" if off == 0 else f"You said {given}; one level off" if off == 1 else \
         f"You said {given}; {off} levels off"
-    return PartScore(part="severity", score=score, note=f"{verdict}. It is {label}.")
+    return PartScore(part="severity", score=score, note=f"{verdict}. It is {label}")
 
 
 def _owner(answer: PracticeAnswer, right: SeverityLevel, fw: SeverityFramework) -> PartScore:
@@ -118,7 +119,7 @@ def _owner(answer: PracticeAnswer, right: SeverityLevel, fw: SeverityFramework) 
     else:
         score, verdict = 0.0, f"You said {said}"
     return PartScore(part="owner", score=score,
-                     note=f"{verdict}. Severity {right.level} is owned by {right.owner}.")
+                     note=full_stop(f"{verdict}. Severity {right.level} is owned by {right.owner}"))
 
 
 def _response(answer: PracticeAnswer, right: SeverityLevel, fw: SeverityFramework) -> PartScore:

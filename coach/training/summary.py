@@ -31,20 +31,19 @@ def summarise(results: list[ScenarioScore], framework_name: str) -> PracticeSumm
     score = sum(r.total for r in results)
     out_of = float(len(results) * len(PARTS))
     credit = [(s.part, s.score) for r in results for s in r.parts]
-    by_part: dict[str, float] = {
-        p: round(sum(score for part, score in credit if part == p) / count, 2) for p in PARTS
-    }
-    weak: list[str] = [p for p in PARTS if by_part[p] < WEAK_BELOW]
-    spots = [f"{PART_WORDS[p]}: {by_part[p] * count:g} of {len(results)}" for p in weak]
+    totals: dict[str, float] = {p: sum(s for part, s in credit if part == p) for p in PARTS}
+    by_part: dict[str, float] = {p: round(totals[p] / count, 2) for p in PARTS}
+    weak: list[str] = [p for p in PARTS if totals[p] / count < WEAK_BELOW]
+    spots = [f"{PART_WORDS[p]}: {round(totals[p], 2):g} of {len(results)}" for p in weak]
     graded = [(r.given_level, r.expected_level) for r in results if r.given_level is not None]
     too_low = sum(1 for given, right in graded if given > right)
-    too_high = sum(1 for given, right in graded if given < right)
-    if too_low > too_high and too_low:
-        spots.append(f"Graded {too_low} scenario(s) less severe than they are: escalate sooner")
+    too_high = [given for given, right in graded if given < right]
+    if too_low > len(too_high) and too_low:
+        spots.append(f"Graded {_scenarios(too_low)} less severe than they are: escalate sooner")
         weak.append("too_low")
     elif too_high:
-        spots.append(f"Graded {too_high} scenario(s) more severe than they are: keep Severity 1 "
-                     "for business-stopping issues")
+        spots.append(f"Graded {_scenarios(len(too_high))} more severe than they are: "
+                     + _too_high_advice(too_high))
         weak.append("too_high")
     areas = {LESSON_FOR[w] for w in weak}
     return PracticeSummary(
@@ -52,3 +51,16 @@ def summarise(results: list[ScenarioScore], framework_name: str) -> PracticeSumm
         percent=round(100 * score / out_of) if out_of else 0, by_part=by_part,
         weak_spots=spots, revisit=[a for a in AREAS if a in areas], results=results,
     )
+
+
+def _scenarios(n: int) -> str:
+    return f"{n} scenario" if n == 1 else f"{n} scenarios"
+
+
+def _too_high_advice(given: list[int]) -> str:
+    """Advice that matches the levels the learner actually over-used."""
+    if 1 in given:
+        return "keep Severity 1 for business-stopping issues"
+    levels = sorted(set(given))
+    named = " or ".join(f"Severity {lvl}" for lvl in levels)
+    return f"check impact, scope and workaround before choosing {named}"

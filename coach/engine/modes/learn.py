@@ -14,9 +14,12 @@ from coach.engine.modes.base import Context
 from coach.knowledge import AREAS
 from coach.schemas import Button, Model, Reply
 from coach.training.lessons import Lesson, load_lessons
+from coach.training.wording import full_stop
 
 NEXT_WORDS = {"next", "skip", "next-lesson", "skip-lesson", "continue-to-next", "move-on"}
 CHECK_WORDS = {"check", "continue", "ready", "quiz", "check-question", "test-me", "ok", "got-it"}
+# After an answer, "continue" and "ok" mean go on; these still mean "the check question again".
+RECHECK_WORDS = {"check", "quiz", "check-question", "test-me", "retry", "try-again", "again"}
 PREVIOUS_WORDS = {"previous-lesson", "back-a-lesson", "last-lesson", "go-back-a-lesson",
                   "prev", "earlier-lesson"}
 LETTERS = "abcdef"
@@ -83,7 +86,12 @@ class LearnMode:
             return [self._advance(ctx, state, "Skipped ahead. " if word.startswith("skip") else "")]
         if word in PREVIOUS_WORDS:
             return [self._lesson(ctx, state, max(0, state.index - 1))]
-        if word in CHECK_WORDS and state.phase == "lesson":
+        if state.phase == "feedback":
+            if word in RECHECK_WORDS:
+                return [self._check(ctx, state)]
+            if word in CHECK_WORDS:  # "continue", "ok", "got it": on to the next lesson
+                return [self._advance(ctx, state, "")]
+        if word in CHECK_WORDS and state.phase in ("lesson", "check"):
             return [self._check(ctx, state)]
         area = self._area_named(text)
         if area is not None:
@@ -145,11 +153,16 @@ class LearnMode:
         state.correct[lesson.area], state.phase = right, "feedback"
         self._save(ctx, state)
         correct = f"{LETTERS[check.answer]}) {escape(check.choices[check.answer])}"
-        verdict = "Correct." if right else f"Not quite: the answer is {correct}."
+        verdict = "Correct." if right else full_stop(f"Not quite: the answer is {correct}")
         last = state.index == len(AREAS) - 1
         label = "Finish" if last else f"Next: {self.lessons[AREAS[state.index + 1]].title}"
-        return Reply(text=f"{verdict} {escape(check.explanation)}",
-                     buttons=[Button(id="next", label=label)], citations=lesson.citations()[:1])
+        buttons = [Button(id="next", label=label)]
+        again = ""
+        if not right:
+            again = " Say `check` to try the question again, or `next` to go on."
+            buttons.append(Button(id="check", label="Try the check again"))
+        return Reply(text=f"{verdict} {full_stop(escape(check.explanation))}{again}",
+                     buttons=buttons, citations=lesson.citations()[:1])
 
     def _advance(self, ctx: Context, state: LearnState, lead: str) -> Reply:
         if state.index + 1 >= len(AREAS):
@@ -177,7 +190,9 @@ class LearnMode:
         buttons = [Button(id="check", label="Check question"), Button(id="skip", label="Skip")]
         if state.phase == "check":
             return self._check(ctx, state)
-        if state.phase != "lesson":
+        if state.phase == "feedback":
+            buttons = [Button(id="next", label="Next"), Button(id="check", label="Check again")]
+        elif state.phase != "lesson":
             buttons = [Button(id="next", label="Next")]
         said = f"Back to **{title}**: ask another question, or carry on."
         return Reply(text=said, buttons=buttons)
