@@ -170,3 +170,11 @@ def test_export_anywhere_includes_an_accepted_framework() -> None:
     assert "severity-framework.json" in text
     text = text_of(engine.handle(session, "export framework"))
     assert "severity-framework.md" in text and session.ticket.account is None
+
+
+def test_a_definition_edit_keeps_a_word_that_starts_like_to() -> None:
+    engine = offline_engine()
+    session = tailored(engine)
+    engine.handle(session, "make severity 1 definition total outage for every user")
+    assert session.proposal is not None
+    assert session.proposal.levels[0].definition == "total outage for every user"

@@ -16,7 +16,8 @@ _QUOTES = "'\"“”‘’`"
 _VERB = r"(?:please\s+)?(?:make|set|change|update)?\s*(?:the\s+)?"
 _RESPONSE = r"(?:first[\s-])?response(?:\s+time)?"
 _EXAMPLES = r"(?:\s+examples?)?"
-_IS = r"\s*(?:to|=|:|is|should be|of|at|becomes)?\s*"
+# The joining word must be a whole word: "definition total outage" keeps "total".
+_IS = r"\s*(?:(?:to|is|should be|of|at|becomes)\b|=|:)?\s*"
 
 
 class EditError(CoachError):

@@ -8,6 +8,7 @@ from coach.engine.inputs import escape
 from coach.engine.modes.base import Context
 from coach.framework import hours_text
 from coach.schemas import Button, Reply, SeverityLevel
+from coach.training.wording import full_stop
 
 
 def severity_question(ctx: Context, classify: bool) -> Reply:
@@ -33,7 +34,8 @@ def severity_question(ctx: Context, classify: bool) -> Reply:
     reason = re.sub(r"^Severity \d+ \([^)]*\)\.\s*", "", reason)
     accept = Button(id="accept", label=f"Use Severity {level.level}")
     text = (
-        f"I suggest **Severity {level.level} ({escape(level.name)})**: {escape(level.definition)}."
+        f"I suggest **Severity {level.level} ({escape(level.name)})**: "
+        f"{escape(full_stop(level.definition))}"
         + (f"\n\nWhy: {escape(reason)}" if reason else "")
         + f"\n\n{_duty(level)}\n\nAccept it, or choose another level "
         '(e.g. "make it a 2", "it\'s critical").'
