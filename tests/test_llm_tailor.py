@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from coach.engine import Engine
+from coach.engine import CoachSession, Engine
 from coach.settings import Settings
 from tests.fake_openai import FakeOpenAI, Scripted
 from tests.test_engine_support import text_of
@@ -28,6 +28,13 @@ PROFILE = {
 def server() -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as fake:
         yield fake
+
+
+def propose(engine: Engine, session: CoachSession, server: FakeOpenAI) -> None:
+    """Start tailoring and describe the company; the model reads it as the Series A profile."""
+    engine.handle(session, "tailor")
+    server.enqueue(Scripted(content=json.dumps({"edit": None, "profile": PROFILE})))
+    engine.handle(session, "Series A, mid-market, no VP CS, business hours US Eastern")
 
 
 def calls_per_turn(engine: Engine, server: FakeOpenAI, lines: list[str]) -> list[int]:
@@ -66,9 +73,7 @@ def test_an_edit_in_the_llms_reading_changes_only_that_level(
 ) -> None:
     engine = llm_engine(settings, server, retries=1)
     session = engine.new_session()
-    engine.handle(session, "tailor")
-    server.enqueue(Scripted(content=json.dumps({"edit": None, "profile": PROFILE})))
-    engine.handle(session, "Series A, mid-market, no VP CS, business hours US Eastern")
+    propose(engine, session, server)
     assert session.proposal is not None
     before = session.proposal.model_copy(deep=True)
     bad = {"edit": {"kind": "response", "level": 9, "value": "2 hours"}, "profile": None}
@@ -87,9 +92,7 @@ def test_proposal_wording_by_the_llm_keeps_owners_and_is_explained(
 ) -> None:
     engine = llm_engine(settings, server)
     session = engine.new_session()
-    engine.handle(session, "tailor")
-    server.enqueue(Scripted(content=json.dumps({"edit": None, "profile": PROFILE})))
-    engine.handle(session, "Series A, mid-market, no VP CS, business hours US Eastern")
+    propose(engine, session, server)
     owners = [lvl.owner for lvl in session.proposal.levels] if session.proposal else []
     wording = {
         "levels": [
