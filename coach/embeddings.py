@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 from pydantic import SecretStr
 
+from coach.schemas import CoachError
 from coach.settings import Settings
 
 
@@ -44,6 +45,10 @@ def local_embedder() -> WordLlamaEmbedder:
     return WordLlamaEmbedder()
 
 
+class EmbeddingsUnavailable(CoachError):
+    """The configured embeddings server could not embed the text."""
+
+
 class OpenAIEmbedder:
     """Embeddings from an OpenAI-compatible server (OpenAI, Ollama, vLLM...)."""
 
@@ -64,7 +69,17 @@ class OpenAIEmbedder:
         self.identity = f"openai-{settings.embeddings_model}@{settings.llm_base_url or 'openai'}"
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        vectors = np.asarray(self._client.embed_documents(texts), dtype=np.float32)
+        import openai
+
+        try:
+            raw = self._client.embed_documents(texts)
+        except openai.OpenAIError as exc:
+            # A named, key-free error: the turn is reported and the session left as it was.
+            raise EmbeddingsUnavailable(
+                f"the embeddings server did not answer ({exc.__class__.__name__}); "
+                "set COACH_EMBEDDINGS=local to search offline"
+            ) from None
+        vectors = np.asarray(raw, dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms == 0, 1, norms)
 

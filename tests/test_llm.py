@@ -326,3 +326,13 @@ def test_the_timeout_is_one_budget_for_the_whole_turn(settings: Settings,
     answer, current = run_turn(lambda: brain.answer("how fast for a sev 2?"))
     assert answer.mode == "offline" and answer.notice and "Answered offline" in answer.notice
     assert current.usage.calls == 2
+
+
+def test_an_unreachable_embeddings_server_is_one_clear_line(tmp_path: Path) -> None:
+    env = {**os.environ, "COACH_EMBEDDINGS": "openai", "COACH_LLM": "offline",
+           "COACH_LLM_BASE_URL": _closed_port(), "COACH_LLM_TIMEOUT": "2",
+           "COACH_LLM_MAX_RETRIES": "0", "COACH_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "coach", "ask", "who owns a sev 2?"],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "embeddings server did not answer" in result.stderr
