@@ -49,6 +49,15 @@ def understand(text: str, guide: Guide, asked: QuestionKey | None = None) -> Und
     return out
 
 
+def _stated(pattern: re.Pattern[str], text: str, asked: bool) -> str | None:
+    """The count a pattern finds ("team of 6"), or a bare number answering its own question."""
+    match = pattern.search(text)
+    if match:
+        return next(g for g in match.groups() if g)
+    bare = _BARE_NUMBER.match(text.strip()) if asked else None
+    return bare.group(1) if bare else None
+
+
 def _count(token: str) -> int | None:
     value = number_value(token.replace(",", ""))
     return int(value) if value is not None else None
@@ -66,11 +75,9 @@ def _segments(text: str, guide: Guide, out: Understood, asked: QuestionKey | Non
     # segments still count ("Series A selling to mid-market").
     hits = [h for h in scan(text, guide.segments) if asked != "stage" or h.key != "enterprise"]
     segments = list(dict.fromkeys(h.key for h in hits))
-    customers = _CUSTOMERS.search(text)
-    if customers:
-        out.fields["customer_count"] = _count(customers.group(1))
-    elif asked == "segments" and (bare := _BARE_NUMBER.match(text.strip())):
-        out.fields["customer_count"] = _count(bare.group(1))
+    customers = _stated(_CUSTOMERS, text, asked == "segments")
+    if customers is not None:
+        out.fields["customer_count"] = _count(customers)
     if segments:
         out.fields["segments"] = segments
     if segments or "customer_count" in out.fields:
@@ -91,12 +98,9 @@ def _roles(text: str, guide: Guide, out: Understood, asked: QuestionKey | None) 
         present.append(hit.key)
         counted = _COUNTED_ROLE.search(before)
         size += (_count(counted.group(1)) or 1) if counted else 1
-    team = _TEAM.search(text)
-    bare = _BARE_NUMBER.match(text.strip()) if asked == "roles" else None
-    if team:
-        out.fields["cs_team_size"] = _count(team.group(1) or team.group(2))
-    elif bare:
-        out.fields["cs_team_size"] = _count(bare.group(1))
+    team = _stated(_TEAM, text, asked == "roles")
+    if team is not None:
+        out.fields["cs_team_size"] = _count(team)
     elif present:
         out.team_added = size
     if present:
@@ -140,12 +144,7 @@ def _concerns(text: str, guide: Guide, out: Understood) -> None:
 
 
 def _volume(text: str, out: Understood, asked: QuestionKey | None) -> None:
-    match = _VOLUME.search(text)
-    bare = _BARE_NUMBER.match(text.strip()) if asked == "volume" else None
-    if match:
-        out.fields["monthly_escalations"] = _count(match.group(1) or match.group(2))
-    elif bare:
-        out.fields["monthly_escalations"] = _count(bare.group(1))
-    else:
-        return
-    out.answered.add("volume")
+    volume = _stated(_VOLUME, text, asked == "volume")
+    if volume is not None:
+        out.fields["monthly_escalations"] = _count(volume)
+        out.answered.add("volume")
