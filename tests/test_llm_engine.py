@@ -62,6 +62,15 @@ def llm_engine(settings: Settings, server: FakeOpenAI, retries: int = 0) -> Engi
     return make_engine(configured, fixed_clock(NOW), make_brain(configured, fixed_clock(NOW)))
 
 
+def confirmed_by_llm(engine: Engine, server: FakeOpenAI) -> CoachSession:
+    """A session whose ticket the model read from PASTE, accepted and confirmed."""
+    session = engine.new_session()
+    server.enqueue(Scripted(content=json.dumps(EXTRACTED)))
+    for line in ["ticket", PASTE, "accept", "confirm"]:
+        engine.handle(session, line)
+    return session
+
+
 def test_ticket_by_llm_makes_at_most_one_call_per_turn(
     settings: Settings, server: FakeOpenAI
 ) -> None:
@@ -101,10 +110,7 @@ def test_message_drafts_are_written_by_the_llm_in_one_call(
     settings: Settings, server: FakeOpenAI
 ) -> None:
     engine = llm_engine(settings, server)
-    session = engine.new_session()
-    server.enqueue(Scripted(content=json.dumps(EXTRACTED)))
-    for line in ["ticket", PASTE, "accept", "confirm"]:
-        engine.handle(session, line)
+    session = confirmed_by_llm(engine, server)
     # Severity 1: first response due 11:00 (10:00 + 1 hour), the next update 2 hours later.
     written = {
         "customer_update": "Hi Initech team, we are on it. Next update by 13:00.",
