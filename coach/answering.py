@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
-from coach.embeddings import Embedder
 from coach.knowledge import AREA_TITLES
 from coach.retrieval import Passage
 from coach.schemas import Answer, Citation
 from coach.text import mentioned_levels, sentences, tokens, word_count
 
 MAX_SENTENCES = 3
+# How a sentence is scored: its similarity to the question, the share of the question's words
+# (and word pairs) it contains, how well its section matched, and whether it has the shape of
+# the answer asked for. Chosen by the hit rate that `make bench` reports.
+SENTENCE_WEIGHTS = {"similarity": 0.35, "overlap": 0.3, "pairs": 0.1, "passage": 0.15, "shape": 0.1}
 MAX_WORDS = 80
 # Sentences from passages below this share of the best passage's score are not quoted.
 PASSAGE_FLOOR = 0.75
@@ -21,6 +22,7 @@ OPENING_PENALTY = 0.08
 LEVEL_BONUS = 0.05
 # The sentence after the best one usually carries on its thought.
 FOLLOW_ON_BONUS = 0.08
+RESTATED = 0.7  # share of shared words above which a sentence only repeats a quoted one
 
 # What kind of answer a question asks for, and what such an answer looks like.
 _ANSWER_SHAPES = [
@@ -48,6 +50,20 @@ _ANSWER_SHAPES = [
         re.compile(r"\b(what|which) (level|severity)\b|\bhow (bad|serious|severe)\b", re.I),
         re.compile(r"\bSeverity [1-6]\b", re.I),
     ),
+    # A yes/no question is answered by a rule: what always, never or still holds.
+    (
+        re.compile(
+            r"(^|[.?!,;]\s*)(can|could|should|shall|is|are|am|do|does|did|must|may|will|would|"
+            r"has|have)\s+(i|we|you|it|they|that|this|an?|the|every|my|our|one|only)\b|"
+            r"\b(is|would) (that|this|it) (ok|okay|fine|allowed|acceptable)\b|\bright\?",
+            re.I,
+        ),
+        re.compile(
+            r"\b(never|always|must|anyway|rather than|regardless|even if|even when|"
+            r"not allowed|is required|are required)\b",
+            re.I,
+        ),
+    ),
 ]
 
 
@@ -70,33 +86,28 @@ def _bigrams(words: list[str]) -> set[tuple[str, str]]:
     return set(zip(words, words[1:], strict=False))
 
 
-def _score_sentences(
-    question: str, passages: list[Passage], embedder: Embedder
-) -> list[_Candidate]:
+def _score_sentences(question: str, passages: list[Passage]) -> list[_Candidate]:
     asked = tokens(question)
     asked_set, asked_pairs = set(asked), _bigrams(asked)
     raw = [
-        (rank, pos, s)
+        (rank, pos, s, sim)
         for rank, p in enumerate(passages)
-        for pos, s in enumerate(sentences(p.chunk.text))
+        for pos, (s, sim) in enumerate(zip(p.sentences, p.similarity, strict=True))
     ]
-    if not raw:
-        return []
-    vectors = embedder.embed([question] + [s for _, _, s in raw])
-    similarity = np.asarray(vectors[1:] @ vectors[0])
     best_passage = passages[0].score or 1.0
     levels = mentioned_levels(question)
     candidates = []
-    for (rank, pos, text), sim in zip(raw, similarity, strict=True):
+    for rank, pos, text, sim in raw:
         said = tokens(text)
         overlap = len(asked_set & set(said)) / max(len(asked_set), 1)
         pairs = len(asked_pairs & _bigrams(said)) / max(len(asked_pairs), 1)
+        w = SENTENCE_WEIGHTS
         score = (
-            0.35 * float(sim)
-            + 0.3 * overlap
-            + 0.1 * pairs
-            + 0.15 * passages[rank].score / best_passage
-            + 0.1 * _shape_bonus(question, text)
+            w["similarity"] * sim
+            + w["overlap"] * overlap
+            + w["pairs"] * pairs
+            + w["passage"] * passages[rank].score / best_passage
+            + w["shape"] * _shape_bonus(question, text)
         )
         if levels and levels & mentioned_levels(text):
             score += LEVEL_BONUS
@@ -107,8 +118,8 @@ def _score_sentences(
     return candidates
 
 
-def _pick(candidates: list[_Candidate]) -> list[_Candidate]:
-    """The best sentence, then the next best that still fit in 3 sentences and ~80 words."""
+def _pick(candidates: list[_Candidate], sentences: int, words: int) -> list[_Candidate]:
+    """The best sentence, then the next best that still fit in the sentence and word budget."""
     best = max(candidates, key=lambda c: c.score)
 
     def adjusted(c: _Candidate) -> float:
@@ -117,16 +128,26 @@ def _pick(candidates: list[_Candidate]) -> list[_Candidate]:
 
     ranked = sorted(candidates, key=adjusted, reverse=True)
     chosen: list[_Candidate] = []
-    words = 0
+    used = 0
     for cand in ranked:
+        if any(_restates(cand.text, c.text) for c in chosen):
+            continue
         length = word_count(cand.text)
-        if chosen and words + length > MAX_WORDS:
+        if used + length > words and (chosen or words < MAX_WORDS):
             continue
         chosen.append(cand)
-        words += length
-        if len(chosen) == MAX_SENTENCES:
+        used += length
+        if len(chosen) == sentences:
             break
     return sorted(chosen, key=lambda c: (c.passage_rank, c.position))
+
+
+def _restates(text: str, other: str) -> bool:
+    """Whether two sentences say mostly the same words: quoting both adds nothing."""
+    mine, theirs = set(tokens(text)), set(tokens(other))
+    if {w for w in mine if w.isdigit()} != {w for w in theirs if w.isdigit()}:
+        return False  # "Severity 1 ... every 2 hours" is not "Severity 2 ... every 8 hours"
+    return len(mine & theirs) > RESTATED * min(len(mine), len(theirs))
 
 
 def _trim(text: str, limit: int) -> str:
@@ -148,18 +169,32 @@ def no_answer() -> Answer:
 
 
 def compose_answer(
-    question: str, passages: list[Passage], embedder: Embedder, threshold: float
+    question: str,
+    passages: list[Passage],
+    threshold: float,
+    lead: Answer | None = None,
 ) -> Answer:
-    """Quote at most 3 sentences (about 80 words) from the best passages, with citations."""
-    if not passages or passages[0].score < threshold:
-        return no_answer()
-    floor = PASSAGE_FLOOR * passages[0].score
-    relevant = [p for p in passages if p.score >= floor]
-    chosen = _pick(_score_sentences(question, relevant, embedder))
+    """Quote at most 3 sentences (about 80 words) from the best passages, with citations.
+
+    A lead, such as the level a described situation is graded at, comes first and counts
+    against the budget.
+    """
+    relevant = [p for p in passages if p.score >= threshold]
+    if relevant:
+        floor = PASSAGE_FLOOR * relevant[0].score
+        relevant = [p for p in relevant if p.score >= floor]
+    lead_text = lead.answer if lead else ""
+    sentences_left = MAX_SENTENCES - len(sentences(lead_text))
+    words_left = MAX_WORDS - word_count(lead_text)
+    chosen = (
+        _pick(_score_sentences(question, relevant), sentences_left, words_left)
+        if relevant and sentences_left > 0
+        else []
+    )
     if not chosen:
-        return no_answer()
-    text = _trim(" ".join(c.text for c in chosen), MAX_WORDS)
-    cited: list[Citation] = []
+        return lead or no_answer()
+    text = _trim(" ".join([lead_text, *(c.text for c in chosen)]).strip(), MAX_WORDS)
+    cited: list[Citation] = list(lead.sources) if lead else []
     for rank in sorted({c.passage_rank for c in chosen}):
         chunk = relevant[rank].chunk
         citation = Citation(file=chunk.file, section=chunk.section)

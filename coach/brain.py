@@ -90,15 +90,30 @@ class OfflineBrain:
 
     @cached_property
     def classifier(self) -> SeverityClassifier:
+        from coach.embeddings import word_embedder
         from coach.understanding.classifier import SeverityClassifier
 
-        return SeverityClassifier.from_knowledge(self._settings.knowledge_dir, self.embedder)
+        # The example bank is tuned with static word embeddings: quick to load, and the same
+        # whichever embedder search uses.
+        return SeverityClassifier.from_knowledge(self._settings.knowledge_dir, word_embedder())
+
+    @cached_property
+    def seed(self) -> SeverityFramework:
+        from coach.framework import seed_framework
+
+        return seed_framework(self._settings.knowledge_dir)
 
     def answer(self, question: str, on_token: Callable[[str], None] | None = None) -> Answer:
         from coach.answering import compose_answer
+        from coach.level_answers import graded_lead, level_answer
 
+        about_a_level = level_answer(question, self.seed)
+        if about_a_level is not None:
+            return about_a_level
+        lead = graded_lead(question, self.seed, self.classify)
         passages = self.index.search(question, k=4)
-        return compose_answer(question, passages, self.embedder, self._settings.answer_threshold)
+        threshold = self._settings.answer_threshold
+        return compose_answer(question, passages, threshold, lead)
 
     def classify(self, text: str, framework: SeverityFramework) -> Classification:
         return self.classifier.classify(text, framework)

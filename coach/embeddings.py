@@ -40,9 +40,17 @@ class WordLlamaEmbedder:
 
 
 @cache
-def local_embedder() -> WordLlamaEmbedder:
-    """The process-wide local embedder, loaded on first use."""
+def word_embedder() -> WordLlamaEmbedder:
+    """The process-wide static embedder the severity classifier compares examples with."""
     return WordLlamaEmbedder()
+
+
+@cache
+def local_embedder(cache_dir: Path) -> Embedder:
+    """The process-wide local embedder for search: MiniLM, which answers questions best."""
+    from coach.minilm import MiniLMEmbedder
+
+    return MiniLMEmbedder(cache_dir)
 
 
 class EmbeddingsUnavailable(CoachError):
@@ -85,5 +93,7 @@ class OpenAIEmbedder:
 
 
 def make_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings ask for: local by default."""
-    return OpenAIEmbedder(settings) if settings.embeddings == "openai" else local_embedder()
+    """The embedder for search the settings ask for: local by default."""
+    if settings.embeddings == "openai":
+        return OpenAIEmbedder(settings)
+    return local_embedder(settings.models_dir)

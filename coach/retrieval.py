@@ -7,11 +7,12 @@ import shutil
 import sys
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import chromadb
+import numpy as np
 import yaml
 from chromadb.api import ClientAPI
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
@@ -20,31 +21,40 @@ from chromadb.utils.embedding_functions import register_embedding_function
 from filelock import FileLock
 from tqdm import tqdm
 
-from coach.embeddings import Embedder, local_embedder
+from coach.embeddings import Embedder
 from coach.knowledge import Chunk, content_hash, load_chunks
-from coach.text import mentioned_levels, tokens
+from coach.text import mentioned_levels, sentences, tokens
 
 Synonyms = dict[str, list[str]]
 
 COLLECTION = "knowledge"
+SENTENCES = "sentences"  # each section's sentences, so answers can quote the closest ones
+INDEX_FORMAT = 2  # part of the index key: a change in what the index holds rebuilds it
 # Weights of the hybrid score: dense similarity, BM25 on the text, and query words found in the
 # section's heading (a "Severity 3" question belongs in the "Severity 3" section). Chosen by the
 # hit rate that `make bench` reports.
 DENSE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.35
 HEADING_WEIGHT = 0.15
+SENTENCE_WEIGHT = 0.0  # the section's sentence closest to the query
 # A question about one level ("who owns a sev 1?") belongs with text about that level.
 LEVEL_BONUS = 0.1
 
 
 @register_embedding_function
 class CoachEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Chroma's view of an Embedder; never Chroma's default, which downloads a model."""
+    """Chroma's view of an Embedder; never Chroma's default, which downloads a model.
+
+    Chroma rebuilds one from its stored config to compare settings; that copy has no
+    embedder, and the index is only ever used with the one KnowledgeIndex passes in.
+    """
 
     def __init__(self, embedder: Embedder | None = None) -> None:
-        self._embedder = embedder or local_embedder()
+        self._embedder = embedder
 
     def __call__(self, input: Documents) -> Embeddings:
+        if self._embedder is None:
+            raise RuntimeError("open the knowledge index through KnowledgeIndex")
         return list(self._embedder.embed(list(input)))
 
     @staticmethod
@@ -52,7 +62,7 @@ class CoachEmbeddingFunction(EmbeddingFunction[Documents]):
         return "escalation-coach-embedder"
 
     def get_config(self) -> dict[str, Any]:
-        return {"identity": self._embedder.identity}
+        return {"identity": self._embedder.identity if self._embedder else "unbound"}
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> CoachEmbeddingFunction:
@@ -70,6 +80,8 @@ class Passage:
     score: float
     dense: float
     lexical: float
+    sentences: tuple[str, ...] = ()
+    similarity: tuple[float, ...] = ()  # of each sentence to the query
 
 
 class BM25:
@@ -127,6 +139,19 @@ def build_index(chunks: list[Chunk], target: Path, embedder: Embedder) -> None:
                 metadatas=[{"file": c.file, "title": c.title, "section": c.section} for c in part],
             )
             bar.update(len(part))
+    said = [(c, n, text) for c in chunks for n, text in enumerate(sentences(c.text))]
+    quotes = client.create_collection(
+        SENTENCES,
+        embedding_function=CoachEmbeddingFunction(embedder),  # type: ignore[arg-type]
+        metadata={"hnsw:space": "cosine", "embedder": embedder.identity},
+    )
+    for start in range(0, len(said), 64):
+        rows = said[start : start + 64]
+        quotes.add(
+            ids=[f"{c.id}#{n}" for c, n, _ in rows],
+            documents=[text for _, _, text in rows],
+            metadatas=[{"chunk": c.id, "position": n} for c, n, _ in rows],
+        )
 
 
 def ensure_index(knowledge_dir: Path, chroma_root: Path, embedder: Embedder) -> Path:
@@ -136,7 +161,7 @@ def ensure_index(knowledge_dir: Path, chroma_root: Path, embedder: Embedder) -> 
     processes starting at once never see or write a half-built index.
     """
     chunks = load_chunks(knowledge_dir)
-    key = content_hash(chunks, embedder.identity)
+    key = content_hash(chunks, f"{embedder.identity}/format-{INDEX_FORMAT}")
     final = chroma_root / f"index-{key}"
     if final.exists():
         return final
@@ -177,8 +202,32 @@ class KnowledgeIndex:
                 Chunk(str(meta["file"]), str(meta["title"]), str(meta["section"]), text)
             )
         self._position = {c.id: i for i, c in enumerate(self.chunks)}
+        self._sentences = self._load_sentences()
         self._bm25 = BM25([tokens(f"{c.heading} {c.text}") for c in self.chunks])
         self._headings = [set(tokens(c.heading)) for c in self.chunks]
+
+    def _load_sentences(self) -> list[tuple[tuple[str, ...], np.ndarray]]:
+        """Each chunk's sentences and their vectors, in chunk order."""
+        stored = self._client.get_collection(SENTENCES).get(
+            include=["metadatas", "documents", "embeddings"]
+        )
+        grouped: dict[str, list[tuple[int, str, np.ndarray]]] = {}
+        for meta, text, vector in zip(
+            stored["metadatas"] or [],
+            stored["documents"] or [],
+            stored["embeddings"] if stored["embeddings"] is not None else [],
+            strict=True,
+        ):
+            grouped.setdefault(str(meta["chunk"]), []).append(
+                (int(str(meta["position"])), text, np.asarray(vector, dtype=np.float32))
+            )
+        result = []
+        for chunk in self.chunks:
+            ordered = sorted(grouped.get(chunk.id, []), key=lambda row: row[0])
+            texts = tuple(text for _, text, _ in ordered)
+            vectors = np.stack([v for _, _, v in ordered]) if ordered else np.zeros((0, 1))
+            result.append((texts, vectors))
+        return result
 
     @classmethod
     def open(cls, knowledge_dir: Path, chroma_root: Path, embedder: Embedder) -> KnowledgeIndex:
@@ -214,6 +263,10 @@ class KnowledgeIndex:
             found["ids"][0], (found["distances"] or [[]])[0], strict=True
         ):
             dense[self._position[chunk_id]] = 1.0 - float(distance)
+        best_sentence = [
+            float((vectors @ vector[0]).max()) if texts else 0.0
+            for texts, vectors in self._sentences
+        ]
         asked = self._expand(query)
         lexical = self._bm25.scores(asked)
         top = max(lexical) or 1.0
@@ -223,8 +276,14 @@ class KnowledgeIndex:
         for chunk, heading, d, lex in zip(self.chunks, self._headings, dense, lexical, strict=True):
             in_heading = len(asked_set & heading) / max(len(heading), 1)
             score = DENSE_WEIGHT * d + LEXICAL_WEIGHT * lex / top + HEADING_WEIGHT * in_heading
+            score += SENTENCE_WEIGHT * best_sentence[self._position[chunk.id]]
             if levels and levels & mentioned_levels(chunk.text):
                 score += LEVEL_BONUS
             passages.append(Passage(chunk, score, d, lex / top))
         passages.sort(key=lambda p: p.score, reverse=True)
-        return passages[:k]
+        return [self._with_sentences(p, vector[0]) for p in passages[:k]]
+
+    def _with_sentences(self, passage: Passage, query: np.ndarray) -> Passage:
+        texts, vectors = self._sentences[self._position[passage.chunk.id]]
+        similarity = tuple(float(s) for s in vectors @ query) if texts else ()
+        return replace(passage, sentences=texts, similarity=similarity)

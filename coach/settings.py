@@ -63,6 +63,10 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
     @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
     def store_url(self) -> str:
         """The database of users, saved work and chat history."""
         return self.database_url or f"sqlite:///{self.data_dir / 'coach.db'}"

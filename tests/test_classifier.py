@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coach.embeddings import local_embedder
+from coach.embeddings import word_embedder
 from coach.schemas import SeverityFramework, SeverityLevel
 from coach.understanding.classifier import SeverityClassifier, spread
 from coach.understanding.evaluate import leave_one_out, load_jsonl, severity_report
@@ -15,7 +15,7 @@ from tests.conftest import EVAL, KNOWLEDGE
 
 @pytest.fixture(scope="module")
 def classifier() -> SeverityClassifier:
-    return SeverityClassifier.from_knowledge(KNOWLEDGE, local_embedder())
+    return SeverityClassifier.from_knowledge(KNOWLEDGE, word_embedder())
 
 
 def _level(n: int, name: str, hours: float, owner: str, examples: list[str]) -> SeverityLevel:

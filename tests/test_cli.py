@@ -42,7 +42,8 @@ def test_ask_plain_text_lists_sources() -> None:
     assert (
         result.returncode == 0
         and "every 8 hours" in result.stdout
-        and "[1] lessons/" in result.stdout
+        and "[1] " in result.stdout
+        and "lessons/communication.md — Update cadence per severity" in result.stdout
     )
 
 

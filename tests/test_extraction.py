@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from coach.clock import Clock
-from coach.embeddings import local_embedder
+from coach.embeddings import word_embedder
 from coach.schemas import Classification, EscalationTicket, SeverityFramework, TicketDraft
 from coach.understanding.classifier import SeverityClassifier
 from coach.understanding.deadlines import due_by, find_deadline
@@ -18,7 +18,7 @@ from tests.conftest import EVAL, KNOWLEDGE, NOW
 
 @pytest.fixture(scope="module")
 def classifier() -> SeverityClassifier:
-    return SeverityClassifier.from_knowledge(KNOWLEDGE, local_embedder())
+    return SeverityClassifier.from_knowledge(KNOWLEDGE, word_embedder())
 
 
 def test_field_accuracy_on_the_evaluation_set(

@@ -332,7 +332,7 @@ def test_an_unreachable_embeddings_server_is_one_clear_line(tmp_path: Path) -> N
     env = {**os.environ, "COACH_EMBEDDINGS": "openai", "COACH_LLM": "offline",
            "COACH_LLM_BASE_URL": _closed_port(), "COACH_LLM_TIMEOUT": "2",
            "COACH_LLM_MAX_RETRIES": "0", "COACH_DATA_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "coach", "ask", "who owns a sev 2?"],
+    result = subprocess.run([sys.executable, "-m", "coach", "ask", "what is a war room?"],
                             capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "embeddings server did not answer" in result.stderr

