@@ -18,7 +18,6 @@ SENTENCE_WEIGHTS = {"similarity": 0.35, "overlap": 0.3, "pairs": 0.1, "passage":
 MAX_WORDS = 80
 # Sentences from passages below this share of the best passage's score are not quoted.
 PASSAGE_FLOOR = 0.75
-OPENING_PENALTY = 0.08
 LEVEL_BONUS = 0.05
 # The sentence after the best one usually carries on its thought.
 FOLLOW_ON_BONUS = 0.08
@@ -111,9 +110,6 @@ def _score_sentences(question: str, passages: list[Passage]) -> list[_Candidate]
         )
         if levels and levels & mentioned_levels(text):
             score += LEVEL_BONUS
-        if pos == 0 and passages[rank].chunk.file.startswith("lessons/"):
-            # A lesson section's first sentence restates its heading; the facts come after it.
-            score -= OPENING_PENALTY
         candidates.append(_Candidate(text, rank, pos, score))
     return candidates
 
@@ -168,6 +164,21 @@ def no_answer() -> Answer:
     )
 
 
+def on_topic(passages: list[Passage], threshold: float) -> list[Passage]:
+    """The passages, or none when no sentence in them is close enough to the question.
+
+    The test is the closest single sentence, not the section's hybrid score: word overlap
+    alone ("customer", "plan") makes an unrelated question look covered.
+    """
+    closest = max((max(p.similarity, default=0.0) for p in passages), default=0.0)
+    return passages if closest >= threshold else []
+
+
+def floor_of(passages: list[Passage]) -> float:
+    """Passages scoring below this share of the best one are not quoted."""
+    return PASSAGE_FLOOR * passages[0].score if passages else 0.0
+
+
 def compose_answer(
     question: str,
     passages: list[Passage],
@@ -179,10 +190,7 @@ def compose_answer(
     A lead, such as the level a described situation is graded at, comes first and counts
     against the budget.
     """
-    relevant = [p for p in passages if p.score >= threshold]
-    if relevant:
-        floor = PASSAGE_FLOOR * relevant[0].score
-        relevant = [p for p in relevant if p.score >= floor]
+    relevant = [p for p in on_topic(passages, threshold) if p.score >= floor_of(passages)]
     lead_text = lead.answer if lead else ""
     sentences_left = MAX_SENTENCES - len(sentences(lead_text))
     words_left = MAX_WORDS - word_count(lead_text)

@@ -32,8 +32,17 @@ class Brain(Protocol):
 
     mode: Literal["offline", "llm"]
 
-    def answer(self, question: str, on_token: Callable[[str], None] | None = None) -> Answer:
-        """Answer a question about the framework, with citations; LLM text streams to on_token."""
+    def answer(
+        self,
+        question: str,
+        on_token: Callable[[str], None] | None = None,
+        framework: SeverityFramework | None = None,
+    ) -> Answer:
+        """Answer a question about the framework, with citations; LLM text streams to on_token.
+
+        Questions about a level's owner, response time or examples are answered from
+        `framework` (the default one when None), so a tailored framework answers for itself.
+        """
         ...
 
     def classify(self, text: str, framework: SeverityFramework) -> Classification:
@@ -103,14 +112,21 @@ class OfflineBrain:
 
         return seed_framework(self._settings.knowledge_dir)
 
-    def answer(self, question: str, on_token: Callable[[str], None] | None = None) -> Answer:
+    def answer(
+        self,
+        question: str,
+        on_token: Callable[[str], None] | None = None,
+        framework: SeverityFramework | None = None,
+    ) -> Answer:
         from coach.answering import compose_answer
-        from coach.level_answers import graded_lead, level_answer
+        from coach.level_answers import graded_lead, level_answer, source_of
 
-        about_a_level = level_answer(question, self.seed)
+        framework = framework or self.seed
+        source = source_of(framework, self.seed)
+        about_a_level = level_answer(question, framework, source)
         if about_a_level is not None:
             return about_a_level
-        lead = graded_lead(question, self.seed, self.classify)
+        lead = graded_lead(question, framework, self.classify, source)
         passages = self.index.search(question, k=4)
         threshold = self._settings.answer_threshold
         return compose_answer(question, passages, threshold, lead)

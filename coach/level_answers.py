@@ -166,6 +166,11 @@ def _overview(framework: SeverityFramework, source: str) -> Answer:
     )
 
 
+def source_of(framework: SeverityFramework, seed: SeverityFramework) -> str:
+    """What a level answer cites: the seed's matrix file, or the framework in use by name."""
+    return MATRIX_FILE if framework == seed else f"framework: {framework.name}"
+
+
 def _hours(level: SeverityLevel) -> str:
     return f"{level.response_hours:g} hour{'' if level.response_hours == 1 else 's'}"
 

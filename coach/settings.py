@@ -32,7 +32,9 @@ class Settings(BaseSettings):
         default=None, description="A framework file to use instead of the seed's matrix."
     )
     answer_threshold: float = Field(
-        default=0.3, description="Below this retrieval score the coach says it does not know."
+        default=0.3,
+        description="Below this similarity of the question to its closest sentence in the "
+        "knowledge base, the coach says it does not know.",
     )
 
     llm: Literal["auto", "offline", "openai"] = "auto"

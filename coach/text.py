@@ -8,7 +8,8 @@ STOPWORDS = frozenset(
     """a an and are as at be been being but by can could did do does doing for from had has have
     how i if in into is it its just me my of on or our so than that the their them then there these
     they this to too us was we were what when where which who whom why will with would you your
-    should shall am im ive dont do does any some about up out very really""".split()
+    should shall am im ive dont do does any some about up out very really isn aren wasn weren
+    doesn didn won wouldn couldn shouldn hasn haven""".split()
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
@@ -36,7 +37,8 @@ def stem(word: str) -> str:
 def tokens(text: str) -> list[str]:
     """Lower-cased, stemmed content words."""
     words = _WORD.findall(normalise_levels(text).lower().replace("’", "'"))
-    return [stem(w.split("'")[0]) for w in words if w not in STOPWORDS]
+    bare = (w.split("'")[0] for w in words)  # "what's" -> "what", "can't" -> "can"
+    return [stem(w) for w in bare if w not in STOPWORDS]
 
 
 def sentences(text: str) -> list[str]:

@@ -76,6 +76,20 @@ def test_framework_validate_lists_each_problem(tmp_path: Path) -> None:
     assert any("levels.2.owner" in p for p in problems)
 
 
+def test_ask_answers_level_questions_from_the_framework_given(tmp_path: Path) -> None:
+    data = yaml.safe_load((KNOWLEDGE / "severity_matrix.yaml").read_text())
+    data["name"] = "Acme escalations"
+    data["levels"][1]["owner"] = "Head of Support"
+    path = tmp_path / "acme.yaml"
+    path.write_text(yaml.safe_dump(data))
+    result = coach("ask", "who owns a sev 2?", "--framework", str(path), "--json")
+    answer = json.loads(result.stdout)
+    assert "Head of Support" in answer["answer"]
+    assert answer["sources"] == [
+        {"file": "framework: Acme escalations", "section": "Severity 2 (High)"}
+    ]
+
+
 @pytest.mark.parametrize("content", [None, "levels: [1, 2", "just a string", "\xff\xfe"])
 def test_framework_files_that_are_missing_or_broken(tmp_path: Path, content: str | None) -> None:
     path = tmp_path / "framework.yaml"
@@ -92,7 +106,7 @@ def test_unknown_command_is_one_line() -> None:
 
 def test_offline_cli_imports_neither_langchain_openai_nor_chainlit() -> None:
     code = (
-        "import sys; from coach.cli import main; rc = main(['ask', 'who owns a sev 2?', '--json']);"
+        "import sys; from coach.cli import main; rc = main(['ask', 'what is a war room?', '--json']);"
         "print([m for m in ('langchain_openai', 'chainlit') if m in sys.modules], file=sys.stderr)"
     )
     result = subprocess.run(

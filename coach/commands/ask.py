@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 
 from coach.brain import make_brain
-from coach.commands.common import print_json, require_text
+from coach.commands.common import (
+    active_framework,
+    add_framework_option,
+    print_json,
+    require_text,
+)
 from coach.settings import get_settings
 
 OFFLINE_NOTICE = (
@@ -17,13 +22,16 @@ OFFLINE_NOTICE = (
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("ask", help="answer a question about the escalation framework")
     parser.add_argument("question")
+    add_framework_option(parser)
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     question = require_text(args.question, "question")
-    answer = make_brain(get_settings()).answer(question)
+    settings = get_settings()
+    framework = active_framework(args.framework, settings)
+    answer = make_brain(settings).answer(question, framework=framework)
     if answer.mode == "offline" and answer.notice is None:
         answer.notice = OFFLINE_NOTICE
     if args.json:

@@ -14,7 +14,7 @@ from typing import Literal, TypeVar
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from coach.answering import no_answer
+from coach.answering import no_answer, on_topic
 from coach.brain import OfflineBrain
 from coach.clock import Clock, system_clock
 from coach.llm.breaker import Breaker
@@ -99,15 +99,18 @@ class LLMBrain:
         self.breaker.succeeded()
         return result
 
-    def answer(self, question: str, on_token: TokenSink | None = None) -> Answer:
-        passages = [
-            p for p in self.offline.index.search(question, k=4) if p.score >= self._threshold
-        ]
+    def answer(
+        self,
+        question: str,
+        on_token: TokenSink | None = None,
+        framework: SeverityFramework | None = None,
+    ) -> Answer:
+        passages = on_topic(self.offline.index.search(question, k=4), self._threshold)
         if not passages:
             return no_answer()
 
         def fallback(scope: Turn) -> Answer:
-            answer = self.offline.answer(question)
+            answer = self.offline.answer(question, framework=framework)
             return answer.model_copy(update={"notice": " ".join(scope.notices) or None})
 
         return self._guard(lambda: self._grounded_answer(question, passages, on_token), fallback)

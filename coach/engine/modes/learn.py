@@ -73,7 +73,7 @@ class LearnMode:
         """A question asked in any other mode is answered from the knowledge base, with sources."""
         if not _QUESTION.search(text.strip()):
             return None
-        answer = ctx.brain.answer(text, on_token=ctx.on_token)
+        answer = ctx.brain.answer(text, ctx.on_token, ctx.session.framework)
         return [Reply(text=escape(answer.answer), citations=answer.sources, notice=answer.notice)]
 
     def handle(self, ctx: Context, text: str) -> list[Reply] | None:
@@ -180,7 +180,7 @@ class LearnMode:
                                          Button(id="learn criteria", label="Start again")])
 
     def _answer(self, ctx: Context, text: str) -> list[Reply]:
-        answer = ctx.brain.answer(text, on_token=ctx.on_token)
+        answer = ctx.brain.answer(text, ctx.on_token, ctx.session.framework)
         return [Reply(text=escape(answer.answer), citations=answer.sources, notice=answer.notice),
                 self._reminder(ctx)]
 

@@ -157,7 +157,7 @@ class PracticeMode:
                      buttons=_again_buttons([lessons[a] for a in summary.revisit]))
 
     def _ask_brain(self, ctx: Context, text: str) -> list[Reply]:
-        answer = ctx.brain.answer(text, on_token=ctx.on_token)
+        answer = ctx.brain.answer(text, ctx.on_token, ctx.session.framework)
         return [Reply(text=escape(answer.answer), citations=answer.sources, notice=answer.notice),
                 self.prompt(ctx)]
 
