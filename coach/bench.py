@@ -68,17 +68,48 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}"
 
 
-def bench_answers(brain: OfflineBrain, env: dict[str, str]) -> None:
-    rows = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
-    hits = sum(
+QUESTION_SETS = ("questions.jsonl", "questions_blind.jsonl", "questions_holdout.jsonl")
+
+
+def hit_rate(brain: OfflineBrain, rows: list[dict[str, str]]) -> int:
+    """Questions whose answer contains the expected fact and cites a source."""
+    return sum(
         row["fact"].lower() in (a := brain.answer(row["question"])).answer.lower()
         and bool(a.sources)
         for row in rows
     )
-    print(f"questions: hit rate {hits}/{len(rows)} = {hits / len(rows):.1%}")
-    median, p95 = timed(brain.answer, [r["question"] for r in rows])
+
+
+def bench_answers(brain: OfflineBrain, settings: Settings, env: dict[str, str]) -> None:
+    sets = {
+        name: [json.loads(line) for line in (EVAL / name).read_text().splitlines()]
+        for name in QUESTION_SETS
+        if (EVAL / name).exists()
+    }
+    for name, rows in sets.items():
+        hits = hit_rate(brain, rows)
+        print(f"questions ({name}): hit rate {hits}/{len(rows)} = {hits / len(rows):.1%}")
+    off_topic = [json.loads(line)["question"] for line in (EVAL / "off_topic.jsonl").open()]
+    declined = sum(not brain.answer(q).sources for q in off_topic)
+    print(f"off-topic questions declined: {declined}/{len(off_topic)}")
+    everything = [row for rows in sets.values() for row in rows]
+    median, p95 = timed(brain.answer, [r["question"] for r in everything])
     print(f"answer latency in-process: median {median:.1f} ms, p95 {p95:.1f} ms")
-    print(f"coach ask cold start: {cold_start(['ask', 'who owns a sev 2?', '--json'], env):.2f} s")
+    question = "what goes in a post-escalation review?"
+    print(f"coach ask cold start: {cold_start(['ask', question, '--json'], env):.2f} s")
+    compare_embedders(settings, everything)
+
+
+def compare_embedders(settings: Settings, rows: list[dict[str, str]]) -> None:
+    """The same pipeline with the shipped static embeddings instead of MiniLM, for the record."""
+    from coach.embeddings import word_embedder
+
+    for label, brain in [
+        ("MiniLM-L6 (default)", OfflineBrain(settings)),
+        ("WordLlama 256", OfflineBrain(settings, embedder=word_embedder())),
+    ]:
+        hits = hit_rate(brain, rows)
+        print(f"embedder {label}: hit rate {hits}/{len(rows)} = {hits / len(rows):.1%}")
 
 
 def bench_understanding(brain: OfflineBrain, settings: Settings, env: dict[str, str]) -> None:
@@ -154,7 +185,7 @@ def main() -> int:
         start = time.perf_counter()
         brain.index  # noqa: B018 - builds the index
         print(f"index build: {time.perf_counter() - start:.2f} s")
-        bench_answers(brain, env)
+        bench_answers(brain, settings, env)
         bench_understanding(brain, settings, env)
         bench_engine(brain, settings)
         bench_llm(settings)
