@@ -41,7 +41,7 @@ _ASKS = {
     ),
     Asked.DEFINITION: re.compile(
         r"\bwhat (?:is|'s|makes|does)\b|\bwhat are\b|\bdescribe\b|\bdefin|\bmean\b|\bin plain"
-        r"|\bseparates?\b|\bdifference\b|\bdiffer\b",
+        r"|\bseparat\w*|\bdifference\b|\bdiffer\b",
         re.I,
     ),
     Asked.EXAMPLES: re.compile(
@@ -50,7 +50,9 @@ _ASKS = {
     Asked.GRADE: re.compile(
         r"\bhow (?:bad|serious|severe|urgent|big)\b|\b(?:what|which) (?:level|severity|sev"
         r"|priority)\b|\b(?:log|grade|rate|classify|file|class) (?:that|this|it)\b"
-        r"|\bshould (?:i|we) escalate\b|\b(?:need|have) to escalate\b|\bworth escalating\b",
+        r"|\b(?:should|do|must) (?:i|we) escalate\b|\b(?:need|have) to escalate\b"
+        r"|\bworth (?:an )?escalat|\bescalate or not\b|\bescalation territory\b"
+        r"|\bis (?:this|that|it) (?:an )?escalation\b",
         re.I,
     ),
 }
@@ -79,9 +81,19 @@ _QUESTION_CLAUSE = re.compile(
 )
 
 
+# "is a gap in our docs a sev 3?": a situation offered with the level the user has in mind
+_PROPOSED = re.compile(
+    r"\b(?:is|are|would)\s+(?P<situation>.{6,}?)\s+(?:be\s+|count as\s+)?an?\s+"
+    r"(?:sev(?:erity)?|p|priority)[\s-]?(?P<level>[1-6])\b",
+    re.I,
+)
+
+
 def asked(question: str) -> set[Asked]:
     """What the question asks about a level; empty when it asks about something else."""
     found = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
+    if _PROPOSED.search(question):
+        found.add(Asked.GRADE)
     if _OTHER_TOPIC.search(question):
         found &= {Asked.GRADE, Asked.EXAMPLES}
     return found
@@ -128,8 +140,8 @@ def level_answer(
     levels = named_levels(question, framework)
     if _ALL_LEVELS.search(question) or len(levels) > 2:
         return _overview(framework, source)
-    if not levels:
-        return None
+    if not levels or _PROPOSED.search(question):
+        return None  # nothing named, or a situation to grade against the level offered
     text = " ".join(describe(level) for level in levels)
     return Answer(answer=text, sources=[_cite(level, source) for level in levels])
 
@@ -140,17 +152,20 @@ def graded_lead(
     """For "X happened, how bad is it / how fast / who owns it?": the level X is graded at."""
     if not asked(question) & {Asked.RESPONSE, Asked.OWNER, Asked.GRADE}:
         return None
-    described = situation(question)
+    proposed = _PROPOSED.search(question)
+    described = " ".join([situation(question), proposed["situation"] if proposed else ""])
     if len(described.split()) < 3:
         return None
     grade = classify(described, framework)
     if grade.confidence < NO_SIGNAL_CONFIDENCE:
         return None  # it names no problem the framework could grade
     level = framework.level(grade.severity)
+    offered = int(proposed["level"]) if proposed else level.level
+    rather = f" rather than Severity {offered}" if offered != level.level else ""
     examples = ", ".join(e.lower() for e in level.examples)
     return Answer(
-        answer=f"From what you describe, this is Severity {level.level} ({level.name}), like "
-        f"{examples}: first response within {_hours(level)}, owned by the {level.owner}.",
+        answer=f"From what you describe, this is Severity {level.level} ({level.name}){rather}, "
+        f"like {examples}: first response within {_hours(level)}, owned by the {level.owner}.",
         sources=[_cite(level, source)],
     )
 

@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from coach.embeddings import Embedder
 from coach.knowledge import Chunk, content_hash, load_chunks
-from coach.text import mentioned_levels, sentences, tokens
+from coach.text import mentioned_levels, normalise_levels, sentences, tokens
 
 Synonyms = dict[str, list[str]]
 
@@ -254,7 +254,7 @@ class KnowledgeIndex:
         """The k best sections for a query, best first."""
         if not self.chunks:
             return []
-        vector = self._embedder.embed([query])
+        vector = self._embedder.embed([normalise_levels(query)])
         found = self._collection.query(
             query_embeddings=list(vector), n_results=len(self.chunks), include=["distances"]
         )

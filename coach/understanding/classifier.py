@@ -35,7 +35,8 @@ _PROBLEM = re.compile(
     r"|urgent\w*|complaint\w*|incorrect|inaccurate|duplicat\w*|corrupt\w*|deleted|refund\w*"
     r"|dispute\w*|sla|overdue|late|missed|confus\w*|typo\w*|gap|sick of|furious|livid"
     r"|disappoint\w*|terminat\w*|competitor\w*|unauthori[sz]ed|hack\w*|attack\w*|not working"
-    r"|doesn'?t work|isn'?t working|won'?t|reject\w*|odd|weird|strange)\b", re.I)
+    r"|doesn'?t work|isn'?t working|won'?t|reject\w*|odd|weird|strange|annoy\w*|grumbl\w*"
+    r"|disagree\w*|moan\w*|gripe\w*)\b", re.I)
 # Proper names say nothing about severity but dominate static embeddings, so they are masked.
 _CLAUSES = re.compile(r"[,;:—–]\s*|\.\s+|\s+but\s+", re.I)
 _NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)*")

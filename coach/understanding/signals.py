@@ -60,7 +60,8 @@ _SIGNALS: tuple[tuple[str, int, float, str], ...] = (
      r"\b(?:upset|livid|fuming|furious|angry|heated|embarrass\w+|fed up|close to tears)\b"),
     ("contract_dispute", 2, 2.5,
      r"\bdisput\w+|\bcontest\w*|\bmsa\b|\b(?:price|uplift) cap\b|\blawyers\b|\bwithhold\w* payment"
-     r"|\bon hold\b|\brefuses to pay\b|\boverage\b|\bnotice period\b|\bcontract terms\b"),
+     r"|\bon hold\b|\brefuses to pay\b|\boverage\b|\bnotice period\b|\bcontract terms\b"
+     r"|\b(?:disagree|argu\w+)\b[^.;]{0,60}?\b(?:contract|invoice|billing|terms|renewal price)"),
     ("sla_missed", 3, 2.5,
      r"\bsla\b|\bresponse (?:target|time)\b|\bfirst[- ]response\b|\bcallback\b|\bunassigned\b"
      r"|\btook \w+ days to (?:answer|reply|respond)\b|\bunanswered\b|\bwrong queue\b"
