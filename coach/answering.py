@@ -14,11 +14,13 @@ MAX_SENTENCES = 3
 # How a sentence is scored: its similarity to the question, the share of the question's words
 # (and word pairs) it contains, how well its section matched, and whether it has the shape of
 # the answer asked for. Chosen by the hit rate that `make bench` reports.
-SENTENCE_WEIGHTS = {"similarity": 0.35, "overlap": 0.3, "pairs": 0.1, "passage": 0.15, "shape": 0.1}
+SENTENCE_WEIGHTS = {"similarity": 1.0, "overlap": 0.3, "pairs": 0.1, "passage": 0.15, "shape": 0.1}
 MAX_WORDS = 80
 # Sentences from passages below this share of the best passage's score are not quoted.
 PASSAGE_FLOOR = 0.75
-LEVEL_BONUS = 0.05
+LEVEL_BONUS = 0.02
+OTHER_LEVEL_PENALTY = 0.1
+SCORE_MARGIN = 0.4  # sentences scoring this far below the best one are not quoted
 # The sentence after the best one usually carries on its thought.
 FOLLOW_ON_BONUS = 0.08
 RESTATED = 0.7  # share of shared words above which a sentence only repeats a quoted one
@@ -108,8 +110,10 @@ def _score_sentences(question: str, passages: list[Passage]) -> list[_Candidate]
             + w["passage"] * passages[rank].score / best_passage
             + w["shape"] * _shape_bonus(question, text)
         )
-        if levels and levels & mentioned_levels(text):
-            score += LEVEL_BONUS
+        named = mentioned_levels(text)
+        if levels and named:
+            # A sentence about another level answers a different question.
+            score += LEVEL_BONUS if levels & named else -OTHER_LEVEL_PENALTY
         candidates.append(_Candidate(text, rank, pos, score))
     return candidates
 
@@ -126,6 +130,8 @@ def _pick(candidates: list[_Candidate], sentences: int, words: int) -> list[_Can
     chosen: list[_Candidate] = []
     used = 0
     for cand in ranked:
+        if adjusted(cand) < best.score - SCORE_MARGIN:
+            break
         if any(_restates(cand.text, c.text) for c in chosen):
             continue
         length = word_count(cand.text)
@@ -135,7 +141,8 @@ def _pick(candidates: list[_Candidate], sentences: int, words: int) -> list[_Can
         used += length
         if len(chosen) == sentences:
             break
-    return sorted(chosen, key=lambda c: (c.passage_rank, c.position))
+    # The best sentence leads; the rest follow in reading order.
+    return chosen[:1] + sorted(chosen[1:], key=lambda c: (c.passage_rank, c.position))
 
 
 def _restates(text: str, other: str) -> bool:
@@ -203,8 +210,8 @@ def compose_answer(
         return lead or no_answer()
     text = _trim(" ".join([lead_text, *(c.text for c in chosen)]).strip(), MAX_WORDS)
     cited: list[Citation] = list(lead.sources) if lead else []
-    for rank in sorted({c.passage_rank for c in chosen}):
-        chunk = relevant[rank].chunk
+    for quoted in chosen:  # cited in the order they are quoted
+        chunk = relevant[quoted.passage_rank].chunk
         citation = Citation(file=chunk.file, section=chunk.section)
         if citation not in cited:
             cited.append(citation)
