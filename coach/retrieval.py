@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from coach.embeddings import Embedder
 from coach.knowledge import Chunk, content_hash, load_chunks
-from coach.text import mentioned_levels, normalise_levels, sentences, tokens
+from coach.text import normalise_levels, sentences, tokens
 
 Synonyms = dict[str, list[str]]
 
@@ -36,9 +36,6 @@ INDEX_FORMAT = 3  # part of the index key: a change in what the index holds rebu
 DENSE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.35
 HEADING_WEIGHT = 0.15
-SENTENCE_WEIGHT = 0.0  # the section's sentence closest to the query
-# A question about one level ("who owns a sev 1?") belongs with text about that level.
-LEVEL_BONUS = 0.1
 
 
 @register_embedding_function
@@ -266,22 +263,14 @@ class KnowledgeIndex:
             found["ids"][0], (found["distances"] or [[]])[0], strict=True
         ):
             dense[self._position[chunk_id]] = 1.0 - float(distance)
-        best_sentence = [
-            float((vectors @ vector[0]).max()) if texts else 0.0
-            for texts, vectors in self._sentences
-        ]
         asked = self._expand(query)
         lexical = self._bm25.scores(asked)
         top = max(lexical) or 1.0
         asked_set = set(asked)
-        levels = mentioned_levels(query)
         passages = []
         for chunk, heading, d, lex in zip(self.chunks, self._headings, dense, lexical, strict=True):
             in_heading = len(asked_set & heading) / max(len(heading), 1)
             score = DENSE_WEIGHT * d + LEXICAL_WEIGHT * lex / top + HEADING_WEIGHT * in_heading
-            score += SENTENCE_WEIGHT * best_sentence[self._position[chunk.id]]
-            if levels and levels & mentioned_levels(chunk.text):
-                score += LEVEL_BONUS
             passages.append(Passage(chunk, score, d, lex / top))
         passages.sort(key=lambda p: p.score, reverse=True)
         return [self._with_sentences(p, vector[0]) for p in passages[:k]]
