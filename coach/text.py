@@ -15,11 +15,18 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _LEVEL_ALIAS = re.compile(r"\b(?:sev(?:erity)?|p|s|priority)[\s\-]?([1-6])\b", re.IGNORECASE)
 # "is this a 2 or a 3?": bare numbers offered as a choice of levels
+# The seed's level names in everyday speech: "a critical escalation", "a low-priority ticket"
+_LEVEL_NAME = re.compile(
+    r"\b(critical|high|medium|low)[- ](?:severity|sev|priority|level|escalation|issue|ticket)s?\b",
+    re.I,
+)
+_NAMED = {"critical": 1, "high": 2, "medium": 3, "low": 4}
 _LEVEL_CHOICE = re.compile(r"\b(?:a|an|between)\s+([1-6])\s+(or|and)\s+(?:an?\s+)?([1-6])\b", re.I)
 
 
 def normalise_levels(text: str) -> str:
     """Spell level shorthands out: "sev2", "P2", "S2" -> "severity 2"; "a 2 or a 3" too."""
+    text = _LEVEL_NAME.sub(lambda m: f"severity {_NAMED[m[1].lower()]}", text)
     text = _LEVEL_CHOICE.sub(lambda m: f"severity {m[1]} {m[2]} severity {m[3]}", text)
     return _LEVEL_ALIAS.sub(lambda m: f"severity {m.group(1)}", text)
 
