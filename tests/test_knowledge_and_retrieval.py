@@ -17,8 +17,12 @@ from coach.settings import Settings
 from coach.text import sentences
 from tests.conftest import EVAL, KNOWLEDGE
 
-# Measured 0.81 on tests/eval/questions.jsonl (see BENCHMARKS.md); the floor sits just under it.
-HIT_RATE_FLOOR = 0.78
+# Each floor sits just under what `make bench` measured on that set (see BENCHMARKS.md).
+HIT_RATE_FLOORS = {
+    "questions.jsonl": 0.8,  # measured 44/53
+    "questions_blind.jsonl": 0.8,  # measured 50/60
+    "questions_holdout.jsonl": 0.88,  # measured 46/50
+}
 
 
 def test_every_area_has_a_lesson_with_sections() -> None:
@@ -76,14 +80,15 @@ def test_answer_text_comes_from_the_cited_sections(brain: OfflineBrain) -> None:
         assert sentence.rstrip(" …") in cited
 
 
-def test_question_hit_rate_floor(brain: OfflineBrain) -> None:
-    rows = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
-    assert len(rows) >= 30 and {r["area"] for r in rows} == set(AREAS)
+@pytest.mark.parametrize(("name", "floor"), HIT_RATE_FLOORS.items())
+def test_question_hit_rate_floor(brain: OfflineBrain, name: str, floor: float) -> None:
+    rows = [json.loads(line) for line in (EVAL / name).read_text().splitlines()]
+    assert len(rows) >= 30 and set(AREAS) <= {r["area"] for r in rows}
     hits = 0
     for row in rows:
         answer = brain.answer(row["question"])
         hits += row["fact"].lower() in answer.answer.lower() and bool(answer.sources)
-    assert hits / len(rows) >= HIT_RATE_FLOOR
+    assert hits / len(rows) >= floor
 
 
 def test_index_rebuilds_when_content_changes(tmp_path: Path, settings: Settings) -> None:
