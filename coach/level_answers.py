@@ -190,5 +190,10 @@ def _hours(level: SeverityLevel) -> str:
     return f"{level.response_hours:g} hour{'' if level.response_hours == 1 else 's'}"
 
 
+def section_name(level: SeverityLevel) -> str:
+    """How a level answer names the level it cites: "Severity 2 (High)"."""
+    return f"Severity {level.level} ({level.name})"
+
+
 def _cite(level: SeverityLevel, source: str) -> Citation:
-    return Citation(file=source, section=f"Severity {level.level} ({level.name})")
+    return Citation(file=source, section=section_name(level))

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from coach.engine import CoachSession
 from coach.engine.render import export_files
-from coach.framework import framework_markdown
+from coach.framework import framework_markdown, seed_framework
 from coach.knowledge import load_chunks
+from coach.level_answers import MATRIX_FILE, describe, section_name
 from coach.schemas import (
     ActionPlan,
     Artifact,
@@ -122,7 +123,10 @@ def failure_text(error: Exception) -> str:
 
 @lru_cache(maxsize=4)
 def _section_texts(knowledge_dir: Path) -> dict[tuple[str, str], str]:
-    return {(c.file, c.section): c.text for c in load_chunks(knowledge_dir)}
+    texts = {(c.file, c.section): c.text for c in load_chunks(knowledge_dir)}
+    for level in seed_framework(knowledge_dir).levels:  # cited by answers about a level
+        texts[(MATRIX_FILE, section_name(level))] = describe(level)
+    return texts
 
 
 def _files(files: dict[str, str]) -> list[Download]:

@@ -6,8 +6,10 @@ import pytest
 
 from coach.brain import OfflineBrain
 from coach.level_answers import MATRIX_FILE, level_answer
+from coach.render import cited_sources
 from coach.schemas import SeverityFramework, SeverityLevel
 from coach.text import sentences
+from tests.conftest import KNOWLEDGE
 
 
 @pytest.mark.parametrize(
@@ -86,3 +88,10 @@ def test_a_tailored_framework_answers_with_its_own_facts() -> None:
     answer = level_answer("who owns a blocker issue and how fast do we respond?", framework)
     assert answer is not None
     assert "0.5 hours" in answer.answer and "Head of Support" in answer.answer
+
+
+def test_the_ui_shows_the_cited_level(brain: OfflineBrain) -> None:
+    answer = brain.answer("who owns a sev 2?")
+    [source] = cited_sources(answer.sources, KNOWLEDGE)
+    assert source.name == f"{MATRIX_FILE} § Severity 2 (High)"
+    assert "CS Director" in source.text and "4 hours" in source.text
