@@ -82,18 +82,35 @@ def test_answer_streams_and_cites_retrieved_passages(
     settings: Settings, server: FakeOpenAI
 ) -> None:
     brain = llm_brain(settings, server)
-    server.enqueue(Scripted(content="A Severity 2 needs a first response within 4 hours [1]."))
+    server.enqueue(Scripted(content="The first response comes within the target [1]."))
     tokens: list[str] = []
-    answer, current = run_turn(
-        lambda: brain.answer("how fast for a sev 2?", on_token=tokens.append)
-    )
-    assert answer.mode == "llm" and "4 hours [1]" in answer.answer
+    question = "what counts as a first response?"
+    answer, current = run_turn(lambda: brain.answer(question, on_token=tokens.append))
+    assert answer.mode == "llm" and "target [1]" in answer.answer
     assert "".join(tokens) == answer.answer
-    passages = brain.offline.index.search("how fast for a sev 2?", k=4)
+    passages = brain.offline.index.search(question, k=4)
     assert answer.sources[0].section == passages[0].chunk.section
     assert current.usage.calls == 1 and current.usage.completion_tokens > 0
     sent = server.chat_requests[0]
     assert sent["stream"] is True and "[1] (" in sent["messages"][-1]["content"]
+
+
+def test_a_named_level_is_given_to_the_model_from_the_framework_in_use(
+    settings: Settings, server: FakeOpenAI, seed: SeverityFramework
+) -> None:
+    brain = llm_brain(settings, server)
+    levels = [lvl.model_copy(update={"owner": "Head of Support"}) if lvl.level == 2 else lvl
+              for lvl in seed.levels]
+    tailored = seed.model_copy(update={"name": "Acme", "levels": levels})
+    server.enqueue(Scripted(content="The Head of Support owns it [1]."))
+    answer, _ = run_turn(lambda: brain.answer("who owns a sev 2?", framework=tailored))
+    assert "[1] (Severity levels: Severity 2 (High)) " in server.chat_requests[0]["messages"][-1][
+        "content"
+    ]
+    assert "Head of Support" in server.chat_requests[0]["messages"][-1]["content"]
+    assert answer.sources[0].model_dump() == {
+        "file": "framework: Acme", "section": "Severity 2 (High)"
+    }
 
 
 def test_answer_citing_a_passage_it_was_not_given_is_asked_again(

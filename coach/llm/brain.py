@@ -17,6 +17,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from coach.answering import no_answer, on_topic
 from coach.brain import OfflineBrain
 from coach.clock import Clock, system_clock
+from coach.knowledge import Chunk
+from coach.level_answers import describe, named_levels, section_name, source_of
 from coach.llm.breaker import Breaker
 from coach.llm.client import LLMClient, LLMUnavailable, TokenSink
 from coach.llm.outputs import LLMClassification, LLMMessages, LLMTicket
@@ -105,7 +107,9 @@ class LLMBrain:
         on_token: TokenSink | None = None,
         framework: SeverityFramework | None = None,
     ) -> Answer:
-        passages = on_topic(self.offline.index.search(question, k=4), self._threshold)
+        framework = framework or self.offline.seed
+        found = on_topic(self.offline.index.search(question, k=4), self._threshold)
+        passages = self._level_facts(question, framework) + found
         if not passages:
             return no_answer()
 
@@ -114,6 +118,14 @@ class LLMBrain:
             return answer.model_copy(update={"notice": " ".join(scope.notices) or None})
 
         return self._guard(lambda: self._grounded_answer(question, passages, on_token), fallback)
+
+    def _level_facts(self, question: str, framework: SeverityFramework) -> list[Passage]:
+        """The framework's own facts for each level the question names, as passages to cite."""
+        source = source_of(framework, self.offline.seed)
+        return [
+            Passage(Chunk(source, "Severity levels", section_name(level), describe(level)), 1, 1, 1)
+            for level in named_levels(question, framework)
+        ]
 
     def _grounded_answer(
         self, question: str, passages: list[Passage], on_token: TokenSink | None
