@@ -98,7 +98,8 @@ def test_the_ui_shows_the_cited_level(brain: OfflineBrain) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["is " * 3300, "a 1 or a 2 " * 900, "sev 1, " * 1400, "who owns " * 1100, "?" * 9000]
+    "question",
+    ["is " * 3300, "a 1 or a 2 " * 900, "sev 1, " * 1400, "who owns " * 1100, "?" * 9000],
 )
 def test_odd_long_questions_get_a_well_formed_answer(brain: OfflineBrain, question: str) -> None:
     answer = brain.answer(question[:10_000])
