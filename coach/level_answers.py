@@ -35,8 +35,10 @@ _ASKS = {
         re.I,
     ),
     Asked.OWNER: re.compile(
-        r"\bwho\b(?!.*\b(?:told|tell|inform|notif|update|email|call|know|aware|loop|hear)\w*)|\bowns?\b|\bowner"
-        r"|\bsenior\b|\bpulled in\b|\baccountable\b|\bin charge\b|\bresponsible\b",
+        # "who" asks for the owner, unless it asks who is told: that is communication
+        r"\bwho\b(?!.*\b(?:told|tell|inform|notif|update|email|call|know|aware|loop|hear)\w*)"
+        r"|\bowns?\b|\bowner|\bsenior\b|\bpulled in\b|\baccountable\b|\bin charge\b"
+        r"|\bresponsible\b",
         re.I,
     ),
     Asked.DEFINITION: re.compile(
@@ -64,12 +66,9 @@ _OTHER_TOPIC = re.compile(
     re.I,
 )
 _LEVEL_NOUN = r"[- ](?:severity|sev|priority|level|escalations?|issues?|tickets?|ones?|cases?)\b"
-_MOST_SEVERE = re.compile(
-    r"\b(?:highest|top|most severe|most serious|worst)(?: severity| level| one)?\b", re.I
-)
-_LEAST_SEVERE = re.compile(
-    r"\b(?:lowest|bottom|least severe|least serious|mildest)(?: severity| level| one)?\b", re.I
-)
+_KIND = r"\s+(?:kind of\s+|type of\s+)?(?:severity|sev|level|priority|escalation|issue|one)\b"
+_MOST_SEVERE = re.compile(rf"\b(?:highest|top|most severe|most serious|worst){_KIND}", re.I)
+_LEAST_SEVERE = re.compile(rf"\b(?:lowest|bottom|least severe|least serious|mildest){_KIND}", re.I)
 _ALL_LEVELS = re.compile(
     r"\b(?:each|every|all(?: the)?|the (?:four|different))(?: severity)? (?:levels?|severities)\b",
     re.I,
