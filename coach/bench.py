@@ -84,7 +84,12 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}"
 
 
-QUESTION_SETS = ("questions.jsonl", "questions_blind.jsonl", "questions_holdout.jsonl")
+QUESTION_SETS = (
+    "questions.jsonl",
+    "questions_blind.jsonl",
+    "questions_holdout.jsonl",
+    "questions_unseen.jsonl",
+)
 
 
 def hit_rate(brain: OfflineBrain, rows: list[dict[str, str]]) -> int:

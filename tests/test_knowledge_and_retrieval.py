@@ -22,6 +22,7 @@ HIT_RATE_FLOORS = {
     "questions.jsonl": 0.8,  # measured 44/53
     "questions_blind.jsonl": 0.8,  # measured 50/60
     "questions_holdout.jsonl": 0.88,  # measured 46/50
+    "questions_unseen.jsonl": 0.85,  # measured 36/40, the first time it was run
 }
 
 
