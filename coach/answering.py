@@ -51,20 +51,6 @@ _ANSWER_SHAPES = [
         re.compile(r"\b(what|which) (level|severity)\b|\bhow (bad|serious|severe)\b", re.I),
         re.compile(r"\bSeverity [1-6]\b", re.I),
     ),
-    # A yes/no question is answered by a rule: what always, never or still holds.
-    (
-        re.compile(
-            r"(^|[.?!,;]\s*)(can|could|should|shall|is|are|am|do|does|did|must|may|will|would|"
-            r"has|have)\s+(i|we|you|it|they|that|this|an?|the|every|my|our|one|only)\b|"
-            r"\b(is|would) (that|this|it) (ok|okay|fine|allowed|acceptable)\b|\bright\?",
-            re.I,
-        ),
-        re.compile(
-            r"\b(never|always|must|anyway|rather than|regardless|even if|even when|"
-            r"not allowed|is required|are required)\b",
-            re.I,
-        ),
-    ),
 ]
 
 
