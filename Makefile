@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/coach serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check coach tests app.py
+	$(BIN)/ruff check coach tools tests app.py
 	$(BIN)/mypy
 
 test: $(STAMP) lint chromium
@@ -31,7 +31,7 @@ chromium:
 		apt-get update && apt-get install -y chromium; fi
 
 bench: $(STAMP)
-	$(BIN)/python -m coach.bench
+	$(BIN)/python -m tools.bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,7 +1,7 @@
 """Chainlit adapter: signs users in, forwards text and button presses, renders the coach's Replies.
 
 The only module that imports chainlit. Conversation logic lives in coach.engine, saving and
-"My tickets" in coach.workspace, rendering in coach.render. Run it with `coach serve`.
+"My tickets" in coach.web.workspace, rendering in coach.web.views. Run it with `coach serve`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from chainlit import server as chainlit_server
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.types import ThreadDict
 
-from coach import render
-from coach.chat_history import async_url
+from coach.domain import CoachError, Reply
 from coach.engine import press
-from coach.schemas import CoachError, Reply
 from coach.settings import get_settings
-from coach.workspace import Conversation, TurnNotSaved, Workspace, build_workspace
+from coach.web import views
+from coach.web.chat_history import async_url
+from coach.web.workspace import Conversation, TurnNotSaved, Workspace, build_workspace
 
 STATE = "conversation"  # the one user_session key: a typed Conversation
 PRESS = "press"  # the one action name; the payload carries the engine's button id
@@ -59,7 +59,7 @@ def chat_history() -> ChatHistory:
 
 # Chainlit's page links Google Fonts and a KaTeX stylesheet on a CDN; the coach runs offline.
 _chainlit_page = chainlit_server.get_html_template
-chainlit_server.get_html_template = lambda root: render.offline_page(_chainlit_page(root))
+chainlit_server.get_html_template = lambda root: views.offline_page(_chainlit_page(root))
 
 
 @cl.password_auth_callback
@@ -72,7 +72,7 @@ async def sign_in(username: str, password: str) -> cl.User | None:
 @cl.set_starters
 async def starters(user: cl.User | None = None, language: str | None = None) -> list[cl.Starter]:
     """The welcome screen's buttons."""
-    return [cl.Starter(label=label, message=message) for label, message in render.STARTERS]
+    return [cl.Starter(label=label, message=message) for label, message in views.STARTERS]
 
 
 @cl.on_chat_start
@@ -134,13 +134,13 @@ async def _turn(text: str) -> None:
         await streamed.remove()
     await _show(conv, replies)
     if failure is not None:
-        await cl.ErrorMessage(content=render.failure_text(failure)).send()
+        await cl.ErrorMessage(content=views.failure_text(failure)).send()
 
 
 async def _show(conv: Conversation, replies: list[Reply]) -> None:
     knowledge_dir = get_settings().knowledge_dir
     for reply in replies:
-        view = render.reply_view(reply, conv.session.framework, knowledge_dir)
+        view = views.reply_view(reply, conv.session.framework, knowledge_dir)
         actions = [cl.Action(name=PRESS, payload={"id": b.id}, label=b.label)
                    for b in view.buttons]
         elements: list[Any] = [

@@ -1,5 +1,5 @@
 """`python -m coach` is the `coach` command."""
 
-from coach.cli import main
+from coach.cli.main import main
 
 raise SystemExit(main())

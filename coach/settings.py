@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from coach.content.paths import content_dir
 
 
 def _default_data_dir() -> Path:
@@ -26,8 +26,12 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(default_factory=_default_data_dir)
-    knowledge_dir: Path = REPO_ROOT / "knowledge"
-    prompts_dir: Path = REPO_ROOT / "prompts"
+    knowledge_dir: Path = Field(
+        default_factory=lambda: content_dir("knowledge"), description="The teaching content."
+    )
+    prompts_dir: Path = Field(
+        default_factory=lambda: content_dir("prompts"), description="The prompt templates."
+    )
     framework_file: Path | None = Field(
         default=None, description="A framework file to use instead of the seed's matrix."
     )
@@ -76,6 +80,11 @@ class Settings(BaseSettings):
     @property
     def auth_secret_file(self) -> Path:
         return self.data_dir / "auth-secret"
+
+    def llm_key(self) -> str:
+        """The key to send to the LLM and embeddings servers; local ones accept any key."""
+        key = self.llm_api_key or self.openai_api_key
+        return key.get_secret_value() if key else "not-needed"
 
 
 @lru_cache(maxsize=1)

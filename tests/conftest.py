@@ -1,24 +1,39 @@
-"""Shared fixtures. Every test runs offline: no .env, no API key, a private data directory."""
+"""Shared fixtures. Every test runs offline: no .env, no API key, a private data directory.
+
+The network is refused by force: during every test, a socket may connect only to this
+machine's loopback (127.0.0.1, ::1, and "localhost", which names them), or be a Unix socket
+or a socketpair. Servers a test starts in a subprocess are theirs to bind as they like.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from pytest_socket import socket_allow_hosts
 
-from coach.brain import OfflineBrain
-from coach.clock import Clock, fixed_clock
-from coach.framework import seed_framework
-from coach.schemas import SeverityFramework
-from coach.settings import REPO_ROOT, Settings, get_settings
+from coach.brains.offline import OfflineBrain
+from coach.content.frameworks import seed_framework
+from coach.domain import SeverityFramework
+from coach.domain.clock import Clock, fixed_clock
+from coach.settings import Settings, get_settings
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = REPO_ROOT / "knowledge"
 EVAL = REPO_ROOT / "tests" / "eval"
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # a Thursday
 
+LOOPBACK = ["127.0.0.1", "::1", "localhost"]
 _LLM_VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "COACH_LLM_API_KEY", "COACH_LLM_BASE_URL")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test is set up: loopback TCP only (pytest-socket lifts it after)."""
+    socket_allow_hosts(LOOPBACK, allow_unix_socket=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from coach.settings import REPO_ROOT
-from coach.store import Store
+from coach.web.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
+REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 # What a healthy server never logs: Python tracebacks, and the data layer's swallowed SQL errors.
 LOG_PROBLEMS = re.compile(

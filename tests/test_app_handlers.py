@@ -16,11 +16,11 @@ from chainlit.session import WebsocketSession
 from chainlit.user import PersistedUser
 
 import app
-from coach.chat_history import create_chat_schema
+from coach.domain import EscalationTicket
 from coach.engine import Engine, press
-from coach.schemas import EscalationTicket
-from coach.store import SaveError, Store
-from coach.workspace import Conversation, Workspace
+from coach.web.chat_history import create_chat_schema
+from coach.web.store import SaveError, Store
+from coach.web.workspace import Conversation, Workspace
 from tests.test_engine_support import GLOBEX_PASTE, offline_engine
 
 THREAD = "0b7e4c1e-58a4-4a43-9a77-0c9f6d3c2f10"
@@ -202,7 +202,7 @@ def test_chainlit_history_writes_fit_our_schema(
 def test_streamed_tokens_are_shown_live_then_replaced_by_the_reply(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from coach.schemas import Reply
+    from coach.domain import Reply
 
     def streaming(conv: Conversation, text: str, on_token: Callable[[str], None]) -> list[Reply]:
         for token in ("Sev", "erity ", "1"):

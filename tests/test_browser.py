@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from coach.schemas import EscalationTicket
+from coach.domain import EscalationTicket
 from tests.chat_page import ChatPage
 from tests.live_server import (
     LiveServer,

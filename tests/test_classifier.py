@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coach.embeddings import word_embedder
-from coach.schemas import SeverityFramework, SeverityLevel
+from coach.domain import SeverityFramework, SeverityLevel
+from coach.search.embeddings import word_embedder
 from coach.understanding.classifier import SeverityClassifier, spread
-from coach.understanding.evaluate import leave_one_out, load_jsonl, severity_report
 from coach.understanding.signals import find_signals
 from tests.conftest import EVAL, KNOWLEDGE
+from tools.evaluate import leave_one_out, load_jsonl, severity_report
 
 
 @pytest.fixture(scope="module")

@@ -106,7 +106,7 @@ def test_unknown_command_is_one_line() -> None:
 
 def test_offline_cli_imports_neither_langchain_openai_nor_chainlit() -> None:
     code = (
-        "import sys; from coach.cli import main;"
+        "import sys; from coach.cli.main import main;"
         "rc = main(['ask', 'what is a war room?', '--json']);"
         "print([m for m in ('langchain_openai', 'chainlit') if m in sys.modules], file=sys.stderr)"
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coach.schemas import TICKET_FIELDS, SeverityFramework
+from coach.domain import TICKET_FIELDS, SeverityFramework
 
 
 def coach(*args: str) -> subprocess.CompletedProcess[str]:
@@ -101,7 +101,7 @@ def test_ticket_draft_lists_what_is_missing() -> None:
 
 
 def test_classify_needs_neither_chroma_nor_langchain() -> None:
-    code = ("import sys; from coach.cli import main; "
+    code = ("import sys; from coach.cli.main import main; "
             "main(['classify', 'All users down', '--json']); "
             "assert not [m for m in sys.modules if m.startswith(('chromadb', 'langchain'))]")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -14,7 +14,7 @@ import httpx
 import pytest
 import socketio
 
-from coach.store import Store
+from coach.web.store import Store
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, add_user, is_local, require_chromium, running
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from coach.content.templates import fill
+from coach.domain import ActionPlan, EscalationTicket
 from coach.engine import CoachSession
-from coach.engine.bench import SCRIPT, turn_latency
-from coach.engine.comms import fill
-from coach.schemas import ActionPlan, EscalationTicket
 from tests.conftest import KNOWLEDGE
+from tools.bench_engine import SCRIPT, turn_latency
 
 SCRIPT_LINES = [
     "I need to escalate Globex",
@@ -133,7 +133,7 @@ def test_the_customer_update_is_signed_by_the_csm() -> None:
         "account", "severity", "severity_name", "issue_summary", "business_impact",
         "actions_taken", "resolution_requested", "timeline_required", "escalation_owner",
         "csm", "response_due", "next_update")}
-    text = fill(template, facts)
+    text = fill(template, facts, "the customer update", extra_ok=True).strip()
     assert text.endswith("Kind regards,\n<csm>")
     contacts = text.split("Your contacts:")[1].split("Kind regards")[0]
     assert "<escalation_owner>" in contacts and "<csm>" in contacts

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+from coach.domain import Button, Reply
 from coach.engine import Engine, press
 from coach.engine.modes.base import Context
 from coach.engine.registry import default_modes
-from coach.schemas import Button, Reply
 from tests.test_engine_support import offline_engine
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from coach.domain import ActionPlan, MessageDraft
 from coach.engine import CoachSession, press
-from coach.engine.render import export_files
-from coach.schemas import ActionPlan, MessageDraft
+from coach.engine.views.files import export_files
 from tests.conftest import NOW
 from tests.test_engine_support import GLOBEX_PASTE, button_ids, offline_engine, talk, text_of
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from coach.brain import make_brain
-from coach.clock import fixed_clock
+from coach.brains.factory import make_brain
+from coach.domain import Reply
+from coach.domain.clock import fixed_clock
 from coach.engine import CoachSession, Engine, make_engine
-from coach.schemas import Reply
 from coach.settings import Settings
 from tests.conftest import NOW
 

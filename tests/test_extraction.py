@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coach.clock import Clock
-from coach.embeddings import word_embedder
-from coach.schemas import Classification, EscalationTicket, SeverityFramework, TicketDraft
+from coach.domain import Classification, EscalationTicket, SeverityFramework, TicketDraft
+from coach.domain.clock import Clock
+from coach.parsing.deadlines import due_by, find_deadline
+from coach.search.embeddings import word_embedder
 from coach.understanding.classifier import SeverityClassifier
-from coach.understanding.deadlines import due_by, find_deadline
-from coach.understanding.evaluate import load_jsonl, ticket_report
 from coach.understanding.extraction import extract_ticket, stated_severity
 from tests.conftest import EVAL, KNOWLEDGE, NOW
+from tools.evaluate import load_jsonl, ticket_report
 
 
 @pytest.fixture(scope="module")

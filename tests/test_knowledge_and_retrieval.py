@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from coach.brain import OfflineBrain
-from coach.embeddings import make_embedder
-from coach.knowledge import AREAS, load_chunks, teaching_files
-from coach.retrieval import KnowledgeIndex, ensure_index
+from coach.brains.offline import OfflineBrain
+from coach.content.sections import AREAS, load_chunks, teaching_files
+from coach.parsing.text import sentences
+from coach.search.embeddings import make_embedder
+from coach.search.index import KnowledgeIndex, ensure_index
 from coach.settings import Settings
-from coach.text import sentences
 from tests.conftest import EVAL, KNOWLEDGE
 
 # Each floor sits just under what `make bench` measured on that set (see BENCHMARKS.md).
@@ -109,8 +109,8 @@ def test_index_rebuilds_when_content_changes(tmp_path: Path, settings: Settings)
 
 def test_two_processes_building_at_once_share_one_index(tmp_path: Path) -> None:
     code = (
-        "import sys; from pathlib import Path; from coach.embeddings import make_embedder;"
-        "from coach.retrieval import ensure_index, KnowledgeIndex;"
+        "import sys; from pathlib import Path; from coach.search.embeddings import make_embedder;"
+        "from coach.search.index import ensure_index, KnowledgeIndex;"
         "from coach.settings import get_settings; e = make_embedder(get_settings());"
         f"p = ensure_index(Path({str(KNOWLEDGE)!r}), Path({str(tmp_path)!r}), e);"
         "print(p.name, len(KnowledgeIndex(p, e).chunks))"

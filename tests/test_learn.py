@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from coach.content.sections import AREA_TITLES, AREAS, load_chunks
+from coach.domain import Reply
 from coach.engine import CoachSession, Engine
-from coach.knowledge import AREA_TITLES, AREAS, load_chunks
-from coach.schemas import Reply
 from coach.training.lessons import load_lessons
 from tests.conftest import KNOWLEDGE
 from tests.test_engine_support import button_ids, offline_engine, talk, text_of

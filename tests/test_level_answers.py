@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from coach.brain import OfflineBrain
-from coach.level_answers import MATRIX_FILE, level_answer
-from coach.render import cited_sources
-from coach.schemas import SeverityFramework, SeverityLevel
-from coach.text import sentences
+from coach.answering.levels import MATRIX_FILE, level_answer
+from coach.brains.offline import OfflineBrain
+from coach.domain import SeverityFramework, SeverityLevel
+from coach.parsing.text import sentences
+from coach.web.views import cited_sources
 from tests.conftest import KNOWLEDGE
 
 

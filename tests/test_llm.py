@@ -20,12 +20,13 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from coach.brain import OfflineBrain, make_brain
-from coach.llm.brain import LLMBrain
-from coach.prompts import PromptError, PromptLibrary
-from coach.schemas import SeverityFramework
+from coach.brains.factory import make_brain
+from coach.brains.llm.brain import LLMBrain
+from coach.brains.offline import OfflineBrain
+from coach.brains.turn import Turn, turn
+from coach.content.templates import PromptLibrary, TemplateError
+from coach.domain import SeverityFramework
 from coach.settings import Settings
-from coach.turn import Turn, turn
 from tests.conftest import NOW
 from tests.fake_openai import FakeOpenAI, Scripted
 
@@ -88,7 +89,7 @@ def test_answer_streams_and_cites_retrieved_passages(
     answer, current = run_turn(lambda: brain.answer(question, on_token=tokens.append))
     assert answer.mode == "llm" and "target [1]" in answer.answer
     assert "".join(tokens) == answer.answer
-    passages = brain.offline.index.search(question, k=4)
+    passages = brain.search(question, 4)
     assert answer.sources[0].section == passages[0].chunk.section
     assert current.usage.calls == 1 and current.usage.completion_tokens > 0
     sent = server.chat_requests[0]
@@ -169,7 +170,7 @@ def test_validation_errors_are_fed_back_then_offline_takes_over(
     )
     server.enqueue(Scripted(content=bad), Scripted(content=bad))
     result, current = run_turn(lambda: brain.classify("one typo in the help article", seed))
-    assert result.severity == brain.offline.classify("one typo in the help article", seed).severity
+    assert result.severity == brain.fallback.classify("one typo in the help article", seed).severity
     assert current.usage.calls == 2 and "did not pass validation" in current.notices[0]
 
 
@@ -283,9 +284,9 @@ def test_ticket_extraction_by_llm_keeps_the_users_words(
 def test_prompts_are_files_and_a_missing_variable_is_an_error(settings: Settings) -> None:
     prompts = PromptLibrary(settings.prompts_dir)
     assert "question" in prompts.get("answer").variables
-    with pytest.raises(PromptError, match="needs"):
+    with pytest.raises(TemplateError, match="needs"):
         prompts.render("answer", question="q")
-    with pytest.raises(PromptError, match="no prompt file"):
+    with pytest.raises(TemplateError, match="no prompt file"):
         prompts.get("does-not-exist")
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from coach.brain import make_brain
-from coach.clock import fixed_clock
+from coach.brains.factory import make_brain
+from coach.domain import EscalationTicket
+from coach.domain.clock import fixed_clock
 from coach.engine import CoachSession, Engine, make_engine
-from coach.schemas import EscalationTicket
 from coach.settings import Settings
 from tests.conftest import NOW
 from tests.fake_openai import FakeOpenAI, Scripted

@@ -7,12 +7,12 @@ from typing import Any
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from coach.brain import OfflineBrain
-from coach.llm.brain import LLMBrain
-from coach.llm.client import LLMClient
-from coach.prompts import PromptLibrary
+from coach.brains.llm.brain import LLMBrain
+from coach.brains.llm.client import LLMClient
+from coach.brains.offline import OfflineBrain
+from coach.brains.turn import turn
+from coach.content.templates import PromptLibrary
 from coach.settings import Settings
-from coach.turn import turn
 
 
 def fake_brain(brain: OfflineBrain, settings: Settings, *replies: str) -> LLMBrain:

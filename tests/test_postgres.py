@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from coach.chat_history import async_url, create_chat_schema
-from coach.engine.session import CoachSession
-from coach.framework import seed_framework
-from coach.schemas import TicketDraft
-from coach.store import Store
+from coach.content.frameworks import seed_framework
+from coach.domain import TicketDraft
+from coach.domain.session import CoachSession
+from coach.web.chat_history import async_url, create_chat_schema
+from coach.web.store import Store
 from tests.conftest import KNOWLEDGE
 
 BIN = Path("/usr/lib/postgresql/15/bin")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from coach.domain import SeverityFramework, hours_text
 from coach.engine import CoachSession, Engine
-from coach.framework import hours_text
-from coach.schemas import SeverityFramework
 from coach.tailoring.guide import load_guide
 from coach.training.scenarios import Scenario, load_scenarios
 from coach.training.scoring import (

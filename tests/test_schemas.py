@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
-from coach.schemas import (
+from coach.domain import (
     ActionPlan,
     CompanyProfile,
     EscalationTicket,

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from coach.chat_history import async_url, create_chat_schema
-from coach.cli import main
-from coach.commands.serve import auth_secret
-from coach.engine.session import CoachSession
-from coach.framework import seed_framework
-from coach.schemas import TicketDraft
+from coach.cli.commands.serve import auth_secret
+from coach.cli.main import main
+from coach.content.frameworks import seed_framework
+from coach.domain import TicketDraft
+from coach.domain.session import CoachSession
 from coach.settings import Settings
-from coach.store import SaveError, Store, StoreError, UserError, Work
+from coach.web.chat_history import async_url, create_chat_schema
+from coach.web.store import SaveError, Store, StoreError, UserError, Work
 from tests.conftest import KNOWLEDGE
 
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from coach.brain import OfflineBrain
+from coach.brains.offline import OfflineBrain
+from coach.domain import SeverityFramework
 from coach.engine import CoachSession, Engine, press
-from coach.schemas import SeverityFramework
 from tests.test_engine_support import button_ids, offline_engine, talk, text_of
 
 SERIES_A = ("we're a 40-person Series A selling to mid-market, no VP CS yet, "

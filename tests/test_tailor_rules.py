@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.schemas import CompanyProfile, ContractualSLA, SeverityFramework
+from coach.domain import CompanyProfile, ContractualSLA, SeverityFramework
 from coach.tailoring.edits import edit_summary
 from coach.tailoring.rules import framework_name, load_rules
 from coach.tailoring.workshop import TailorState, Workshop

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from coach.brain import Brain, make_brain
-from coach.clock import Clock, system_clock
+from coach.brains.base import Brain
+from coach.brains.factory import make_brain
+from coach.content.frameworks import load_framework, seed_framework
+from coach.domain.clock import Clock, system_clock
+from coach.domain.session import CoachSession
 from coach.engine.core import Engine
 from coach.engine.inputs import press
-from coach.engine.session import CoachSession
-from coach.framework import load_framework, seed_framework
 from coach.settings import Settings
 
 __all__ = ["CoachSession", "Engine", "make_engine", "press"]

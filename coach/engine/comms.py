@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from string import Formatter
 
-from coach.engine.library import Library, LibraryError
-from coach.framework import hours_text
-from coach.schemas import EscalationTicket, MessageDraft, SeverityFramework
+from coach.content.library import Library
+from coach.content.templates import fill
+from coach.domain import EscalationTicket, MessageDraft, SeverityFramework, hours_text
 
 # Which template each draft uses, who reads it, and its card title.
 DRAFTS = (
@@ -37,8 +36,12 @@ def message_drafts(
     due = next_update(ticket, library, now)
     facts = _facts(ticket, framework, due)
     return [
-        MessageDraft(title=title, audience=audience, text=fill(library.template(name), facts),
-                     next_update=due)
+        MessageDraft(
+            title=title,
+            audience=audience,
+            text=fill(library.template(name), facts, "a message template", extra_ok=True).strip(),
+            next_update=due,
+        )
         for name, audience, title in DRAFTS
     ]
 
@@ -46,15 +49,6 @@ def message_drafts(
 def cadence_text(ticket: EscalationTicket, library: Library) -> str:
     """"2 hours" for a Severity 1 on the seed playbook."""
     return hours_text(library.playbook.cadence(ticket.severity))
-
-
-def fill(template: str, facts: dict[str, str]) -> str:
-    """str.format the template; a placeholder without a fact is a named error."""
-    wanted = {name for _, name, _, _ in Formatter().parse(template) if name}
-    unknown = sorted(wanted - facts.keys())
-    if unknown:
-        raise LibraryError(f"a message template uses unknown placeholders: {', '.join(unknown)}")
-    return template.format(**facts).strip()
 
 
 def _facts(ticket: EscalationTicket, framework: SeverityFramework, due: datetime) -> dict[str, str]:

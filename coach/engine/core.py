@@ -8,24 +8,24 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from coach.brain import Brain
-from coach.clock import Clock, system_clock
-from coach.engine.commands import COMMANDS, Command, find_command
+from coach.brains.base import Brain
+from coach.brains.turn import turn as open_turn
+from coach.content.library import Library
+from coach.domain import Button, CoachError, Reply, SeverityFramework
+from coach.domain.clock import Clock, system_clock
+from coach.domain.session import HOME, CoachSession
+from coach.engine.chat_commands import COMMANDS, Command, find_command
 from coach.engine.inputs import (
     MAX_INPUT_CHARS,
-    Turn,
+    UserInput,
     command_word,
     escape,
     press,
-    read_turn,
+    read_input,
     shorten,
 )
-from coach.engine.library import Library
 from coach.engine.modes.base import Context, Mode, TokenSink
 from coach.engine.registry import default_modes
-from coach.engine.session import HOME, CoachSession
-from coach.schemas import Button, CoachError, Reply, SeverityFramework
-from coach.turn import turn as open_turn
 
 
 class Engine:
@@ -84,7 +84,7 @@ class Engine:
         self, session: CoachSession, text: str, on_token: TokenSink | None = None
     ) -> list[Reply]:
         """Take one user turn (text, or `[button:ID]`), update the session, return the replies."""
-        turn = read_turn(text)
+        turn = read_input(text)
         before, history = session.snapshot(), list(session.history)
         ctx = self._context(session, on_token)
         with open_turn() as accounting:
@@ -104,7 +104,7 @@ class Engine:
         self._offer(session, replies)
         return replies
 
-    def _route(self, ctx: Context, turn: Turn) -> tuple[list[Reply], bool]:
+    def _route(self, ctx: Context, turn: UserInput) -> tuple[list[Reply], bool]:
         notices = [_truncated(turn.truncated_from)] if turn.truncated_from else []
         if turn.empty:
             return [self._reprompt(ctx, "I didn't get any text.")], False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.schemas import SeverityFramework, SeverityLevel
+from coach.domain import SeverityFramework, SeverityLevel
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "account": ("account name", "account"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from coach.engine.session import CoachSession
-from coach.schemas import SeverityLevel, TicketDraft
+from coach.domain import SeverityLevel, TicketDraft
+from coach.domain.session import CoachSession
 
 LABELS = {
     "account": "Account",

@@ -14,7 +14,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 
 
 @dataclass(frozen=True)
-class Turn:
+class UserInput:
     """One user turn after cleaning: the text, whether it was a button, and notices."""
 
     text: str
@@ -26,16 +26,16 @@ class Turn:
         return not self.text
 
 
-def read_turn(raw: str) -> Turn:
+def read_input(raw: str) -> UserInput:
     """Clean raw input: a `[button:ID]` press, or text cut to MAX_INPUT_CHARS."""
     cleaned = _CONTROL.sub("", raw).strip()
     match = _BUTTON.match(cleaned)
     if match:
         button = match.group(1).strip()
-        return Turn(text=button, button=button)
+        return UserInput(text=button, button=button)
     if len(cleaned) > MAX_INPUT_CHARS:
-        return Turn(text=cleaned[:MAX_INPUT_CHARS].strip(), truncated_from=len(cleaned))
-    return Turn(text=cleaned)
+        return UserInput(text=cleaned[:MAX_INPUT_CHARS].strip(), truncated_from=len(cleaned))
+    return UserInput(text=cleaned)
 
 
 def press(button_id: str) -> str:

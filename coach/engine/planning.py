@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from coach.content.library import Anchor, Playbook, StepTemplate
+from coach.domain import ActionPlan, ActionStep, EscalationTicket, hours_text
 from coach.engine.drafting import parse_deadline
-from coach.engine.library import Anchor, Playbook, StepTemplate
-from coach.framework import hours_text
-from coach.schemas import ActionPlan, ActionStep, EscalationTicket
 
 _STEP_EDIT = re.compile(
     r"^(?:edit\s+|change\s+|set\s+)?step\s+(?P<n>\d{1,2})(?:'s)?\s+(?P<part>action|owner|due|metric"

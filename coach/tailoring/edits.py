@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
-from coach.answers import parse_hours, scan
-from coach.framework import hours_text
-from coach.schemas import CoachError, CompanyProfile, Model, SeverityFramework, Text
+from coach.domain import CoachError, CompanyProfile, Model, SeverityFramework, Text, hours_text
+from coach.parsing.short_answers import parse_hours, scan
 from coach.tailoring.validation import ProposalError, validate_proposal
 
 EditKind = Literal["response", "owner", "add_example", "remove_example", "rename", "definition"]

@@ -9,7 +9,7 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import Field, ValidationError
 
-from coach.schemas import (
+from coach.domain import (
     CoachError,
     Concern,
     Coverage,

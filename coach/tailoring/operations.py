@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from coach.schemas import CompanyProfile, SeverityFramework
+from coach.domain import CompanyProfile, SeverityFramework
 from coach.tailoring.guide import Guide
 from coach.tailoring.rules import (
     Change,

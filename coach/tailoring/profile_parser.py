@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from coach.answers import Found, blank, find_duration, number_value, scan
+from coach.parsing.short_answers import Found, blank, find_duration, number_value, scan
 from coach.tailoring.guide import Guide, QuestionKey
 
 _COUNT = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)"

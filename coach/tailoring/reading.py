@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coach.schemas import SeverityFramework
+from coach.domain import SeverityFramework
 from coach.tailoring.edits import FrameworkEdit, parse_framework_edit
 from coach.tailoring.guide import Guide, QuestionKey
 from coach.tailoring.profile_parser import Understood, understand

@@ -10,9 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from coach.answers import owner_parts
-from coach.framework import hours_text
-from coach.schemas import (
+from coach.domain import (
     CompanyProfile,
     Concern,
     Coverage,
@@ -20,7 +18,9 @@ from coach.schemas import (
     Segment,
     Stage,
     Text,
+    hours_text,
 )
+from coach.parsing.short_answers import owner_parts
 from coach.tailoring.guide import Guide, load_content
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import ValidationError, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
-from coach.answers import owner_parts
-from coach.schemas import CoachError, CompanyProfile, SeverityFramework, describe_errors
+from coach.domain import CoachError, CompanyProfile, SeverityFramework, describe_errors
+from coach.parsing.short_answers import owner_parts
 
 
 class ProposalError(CoachError):

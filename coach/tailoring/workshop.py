@@ -8,9 +8,9 @@ from typing import cast
 
 from pydantic import Field
 
-from coach.answers import owner_parts
-from coach.framework import seed_framework
-from coach.schemas import CompanyProfile, Model, SeverityFramework
+from coach.content.frameworks import seed_framework
+from coach.domain import CompanyProfile, Model, SeverityFramework
+from coach.parsing.short_answers import owner_parts
 from coach.tailoring.edits import EditError, FrameworkEdit, apply_edit
 from coach.tailoring.guide import ESSENTIAL, Guide, Question, QuestionKey, load_guide
 from coach.tailoring.operations import apply_rules

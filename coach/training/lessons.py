@@ -11,9 +11,9 @@ from pathlib import Path
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from coach.knowledge import AREA_TITLES, AREAS, Chunk, lesson_path, split_sections
-from coach.schemas import Citation, CoachError, Model, Text, describe_errors
-from coach.text import sentences
+from coach.content.sections import AREA_TITLES, AREAS, Chunk, lesson_path, split_sections
+from coach.domain import Citation, CoachError, Model, Text, describe_errors
+from coach.parsing.text import sentences
 
 LESSON_WORDS = 220  # a short lesson: every bullet, headings included, within this many words
 _BULLET_WORDS = 45  # longest bullet

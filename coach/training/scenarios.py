@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import Field, TypeAdapter, ValidationError
 
-from coach.schemas import CoachError, Model, SeverityFramework, Text, describe_errors
+from coach.domain import CoachError, Model, SeverityFramework, Text, describe_errors
 
 SEED_LEVELS = 4  # the bank's levels are on the seed's four-level scale
 

@@ -6,9 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from coach.answers import blank, find_duration, find_level, owner_parts, scan
-from coach.framework import hours_text
-from coach.schemas import Model, SeverityFramework, SeverityLevel
+from coach.domain import Model, SeverityFramework, SeverityLevel, hours_text
+from coach.parsing.short_answers import blank, find_duration, find_level, owner_parts, scan
 from coach.training.scenarios import Scenario, expected_level
 from coach.training.wording import full_stop
 

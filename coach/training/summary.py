@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from coach.knowledge import AREAS
-from coach.schemas import Model
+from coach.content.sections import AREAS
+from coach.domain import Model
 from coach.training.scoring import LESSON_FOR, PARTS, WEAK_BELOW, ScenarioScore
 
 PART_WORDS = {"severity": "Severity", "owner": "Owner", "response": "Response time"}

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coach.schemas import Classification, SeverityFramework
+from coach.domain import NO_SIGNAL_CONFIDENCE, Classification, SeverityFramework
 from coach.understanding.signals import SCALES, SEVERE, Signal, find_signals
 
 if TYPE_CHECKING:
-    from coach.embeddings import Embedder
+    from coach.search.embeddings import Embedder
 
 SEED_LEVELS = 4  # the example bank and the signals are written against the seed's four levels
 K_NEIGHBOURS = 7
@@ -22,8 +22,6 @@ FRAMEWORK_WEIGHT = 2.0  # a tailored framework's own examples outrank the generi
 NEIGHBOUR_WEIGHT = 2.0
 CLOSE_CALL = 0.15
 SCALE_WEIGHT = 1.0  # a problem limited to one or a few people counts in full, at its lower level
-# Without any explicit signal the nearest examples decide alone, so confidence stays modest.
-NO_SIGNAL_CONFIDENCE = 0.5
 OWN_EXAMPLE_MATCH = 0.8  # similarity at which a text counts as one of the framework's examples
 OWN_EXAMPLE_VOTE = 6.0  # more than any mix of signals: the company's own call stands
 # Words that say something is wrong or wanted; a text with none of them describes no escalation.

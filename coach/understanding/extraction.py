@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from coach.schemas import Classification, SeverityFramework, TicketDraft, parse_level_number
-from coach.text import sentences
-from coach.understanding.deadlines import DEADLINE, due_by
+from coach.domain import Classification, SeverityFramework, TicketDraft, parse_level_number
+from coach.parsing.deadlines import DEADLINE, due_by
+from coach.parsing.text import sentences
 from coach.understanding.signals import find_signals
 
 Classify = Callable[[str, SeverityFramework], Classification]

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from coach.brain import Brain
-from coach.engine.library import Library
-from coach.engine.session import CoachSession
-from coach.schemas import Button, Reply
+from coach.brains.base import Brain
+from coach.content.library import Library
+from coach.domain import Button, Reply
+from coach.domain.session import CoachSession
 
 TokenSink = Callable[[str], None]
 """Receives text as it is generated; LLM mode streams through it, offline nothing streams."""

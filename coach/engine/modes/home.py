@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from coach.domain import Button, Reply
 from coach.engine.inputs import command_word
 from coach.engine.modes.base import Context
-from coach.schemas import Button, Reply
 
 WELCOME = (
     "Hi, I'm your escalation coach. I can draft an escalation ticket with you, then an action "

@@ -9,10 +9,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from coach.content.sections import AREAS
+from coach.domain import Button, Model, Reply
 from coach.engine.inputs import command_word, escape
 from coach.engine.modes.base import Context
-from coach.knowledge import AREAS
-from coach.schemas import Button, Model, Reply
 from coach.training.lessons import Lesson, load_lessons
 from coach.training.wording import full_stop
 

@@ -6,11 +6,11 @@ import re
 
 from pydantic import ValidationError
 
+from coach.domain import ActionPlan, Artifact, Button, EscalationTicket, Reply, describe_errors
 from coach.engine.inputs import command_word, escape
 from coach.engine.modes.base import Context
 from coach.engine.planning import edit_plan, propose_plan
-from coach.engine.render import plan_markdown
-from coach.schemas import ActionPlan, Artifact, Button, EscalationTicket, Reply, describe_errors
+from coach.engine.views.cards import plan_markdown
 
 ACCEPT_WORDS = {"accept", "accept-plan", "yes", "y", "ok", "looks-good", "agree"}
 _START = re.compile(r"\baction plan\b|\bnext steps\b|\bplan\b", re.IGNORECASE)

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from pydantic import Field
 
+from coach.domain import Artifact, Button, Citation, Model, Reply, SeverityFramework, hours_text
 from coach.engine.inputs import command_word, escape
 from coach.engine.modes.base import Context
-from coach.framework import hours_text
-from coach.schemas import Artifact, Button, Citation, Model, Reply, SeverityFramework
 from coach.tailoring.guide import load_guide
 from coach.training.lessons import Lesson, load_lessons
 from coach.training.scenarios import Scenario, load_scenarios, pick_round

@@ -7,10 +7,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import cast
 
+from coach.domain import Button, Reply, SeverityFramework
 from coach.engine.inputs import command_word, escape
-from coach.engine.modes import tailor_view as view
 from coach.engine.modes.base import Context
-from coach.schemas import Button, Reply, SeverityFramework
+from coach.engine.views import tailoring as view
 from coach.tailoring.edits import EditError, FrameworkEdit, edit_summary, parse_framework_edit
 from coach.tailoring.guide import QuestionKey
 from coach.tailoring.workshop import TailorState, Workshop

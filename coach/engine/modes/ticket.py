@@ -6,8 +6,8 @@ import re
 
 from pydantic import ValidationError
 
+from coach.domain import Artifact, Button, EscalationTicket, Reply, describe_errors
 from coach.engine import drafting as d
-from coach.engine import render
 from coach.engine.corrections import (
     AddAction,
     BadSeverity,
@@ -19,8 +19,8 @@ from coach.engine.corrections import (
 )
 from coach.engine.inputs import command_word, escape
 from coach.engine.modes.base import Context
-from coach.engine.modes.severity import severity_question
-from coach.schemas import Artifact, Button, EscalationTicket, Reply, describe_errors
+from coach.engine.views import cards
+from coach.engine.views.severity import severity_question
 
 PASTE_CHARS = 120
 # A message this long at a one-line question is a description, not the answer itself.
@@ -113,7 +113,7 @@ class TicketMode:
             levels = ", ".join(f"{lvl.level} ({lvl.name})" for lvl in session.framework.levels)
             return [Reply(text=f"There is no severity {escape(edit.given)}; choose {levels}.")]
         field = _apply(ctx, edit)
-        said = "Updated:\n\n" + render.captured(session, [field])
+        said = "Updated:\n\n" + cards.captured(session, [field])
         if session.confirmed_ticket is not None or session.step in ("confirm", "done"):
             session.confirmed_ticket = None
             ctx.go(self.name, "confirm")
@@ -129,7 +129,7 @@ class TicketMode:
             d.derive_owner(session)
         if not filled:
             return []
-        summary = render.captured(session, filled)
+        summary = cards.captured(session, filled)
         return [Reply(text=f"Here is what I captured:\n\n{summary}", artifacts=[_draft(ctx)])]
 
     def _on_answer(self, ctx: Context, text: str) -> list[Reply] | None:
@@ -142,7 +142,7 @@ class TicketMode:
             if captured:
                 return captured + [self._next(ctx)]
         d.set_field(ctx.session, field, text, ctx.now)
-        return [self._next(ctx, "Noted:\n\n" + render.captured(ctx.session, [field]))]
+        return [self._next(ctx, "Noted:\n\n" + cards.captured(ctx.session, [field]))]
 
     def _on_severity(self, ctx: Context, text: str, word: str) -> list[Reply] | None:
         suggestion = ctx.session.progress.suggestion
@@ -187,7 +187,7 @@ class TicketMode:
     def _confirmed_reply(self, ctx: Context, said: str) -> Reply:
         ticket = ctx.session.confirmed_ticket
         assert ticket is not None  # callers check; keeps the type narrow for mypy
-        body = render.ticket_markdown(ticket, ctx.session.framework)
+        body = cards.ticket_markdown(ticket, ctx.session.framework)
         data = ticket.model_dump(mode="json")
         artifact = Artifact(kind="ticket", title="Escalation ticket", data=data)
         return Reply(text=f"{said}\n\n{body}", artifacts=[artifact], buttons=_after_buttons())
@@ -222,7 +222,7 @@ def _apply(ctx: Context, edit: Edit) -> str:
 
 
 def _card(ctx: Context, said: str) -> Reply:
-    return Reply(text=f"{said}\n\n{render.draft_card(ctx.session)}", buttons=CARD_BUTTONS,
+    return Reply(text=f"{said}\n\n{cards.draft_card(ctx.session)}", buttons=CARD_BUTTONS,
                  artifacts=[_draft(ctx)])
 
 

@@ -1,0 +1,202 @@
+"""Answers about the severity levels themselves, read from the framework rather than quoted.
+
+"How fast do I reply on a sev 3?", "what counts as a sev 1?" or "the customer says they're
+leaving, how bad is that?" all ask for a level's definition, response time, owner or examples.
+Those facts live in the framework, so the answer states them for the level named, or for the
+level the described situation is graded at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from enum import Enum
+
+from coach.domain import (
+    NO_SIGNAL_CONFIDENCE,
+    Answer,
+    Citation,
+    Classification,
+    SeverityFramework,
+    SeverityLevel,
+    hours_text,
+)
+from coach.parsing.text import mentioned_levels
+
+Classify = Callable[[str, SeverityFramework], Classification]
+MATRIX_FILE = "severity_matrix.yaml"
+
+
+class Asked(Enum):
+    RESPONSE = "response"
+    OWNER = "owner"
+    DEFINITION = "definition"
+    EXAMPLES = "examples"
+    GRADE = "grade"
+
+
+_ASKS = {
+    Asked.RESPONSE: re.compile(
+        r"\bhow (?:fast|quickly|soon|long)\b|\bresponse (?:time|window|target)s?\b|\brespond"
+        r"|\breply\b|\bget back to\b|\backnowledge|\bturnaround\b",
+        re.I,
+    ),
+    Asked.OWNER: re.compile(
+        # "who" asks for the owner, unless it asks who is told: that is communication
+        r"\bwho\b(?!.*\b(?:told|tell|inform|notif|update|email|call|know|aware|loop|hear)\w*)"
+        r"|\bowns?\b|\bowner|\bsenior\b|\bpulled in\b|\baccountable\b|\bin charge\b"
+        r"|\bresponsible\b",
+        re.I,
+    ),
+    Asked.DEFINITION: re.compile(
+        r"\bwhat (?:is|'s|makes|does)\b|\bwhat are\b|\bdescribe\b|\bdefin|\bmean\b|\bin plain"
+        r"|\bseparat\w*|\bdifference\b|\bdiffer\b",
+        re.I,
+    ),
+    Asked.EXAMPLES: re.compile(
+        r"\bexamples?\b|\b(?:kinds?|types?|sorts?) of\b|\bcounts? as\b|\bqualif", re.I
+    ),
+    Asked.GRADE: re.compile(
+        r"\bhow (?:bad|serious|severe|urgent|big)\b|\b(?:what|which) (?:level|severity|sev"
+        r"|priority)\b|\b(?:log|grade|rate|classify|file|class) (?:that|this|it)\b"
+        r"|\b(?:should|do|must) (?:i|we) escalate\b|\b(?:need|have) to escalate\b"
+        r"|\bworth (?:an )?escalat|\bescalate or not\b|\bescalation territory\b"
+        r"|\bis (?:this|that|it) (?:an )?escalation\b",
+        re.I,
+    ),
+}
+# Questions about these follow a level but are taught elsewhere: cadence, reviews, statuses...
+_OTHER_TOPIC = re.compile(
+    r"\bupdates?\b|\bcadence\b|\breviews?\b|\bpost-?mortem|\bretro\w*|\bresolv\w*|\bresolution"
+    r"|\bfix(?:ed)?\b|\bclos\w+|\bstatus\w*|\bchannels?\b|\btemplate|\bfields?\b|\bre-?grad\w*"
+    r"|\bdowngrad\w*|\bupgrad\w*|\bweekend|\bbusiness hours\b|\bholiday|\bnight\b|\b24x7\b",
+    re.I,
+)
+_LEVEL_NOUN = r"[- ](?:severity|sev|priority|level|escalations?|issues?|tickets?|ones?|cases?)\b"
+_KIND = r"\s+(?:kind of\s+|type of\s+)?(?:severity|sev|level|priority|escalation|issue|one)\b"
+_MOST_SEVERE = re.compile(rf"\b(?:highest|top|most severe|most serious|worst){_KIND}", re.I)
+_LEAST_SEVERE = re.compile(rf"\b(?:lowest|bottom|least severe|least serious|mildest){_KIND}", re.I)
+_ALL_LEVELS = re.compile(
+    r"\b(?:each|every|all(?: the)?|the (?:four|different))(?: severity)? (?:levels?|severities)\b",
+    re.I,
+)
+_QUESTION_CLAUSE = re.compile(
+    r"^(?:how|what|who|which|when|where|why|is|are|am|do|does|did|can|could|should|would|will"
+    r"|shall|must|may|so|and|then)\b",
+    re.I,
+)
+
+
+# "is a gap in our docs a sev 3?": a situation offered with the level the user has in mind
+_PROPOSED = re.compile(
+    r"\b(?:is|are|would)\s+(?P<situation>.{6,200}?)\s+(?:be\s+|count as\s+)?an?\s+"
+    r"(?:sev(?:erity)?|p|priority)[\s-]?(?P<level>[1-6])\b",
+    re.I,
+)
+
+
+def asked(question: str) -> set[Asked]:
+    """What the question asks about a level; empty when it asks about something else."""
+    found = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
+    if _PROPOSED.search(question):
+        found.add(Asked.GRADE)
+    if _OTHER_TOPIC.search(question):
+        found &= {Asked.GRADE, Asked.EXAMPLES}
+    return found
+
+
+def named_levels(question: str, framework: SeverityFramework) -> list[SeverityLevel]:
+    """Levels the question names: "sev 2", "P1", "a critical escalation", "the lowest level"."""
+    numbers = mentioned_levels(question)
+    for level in framework.levels:
+        if re.search(rf"\b{re.escape(level.name)}{_LEVEL_NOUN}", question, re.I):
+            numbers.add(level.level)
+    if _MOST_SEVERE.search(question):
+        numbers.add(1)
+    if _LEAST_SEVERE.search(question):
+        numbers.add(len(framework.levels))
+    return [level for level in framework.levels if level.level in numbers]
+
+
+def situation(question: str) -> str:
+    """The part of a question that describes what happened, without the asking itself."""
+    parts = re.split(r"(?<=[.?!;,])\s+|\s+-\s+", question.strip())
+    kept = [p for p in parts if not (p.rstrip().endswith("?") or _QUESTION_CLAUSE.match(p))]
+    return " ".join(kept)
+
+
+def describe(level: SeverityLevel) -> str:
+    """A level in two sentences: definition, then response time, owner and examples."""
+    examples = ", ".join(e[0].lower() + e[1:] for e in level.examples)
+    definition = level.definition[0].lower() + level.definition[1:].rstrip(".")
+    return (
+        f"Severity {level.level} ({level.name}) means: {definition}. It needs a first response "
+        f"within {hours_text(level.response_hours)}, is owned by the {level.owner}, and typical "
+        f"examples are {examples}."
+    )
+
+
+def level_answer(
+    question: str, framework: SeverityFramework, source: str = MATRIX_FILE
+) -> Answer | None:
+    """The framework's facts for the levels a question names, or None if it names none."""
+    kinds = asked(question)
+    if not kinds:
+        return None
+    levels = named_levels(question, framework)
+    if _ALL_LEVELS.search(question) or len(levels) > 2:
+        return _overview(framework, source)
+    if not levels or _PROPOSED.search(question):
+        return None  # nothing named, or a situation to grade against the level offered
+    text = " ".join(describe(level) for level in levels)
+    return Answer(answer=text, sources=[_cite(level, source) for level in levels])
+
+
+def graded_lead(
+    question: str, framework: SeverityFramework, classify: Classify, source: str = MATRIX_FILE
+) -> Answer | None:
+    """For "X happened, how bad is it / how fast / who owns it?": the level X is graded at."""
+    if not asked(question) & {Asked.RESPONSE, Asked.OWNER, Asked.GRADE}:
+        return None
+    proposed = _PROPOSED.search(question)
+    described = " ".join([situation(question), proposed["situation"] if proposed else ""])
+    if len(described.split()) < 3:
+        return None
+    grade = classify(described, framework)
+    if grade.confidence < NO_SIGNAL_CONFIDENCE:
+        return None  # it names no problem the framework could grade
+    level = framework.level(grade.severity)
+    offered = int(proposed["level"]) if proposed else level.level
+    rather = f" rather than Severity {offered}" if offered != level.level else ""
+    examples = ", ".join(e.lower() for e in level.examples)
+    return Answer(
+        answer=f"From what you describe, this is Severity {level.level} ({level.name}){rather}, "
+        f"like {examples}: first response within {hours_text(level.response_hours)}, "
+        f"owned by the {level.owner}.",
+        sources=[_cite(level, source)],
+    )
+
+
+def _overview(framework: SeverityFramework, source: str) -> Answer:
+    parts = [
+        f"Severity {lvl.level} ({lvl.name}): {lvl.definition.rstrip('.').lower()}, first "
+        f"response within {lvl.response_hours:g} h, owned by the {lvl.owner}"
+        for lvl in framework.levels
+    ]
+    return Answer(
+        answer="; ".join(parts) + ".", sources=[Citation(file=source, section=framework.name)]
+    )
+
+
+def source_of(framework: SeverityFramework, seed: SeverityFramework) -> str:
+    """What a level answer cites: the seed's matrix file, or the framework in use by name."""
+    return MATRIX_FILE if framework == seed else f"framework: {framework.name}"
+
+
+def section_name(level: SeverityLevel) -> str:
+    """How a level answer names the level it cites: "Severity 2 (High)"."""
+    return f"Severity {level.level} ({level.name})"
+
+
+def _cite(level: SeverityLevel, source: str) -> Citation:
+    return Citation(file=source, section=section_name(level))

@@ -1,0 +1,304 @@
+"""`LLMBrain`: the Brain Protocol on an OpenAI-compatible model, grounded and validated.
+
+Every method makes one model call on the common path and falls back to the offline brain,
+with one short notice, on any failure. After three failures in a row it stays offline for a
+few minutes and says so once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Literal, TypeVar
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from coach.answering.extractive import no_answer, on_topic
+from coach.answering.levels import describe, named_levels, section_name, source_of
+from coach.brains.base import Brain, Search
+from coach.brains.llm.breaker import Breaker
+from coach.brains.llm.client import LLMClient, LLMUnavailable, TokenSink
+from coach.brains.llm.outputs import LLMClassification, LLMMessages, LLMTicket
+from coach.brains.llm.tailoring import (
+    LLMRefinement,
+    LLMTailorTurn,
+    check_turn,
+    reworded,
+    to_reading,
+)
+from coach.brains.turn import Turn, current_turn, within_turn
+from coach.content.sections import Chunk
+from coach.content.templates import PromptLibrary
+from coach.domain import (
+    Answer,
+    Citation,
+    Classification,
+    CompanyProfile,
+    MessageDraft,
+    SeverityFramework,
+    TicketDraft,
+)
+from coach.domain.clock import Clock, system_clock
+from coach.search.index import Passage
+from coach.tailoring.guide import QuestionKey
+from coach.tailoring.reading import TailorReading
+from coach.tailoring.rules import Change
+from coach.tailoring.validation import ProposalError, validate_proposal
+
+T = TypeVar("T")
+_CITATION = re.compile(r"\[(\d+)\]")
+
+
+def _levels_text(framework: SeverityFramework) -> str:
+    return "\n".join(
+        f"{lvl.level}: {lvl.name} - {lvl.definition}; {', '.join(lvl.examples)}"
+        for lvl in framework.levels
+    )
+
+
+def _allowed(framework: SeverityFramework) -> str:
+    return ", ".join(str(lvl.level) for lvl in framework.levels)
+
+
+class LLMBrain:
+    """The LLM-backed brain; the fallback brain answers whenever the model cannot."""
+
+    mode: Literal["offline", "llm"] = "llm"
+
+    def __init__(
+        self,
+        *,
+        fallback: Brain,
+        search: Search,
+        seed: SeverityFramework,
+        client: LLMClient,
+        prompts: PromptLibrary,
+        clock: Clock = system_clock,
+        threshold: float = 0.3,
+    ) -> None:
+        self.fallback, self.search, self.seed = fallback, search, seed
+        self._client, self._prompts, self._threshold = client, prompts, threshold
+        self.breaker = Breaker(clock)
+
+    def _messages(self, prompt: str, **values: object) -> list[BaseMessage]:
+        return [
+            SystemMessage(content=self._prompts.render("system")),
+            HumanMessage(content=self._prompts.render(prompt, **values)),
+        ]
+
+    def _guard(self, call: Callable[[], T], fallback: Callable[[Turn], T]) -> T:
+        """The model's result, or the offline one with a notice in the turn saying why."""
+        with within_turn() as scope:
+            if self.breaker.is_open():
+                return fallback(scope)
+            try:
+                result = call()
+            except LLMUnavailable as failure:
+                scope.notice(f"Answered offline: {failure}.")
+                if self.breaker.failed():
+                    scope.notice(
+                        "The LLM failed 3 times in a row; the coach stays offline for 5 minutes."
+                    )
+                return fallback(scope)
+        self.breaker.succeeded()
+        return result
+
+    def answer(
+        self,
+        question: str,
+        on_token: TokenSink | None = None,
+        framework: SeverityFramework | None = None,
+    ) -> Answer:
+        framework = framework or self.seed
+        found = on_topic(self.search(question, 4), self._threshold)
+        passages = self._level_facts(question, framework) + found
+        if not passages:
+            return no_answer()
+
+        def fallback(scope: Turn) -> Answer:
+            answer = self.fallback.answer(question, framework=framework)
+            return answer.model_copy(update={"notice": " ".join(scope.notices) or None})
+
+        return self._guard(lambda: self._grounded_answer(question, passages, on_token), fallback)
+
+    def _level_facts(self, question: str, framework: SeverityFramework) -> list[Passage]:
+        """The framework's own facts for each level the question names, as passages to cite."""
+        source = source_of(framework, self.seed)
+        return [
+            Passage(Chunk(source, "Severity levels", section_name(level), describe(level)), 1, 1, 1)
+            for level in named_levels(question, framework)
+        ]
+
+    def _grounded_answer(
+        self, question: str, passages: list[Passage], on_token: TokenSink | None
+    ) -> Answer:
+        allowed = ", ".join(f"[{n}]" for n in range(1, len(passages) + 1))
+        numbered = "\n\n".join(
+            f"[{n}] ({p.chunk.heading}) {p.chunk.text}" for n, p in enumerate(passages, start=1)
+        )
+        messages = self._messages("answer", passages=numbered, question=question, allowed=allowed)
+        text = self._client.text(messages, on_token)
+        cited, bad = self._citations(text, len(passages))
+        if bad or not cited:
+            messages += [
+                AIMessage(content=text),
+                HumanMessage(
+                    content=self._prompts.render(
+                        "answer_retry",
+                        bad=", ".join(f"[{n}]" for n in bad) or "nothing",
+                        allowed=allowed,
+                    )
+                ),
+            ]
+            text = self._client.text(messages, on_token)
+            cited, bad = self._citations(text, len(passages))
+            if bad or not cited:
+                raise LLMUnavailable("the LLM cited passages it was not given")
+        sources = [
+            Citation(file=passages[n - 1].chunk.file, section=passages[n - 1].chunk.section)
+            for n in cited
+        ]
+        return Answer(answer=text.strip(), sources=sources, mode="llm")
+
+    @staticmethod
+    def _citations(text: str, count: int) -> tuple[list[int], list[int]]:
+        numbers = list(dict.fromkeys(int(n) for n in _CITATION.findall(text)))
+        return [n for n in numbers if 1 <= n <= count], [n for n in numbers if not 1 <= n <= count]
+
+    def classify(self, text: str, framework: SeverityFramework) -> Classification:
+        def call() -> Classification:
+            def check(out: LLMClassification) -> list[str]:
+                if framework.find(out.severity) is None:
+                    return [f"severity must be one of {_allowed(framework)}"]
+                return []
+
+            out = self._client.structured(
+                self._messages(
+                    "classify",
+                    levels=_levels_text(framework),
+                    text=text,
+                    allowed=_allowed(framework),
+                ),
+                LLMClassification,
+                check,
+            )
+            level = framework.level(out.severity)
+            return Classification(
+                severity=level.level,
+                name=level.name,
+                owner=level.owner,
+                response_hours=level.response_hours,
+                rationale=out.rationale,
+                confidence=out.confidence,
+            )
+
+        return self._guard(call, lambda _: self.fallback.classify(text, framework))
+
+    def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:
+        def call() -> TicketDraft:
+            def check(out: LLMTicket) -> list[str]:
+                if out.severity is not None and framework.find(out.severity) is None:
+                    return [f"severity must be null or one of {_allowed(framework)}"]
+                return []
+
+            out = self._client.structured(
+                self._messages("extract_ticket", text=text, allowed=_allowed(framework)),
+                LLMTicket,
+                check,
+            )
+            return self._draft(out, text, framework, now)
+
+        return self._guard(call, lambda _: self.fallback.extract_ticket(text, framework, now))
+
+    def _draft(
+        self, out: LLMTicket, text: str, framework: SeverityFramework, now: datetime
+    ) -> TicketDraft:
+        data = {k: v for k, v in out.model_dump().items() if v not in (None, "", [])}
+        if out.severity is None:
+            # No severity in the text: judge it offline rather than spend a second call.
+            judged = self.fallback.classify(text, framework)
+            data["severity"], data["severity_rationale"] = judged.severity, judged.rationale
+        if "escalation_owner" not in data:
+            data["escalation_owner"] = framework.level(data["severity"]).owner
+        draft = TicketDraft.model_validate(data)
+        offline = self.fallback.extract_ticket(text, framework, now)
+        if draft.timeline_required and offline.due_by:
+            draft.due_by = offline.due_by
+        return draft
+
+    def write_messages(self, drafts: list[MessageDraft]) -> list[MessageDraft]:
+        by_audience = {d.audience: d for d in drafts}
+        if set(by_audience) != {"customer", "internal"}:
+            return drafts
+
+        def call() -> list[MessageDraft]:
+            def check(out: LLMMessages) -> list[str]:
+                due = by_audience["customer"].next_update
+                stamp = due.strftime("%H:%M") if due else ""
+                if stamp and stamp not in out.customer_update:
+                    return [f"the customer update must say the next update comes by {stamp}"]
+                return []
+
+            out = self._client.structured(
+                self._messages(
+                    "write_messages",
+                    customer=by_audience["customer"].text,
+                    internal=by_audience["internal"].text,
+                ),
+                LLMMessages,
+                check,
+            )
+            return [
+                by_audience["customer"].model_copy(update={"text": out.customer_update}),
+                by_audience["internal"].model_copy(update={"text": out.internal_summary}),
+            ]
+
+        return self._guard(call, lambda _: drafts)
+
+    def read_tailoring(
+        self, text: str, framework: SeverityFramework, asked: QuestionKey | None
+    ) -> TailorReading:
+        def call() -> TailorReading:
+            out = self._client.structured(
+                self._messages(
+                    "read_tailoring",
+                    text=text,
+                    framework=_levels_text(framework),
+                    asked=asked or "none (a free message)",
+                ),
+                LLMTailorTurn,
+                lambda o: check_turn(o, framework),
+            )
+            return to_reading(out)
+
+        return self._guard(call, lambda _: self.fallback.read_tailoring(text, framework, asked))
+
+    def refine_proposal(
+        self, framework: SeverityFramework, profile: CompanyProfile, extra_roles: list[str]
+    ) -> tuple[SeverityFramework, list[Change]]:
+        if current_turn().usage.calls:
+            # Rewording is optional: never a second model call in one turn. A later turn that
+            # re-proposes (a quick-reply answer, which costs no call) rewords it instead.
+            return framework, []
+
+        def call() -> tuple[SeverityFramework, list[Change]]:
+            def check(out: LLMRefinement) -> list[str]:
+                try:
+                    validate_proposal(reworded(framework, out)[0], profile, extra_roles)
+                except ProposalError as exc:
+                    return exc.problems
+                return []
+
+            out = self._client.structured(
+                self._messages(
+                    "refine_proposal",
+                    framework=_levels_text(framework),
+                    profile=profile.model_dump_json(exclude_defaults=True),
+                ),
+                LLMRefinement,
+                check,
+            )
+            return reworded(framework, out)
+
+        return self._guard(call, lambda _: (framework, []))

@@ -1,0 +1,121 @@
+"""`OfflineBrain`: rules, the labelled example bank and extractive answers; no network, no LLM."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+from coach.domain import (
+    Answer,
+    Classification,
+    CompanyProfile,
+    MessageDraft,
+    SeverityFramework,
+    TicketDraft,
+)
+from coach.settings import Settings
+
+if TYPE_CHECKING:
+    from coach.search.embeddings import Embedder
+    from coach.search.index import KnowledgeIndex, Passage
+    from coach.tailoring.guide import Guide, QuestionKey
+    from coach.tailoring.reading import TailorReading
+    from coach.tailoring.rules import Change
+    from coach.understanding.classifier import SeverityClassifier
+
+
+class OfflineBrain:
+    """Rules, the labelled example bank and extractive answers: no network, no LLM.
+
+    The index and the classifier are built on first use, so a command that only classifies
+    never opens Chroma.
+    """
+
+    mode: Literal["offline", "llm"] = "offline"
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self._settings = settings
+        self._embedder = embedder
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from coach.search.embeddings import make_embedder
+
+        return self._embedder or make_embedder(self._settings)
+
+    @cached_property
+    def index(self) -> KnowledgeIndex:
+        from coach.search.index import KnowledgeIndex
+
+        return KnowledgeIndex.open(
+            self._settings.knowledge_dir, self._settings.chroma_dir, self.embedder
+        )
+
+    @cached_property
+    def classifier(self) -> SeverityClassifier:
+        from coach.search.embeddings import word_embedder
+        from coach.understanding.classifier import SeverityClassifier
+
+        # The example bank is tuned with static word embeddings: quick to load, and the same
+        # whichever embedder search uses.
+        return SeverityClassifier.from_knowledge(self._settings.knowledge_dir, word_embedder())
+
+    @cached_property
+    def seed(self) -> SeverityFramework:
+        from coach.content.frameworks import seed_framework
+
+        return seed_framework(self._settings.knowledge_dir)
+
+    def answer(
+        self,
+        question: str,
+        on_token: Callable[[str], None] | None = None,
+        framework: SeverityFramework | None = None,
+    ) -> Answer:
+        from coach.answering.extractive import compose_answer
+        from coach.answering.levels import graded_lead, level_answer, source_of
+
+        framework = framework or self.seed
+        source = source_of(framework, self.seed)
+        about_a_level = level_answer(question, framework, source)
+        if about_a_level is not None:
+            return about_a_level
+        lead = graded_lead(question, framework, self.classify, source)
+        passages = self.index.search(question, k=4)
+        threshold = self._settings.answer_threshold
+        return compose_answer(question, passages, threshold, lead)
+
+    def search(self, question: str, k: int) -> list[Passage]:
+        """The k passages of the knowledge base closest to a question (a `Search`)."""
+        return self.index.search(question, k=k)
+
+    def classify(self, text: str, framework: SeverityFramework) -> Classification:
+        return self.classifier.classify(text, framework)
+
+    def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:
+        from coach.understanding.extraction import extract_ticket
+
+        return extract_ticket(text, framework, now, classify=self.classify)
+
+    def write_messages(self, drafts: list[MessageDraft]) -> list[MessageDraft]:
+        return drafts
+
+    @cached_property
+    def guide(self) -> Guide:
+        from coach.tailoring.guide import load_guide
+
+        return load_guide(self._settings.knowledge_dir)
+
+    def read_tailoring(
+        self, text: str, framework: SeverityFramework, asked: QuestionKey | None
+    ) -> TailorReading:
+        from coach.tailoring.reading import read_offline
+
+        return read_offline(text, framework, self.guide, asked)
+
+    def refine_proposal(
+        self, framework: SeverityFramework, profile: CompanyProfile, extra_roles: list[str]
+    ) -> tuple[SeverityFramework, list[Change]]:
+        return framework, []  # the rules in knowledge/ already explain every change

@@ -1,0 +1,49 @@
+"""`coach users add|list`: the people who can sign in to the browser app."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+
+from coach.cli.commands.common import UsageError
+from coach.settings import get_settings
+from coach.web.store import Store
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("users", help="add or list the users who can sign in")
+    actions = parser.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="add a user (prompts for the password if not given)")
+    add.add_argument("name")
+    add.add_argument("--password", help="the password; prompted for when left out")
+    add.set_defaults(handler=run_add)
+    listing = actions.add_parser("list", help="list users, one name a line")
+    listing.set_defaults(handler=run_list)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    password = args.password if args.password is not None else _ask_password()
+    _store().add_user(args.name, password)
+    print(f"Added {args.name}; they can sign in now.")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    for name in _store().user_names():
+        print(name)
+    return 0
+
+
+def _store() -> Store:
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store.open(settings.store_url, settings.sqlite_busy_timeout)
+    store.create_schema()
+    return store
+
+
+def _ask_password() -> str:
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise UsageError("the passwords do not match; nothing was added")
+    return first

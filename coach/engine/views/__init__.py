@@ -1,0 +1,1 @@
+"""How the engine shows things: ticket and plan cards, the severity question, frameworks."""

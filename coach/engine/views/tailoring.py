@@ -1,0 +1,70 @@
+"""How the tailor mode shows a framework, its changes and its exports."""
+
+from __future__ import annotations
+
+from coach.domain import Artifact, Button, Reply, SeverityFramework, hours_text
+from coach.engine.inputs import escape
+from coach.engine.views.files import json_text
+from coach.tailoring.guide import Question
+from coach.tailoring.rules import Change
+
+EDIT_EXAMPLES = ('"make severity 2 response 2 hours", "sev 3 owner is the Support Lead", '
+                 '"add \'SSO broken\' as a sev 2 example", "rename level 1 to P1"')
+SKIP = Button(id="skip", label="Skip this question")
+ACCEPT = Button(id="accept", label="Accept this framework")
+EXPORT = Button(id="export-framework", label="Export framework")
+FIELD_WORDS = {"owner": "owner", "response_hours": "response", "definition": "definition",
+               "examples": "examples"}
+
+
+def table(framework: SeverityFramework) -> str:
+    """The framework as a Markdown table; every cell escaped, since edits carry user words."""
+    rows = [f"**{escape(framework.name)}**", "",
+            "| Level | Name | Definition | Response | Owner | Examples |",
+            "|---|---|---|---|---|---|"]
+    for lvl in framework.levels:
+        examples = "; ".join(escape(e) for e in lvl.examples)
+        rows.append(f"| {lvl.level} | {escape(lvl.name)} | {escape(lvl.definition)} "
+                    f"| {hours_text(lvl.response_hours)} | {escape(lvl.owner)} | {examples} |")
+    return "\n".join(rows)
+
+
+def changes_text(changes: list[Change], from_seed: bool = True) -> str:
+    """Every change a rule made, with its explanation."""
+    if not changes:
+        return ("The seed's levels already fit what you told me; nothing needed changing."
+                if from_seed else "What you told me changes nothing else.")
+    lines = [f"- **Severity {c.level} {FIELD_WORDS[c.field]}** ({c.rule}): {escape(c.why)}"
+             for c in changes]
+    heading = "What changed from the seed, and why:" if from_seed else "What changed now, and why:"
+    return heading + "\n" + "\n".join(lines)
+
+
+def artifact(framework: SeverityFramework, title: str) -> Artifact:
+    """The framework as a card and a JSON download."""
+    return Artifact(kind="framework", title=title, data=framework.model_dump(mode="json"))
+
+
+def question_reply(question: Question, lead: str = "") -> Reply:
+    """One tailoring question with its quick replies and a skip button."""
+    buttons = [Button(id=c.id, label=c.label) for c in question.choices]
+    return Reply(text=f"{lead}{question.text}", buttons=[*buttons, SKIP])
+
+
+def proposal_reply(framework: SeverityFramework, changes: list[Change], dropped: list[str],
+                   lead: str, from_seed: bool = True) -> Reply:
+    """The proposal: what changed and why, the table, and how to accept or edit it."""
+    parts = [lead, changes_text(changes, from_seed), table(framework)]
+    if dropped:
+        parts.append("These edits of yours no longer fit and were dropped:\n"
+                     + "\n".join(f"- {escape(d)}" for d in dropped))
+    parts.append(f"Accept it, or change it in words, e.g. {EDIT_EXAMPLES}.")
+    return Reply(text="\n\n".join(p for p in parts if p), buttons=[ACCEPT, EXPORT],
+                 artifacts=[artifact(framework, "Proposed severity framework")])
+
+
+def export_files(framework: SeverityFramework, changes: list[Change]) -> dict[str, str]:
+    """File name -> content: the framework as Markdown and as JSON."""
+    markdown = f"# Severity framework\n\n{table(framework)}\n\n{changes_text(changes)}\n"
+    data = json_text(framework.model_dump(mode="json"))
+    return {"severity-framework.md": markdown, "severity-framework.json": data}

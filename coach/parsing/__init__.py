@@ -1,0 +1,1 @@
+"""The single parser: levels, durations, deadlines, numbers and hours, as people type them."""

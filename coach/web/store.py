@@ -1,0 +1,232 @@
+"""SQLAlchemy persistence: users, saved work, and each conversation's `CoachSession`.
+
+SQLite in the data dir by default (WAL, a busy timeout, `BEGIN IMMEDIATE` writes), or any
+SQLAlchemy URL. Every save is one transaction; a failure raises `SaveError`, never passes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any, Literal
+
+import bcrypt
+from pydantic import ValidationError
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from coach.domain import CoachError
+from coach.domain.clock import Clock, system_clock
+from coach.domain.session import CoachSession
+from coach.web.chat_history import sync_url
+from coach.web.tables import Base, SessionRow, UserRow, WorkRow
+
+WorkKind = Literal["ticket", "action_plan", "framework", "profile", "score"]
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+MIN_PASSWORD = 8
+# bcrypt only reads the first 72 bytes; longer passwords would silently collide.
+MAX_PASSWORD_BYTES = 72
+
+
+@cache
+def _dummy_hash() -> bytes:
+    """Checked when a user does not exist, so a wrong name costs as much as a wrong password."""
+    return bcrypt.hashpw(b"not-a-password", bcrypt.gensalt())
+
+
+class StoreError(CoachError):
+    """The database could not be read or written."""
+
+
+class SaveError(StoreError):
+    """A save failed and was rolled back: nothing of it was written."""
+
+
+class UserError(CoachError):
+    """A user that cannot be added: bad name, weak password, or the name is taken."""
+
+
+@dataclass(frozen=True)
+class Work:
+    """A confirmed piece of work to save: upserted by (user, kind, key), so saved once."""
+
+    kind: WorkKind
+    key: str
+    title: str
+    data: dict[str, Any]
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SavedWork:
+    """A piece of work as stored, with its id for reopening."""
+
+    id: int
+    kind: str
+    title: str
+    data: dict[str, Any]
+    thread_id: str | None
+    updated_at: datetime
+
+
+class Store:
+    """Users and their saved work; build with `Store.open(url)`."""
+
+    def __init__(self, engine: Engine, clock: Clock = system_clock) -> None:
+        self.engine = engine
+        self._clock = clock
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, busy_timeout: float = 30.0) -> Store:
+        """A store on any SQLAlchemy URL; SQLite files get WAL and a busy timeout."""
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": busy_timeout})
+            _tune_sqlite(engine, busy_timeout)
+        else:
+            engine = create_engine(sync_url(url), pool_pre_ping=True)
+        return cls(engine)
+
+    def create_schema(self) -> None:
+        """Create the coach's tables if they are missing."""
+        with self._failing(StoreError, "create the database tables"):
+            Base.metadata.create_all(self.engine)
+
+    # --- users ---------------------------------------------------------------------------
+
+    def add_user(self, name: str, password: str) -> None:
+        """Add a user with a bcrypt hash of their password."""
+        _check_new_user(name, password)
+        hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+        with self._transaction() as db:
+            if db.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
+                raise UserError(f"a user named {name!r} already exists")
+            db.add(UserRow(name=name, password_hash=hashed, created_at=self._clock()))
+
+    def check_password(self, name: str, password: str) -> bool:
+        """Whether the name and password match a user."""
+        with self._failing(StoreError, "read users"), self._sessions() as db:
+            row = db.scalar(select(UserRow).where(UserRow.name == name))
+        stored = row.password_hash.encode() if row else _dummy_hash()
+        matches = bcrypt.checkpw(password.encode()[:MAX_PASSWORD_BYTES], stored)
+        return matches and row is not None
+
+    def user_names(self) -> list[str]:
+        """Every user's name, sorted."""
+        with self._failing(StoreError, "read users"), self._sessions() as db:
+            return list(db.scalars(select(UserRow.name).order_by(UserRow.name)))
+
+    # --- conversations and work ----------------------------------------------------------
+
+    def load_session(self, user: str, thread_id: str) -> CoachSession | None:
+        """The saved state of a user's conversation, or None when there is none."""
+        with self._failing(StoreError, "read the conversation"), self._sessions() as db:
+            row = db.get(SessionRow, (self._user_id(db, user), thread_id))
+        if row is None:
+            return None
+        try:
+            return CoachSession.model_validate_json(row.data)
+        except ValidationError as exc:
+            raise StoreError(f"the saved conversation {thread_id} cannot be read ({exc})") from exc
+
+    def save(self, user: str, thread_id: str, session: CoachSession, work: list[Work]) -> None:
+        """Save the conversation state and its confirmed work in one transaction."""
+        with self._transaction() as db:
+            user_id, now = self._user_id(db, user), self._clock()
+            data = session.model_dump_json()
+            row = db.get(SessionRow, (user_id, thread_id))
+            if row is None:
+                db.add(SessionRow(user_id=user_id, thread_id=thread_id, data=data, updated_at=now))
+            else:
+                row.data, row.updated_at = data, now
+            for item in work:
+                _upsert_work(db, user_id, item, now)
+
+    def list_work(self, user: str, kind: WorkKind) -> list[SavedWork]:
+        """A user's saved work of one kind, newest first."""
+        with self._failing(StoreError, "read saved work"), self._sessions() as db:
+            query = (
+                select(WorkRow)
+                .where(WorkRow.user_id == self._user_id(db, user), WorkRow.kind == kind)
+                .order_by(WorkRow.updated_at.desc(), WorkRow.id.desc())
+            )
+            return [_saved(row) for row in db.scalars(query)]
+
+    def get_work(self, user: str, kind: WorkKind, work_id: int) -> SavedWork | None:
+        """One piece of the user's own work by id; another user's work is None."""
+        with self._failing(StoreError, "read saved work"), self._sessions() as db:
+            row = db.get(WorkRow, work_id)
+            owned = row is not None and row.kind == kind and row.user_id == self._user_id(db, user)
+            return _saved(row) if owned and row is not None else None
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _user_id(self, db: Session, user: str) -> int:
+        user_id = db.scalar(select(UserRow.id).where(UserRow.name == user))
+        if user_id is None:
+            raise StoreError(f"no user named {user!r}; add one with `coach users add`")
+        return user_id
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        with self._failing(SaveError, "save"), self._sessions.begin() as db:
+            yield db
+
+    @contextmanager
+    def _failing(self, error: type[StoreError], doing: str) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            detail = " ".join(str(exc.orig if hasattr(exc, "orig") else exc).split())[:200]
+            raise error(f"could not {doing}: {detail}") from exc
+
+
+def _upsert_work(db: Session, user_id: int, item: Work, now: datetime) -> None:
+    found = db.scalar(
+        select(WorkRow).where(
+            WorkRow.user_id == user_id, WorkRow.kind == item.kind, WorkRow.key == item.key
+        )
+    )
+    if found is None:
+        db.add(WorkRow(user_id=user_id, kind=item.kind, key=item.key, title=item.title,
+                       data=item.data, thread_id=item.thread_id, updated_at=now))
+    elif found.data != item.data or found.title != item.title:
+        found.data, found.title, found.updated_at = item.data, item.title, now
+
+
+def _saved(row: WorkRow) -> SavedWork:
+    return SavedWork(row.id, row.kind, row.title, dict(row.data), row.thread_id, row.updated_at)
+
+
+def _check_new_user(name: str, password: str) -> None:
+    if not _NAME.match(name):
+        raise UserError(
+            f"{name!r} is not a valid user name: use 1-64 letters, digits, '.', '_', '@' or '-'"
+        )
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"the password is too short: use at least {MIN_PASSWORD} characters")
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise UserError(f"the password is too long: bcrypt uses at most {MAX_PASSWORD_BYTES} bytes")
+
+
+def _tune_sqlite(engine: Engine, busy_timeout: float) -> None:
+    """WAL so readers never wait on the writer; IMMEDIATE so writers queue instead of failing."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+

@@ -1,0 +1,1 @@
+"""Prompt templates, shipped inside the coach wheel as the data package `coach.content.prompts`."""

@@ -1,0 +1,150 @@
+"""Accuracy figures for the classifier and the extractor, shared by the tests and `make bench`."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from coach.domain import Classification, SeverityFramework, TicketDraft
+from coach.understanding.classifier import SeverityClassifier
+
+EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
+Classify = Callable[[str, SeverityFramework], Classification]
+Extract = Callable[[str, SeverityFramework, datetime], TicketDraft]
+_EXACT = {"account", "csm", "escalation_owner"}
+
+
+def load_jsonl(path: Path) -> list[dict[str, Any]]:
+    """One dict per non-blank line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+@dataclass
+class SeverityReport:
+    """Accuracy, confusion matrix (rows: expected, columns: predicted) and the misses."""
+
+    levels: int
+    total: int = 0
+    correct: int = 0
+    matrix: list[list[int]] = field(default_factory=list)
+    misses: list[tuple[str, int, int]] = field(default_factory=list)
+    by_pattern: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    def matrix_text(self) -> str:
+        """The confusion matrix as a small Markdown table."""
+        head = "| expected \\ predicted | " + " | ".join(str(n + 1) for n in range(self.levels))
+        rows = [head + " |", "|---" * (self.levels + 1) + "|"]
+        for i, row in enumerate(self.matrix):
+            rows.append(f"| {i + 1} | " + " | ".join(map(str, row)) + " |")
+        return "\n".join(rows)
+
+
+def severity_report(
+    classify: Classify, framework: SeverityFramework, cases: Iterable[dict[str, Any]]
+) -> SeverityReport:
+    """Classify every case ({"text", "level", optional "misleading"}) and tally the results."""
+    count = len(framework.levels)
+    report = SeverityReport(count, matrix=[[0] * count for _ in range(count)])
+    for case in cases:
+        expected = int(case["level"])
+        got = classify(str(case["text"]), framework).severity
+        report.total += 1
+        report.correct += got == expected
+        report.matrix[expected - 1][got - 1] += 1
+        tally = report.by_pattern.setdefault(str(case.get("misleading") or "plain"), [0, 0])
+        tally[0] += got == expected
+        tally[1] += 1
+        if got != expected:
+            report.misses.append((str(case["text"]), expected, got))
+    return report
+
+
+def leave_one_out(classifier: SeverityClassifier, framework: SeverityFramework) -> SeverityReport:
+    """Each bank example classified by a classifier built from all the others."""
+    bank = classifier.bank
+    report = SeverityReport(len(framework.levels))
+    report.matrix = [[0] * report.levels for _ in range(report.levels)]
+
+    def one(i: int) -> Classify:
+        return SeverityClassifier(classifier.embedder, bank[:i] + bank[i + 1:]).classify
+
+    for i, (text, level) in enumerate(bank):
+        part = severity_report(one(i), framework, [{"text": text, "level": level}])
+        report.total += 1
+        report.correct += part.correct
+        for r, row in enumerate(part.matrix):
+            for c, value in enumerate(row):
+                report.matrix[r][c] += value
+        report.misses += part.misses
+    return report
+
+
+def ticket_field_results(draft: TicketDraft, case: dict[str, Any]) -> dict[str, bool]:
+    """Per field of a case ({"expected", "absent"}): did the draft get it right?"""
+    results = {name: _field_ok(name, getattr(draft, name), want)
+               for name, want in case["expected"].items()}
+    for name in case.get("absent", []):
+        results[name] = getattr(draft, name) in (None, "", [])
+    return results
+
+
+def ticket_report(
+    extract: Extract, framework: SeverityFramework, cases: Iterable[dict[str, Any]], now: datetime
+) -> tuple[float, list[tuple[int, str]]]:
+    """Share of ticket fields right over all cases, and the (case index, field) pairs wrong."""
+    right, total, wrong = 0, 0, []
+    for index, case in enumerate(cases):
+        results = ticket_field_results(extract(str(case["text"]), framework, now), case)
+        right += sum(results.values())
+        total += len(results)
+        wrong += [(index, name) for name, ok in results.items() if not ok]
+    return (right / total if total else 0.0), wrong
+
+
+def _field_ok(name: str, got: Any, want: Any) -> bool:
+    if name == "actions_taken":
+        actions = [a.casefold() for a in got or []]
+        return all(any(str(p).casefold() in a for a in actions) for p in want)
+    if name == "severity":
+        return bool(got == want)
+    if got is None:
+        return False
+    if name in _EXACT:
+        return str(got).casefold() == str(want).casefold()
+    return str(want).casefold() in str(got).casefold()
+
+
+def latencies(run: Callable[[str], object], texts: list[str]) -> tuple[float, float]:
+    """Median and 95th-percentile seconds of `run` over the texts (after one warm-up call)."""
+    run(texts[0])
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        run(text)
+        times.append(time.perf_counter() - start)
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def cold_start(runs: int = 3, text: str = "Every user is locked out of the app") -> float:
+    """Best wall-clock seconds of a fresh `coach classify --json` process."""
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "coach", "classify", text, "--json"],
+                       check=True, capture_output=True)
+        best = min(best, time.perf_counter() - start)
+    return best
