@@ -32,7 +32,7 @@ _LLM_VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "COACH_LLM_API_KEY", "COA
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Before any fixture of the test is set up: loopback TCP only (pytest-socket lifts it after)."""
+    """Before any fixture of the test is set up: loopback TCP only (lifted after the test)."""
     socket_allow_hosts(LOOPBACK, allow_unix_socket=True)
 
 

@@ -87,7 +87,7 @@ def test_a_tailored_framework_answers_with_its_own_facts() -> None:
     framework = SeverityFramework(name="Acme", levels=levels)
     answer = level_answer("who owns a blocker issue and how fast do we respond?", framework)
     assert answer is not None
-    assert "0.5 hours" in answer.answer and "Head of Support" in answer.answer
+    assert "30 minutes" in answer.answer and "Head of Support" in answer.answer
 
 
 def test_the_ui_shows_the_cited_level(brain: OfflineBrain) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
@@ -16,9 +14,15 @@ from coach.settings import Settings
 
 
 def fake_brain(brain: OfflineBrain, settings: Settings, *replies: str) -> LLMBrain:
-    model: Any = GenericFakeChatModel(messages=iter(AIMessage(content=r) for r in replies))
+    model = GenericFakeChatModel(messages=iter(AIMessage(content=r) for r in replies))
     prompts = PromptLibrary(settings.prompts_dir)
-    return LLMBrain(brain, LLMClient(settings, prompts, model=model), prompts)
+    return LLMBrain(
+        fallback=brain,
+        search=brain.search,
+        seed=brain.seed,
+        client=LLMClient(settings, prompts, model=model),
+        prompts=prompts,
+    )
 
 
 def test_a_grounded_answer_streams_token_by_token(brain: OfflineBrain, settings: Settings) -> None:

@@ -45,6 +45,10 @@ class PromptTemplate:
     name: str
     text: str
 
+    @property
+    def variables(self) -> set[str]:
+        return placeholders(self.text)
+
     def render(self, **values: object) -> str:
         """The prompt with every variable filled in; missing or unknown ones are errors."""
         return fill(self.text, values, f"prompt {self.name!r}")

@@ -19,11 +19,10 @@ from coach.answering.levels import describe, named_levels, section_name, source_
 from coach.brains.base import Brain, Search
 from coach.brains.llm.breaker import Breaker
 from coach.brains.llm.client import LLMClient, LLMUnavailable, TokenSink
-from coach.brains.llm.outputs import LLMClassification, LLMMessages, LLMTicket
+from coach.brains.llm.outputs import LLMClassification, LLMMessages, LLMTicket, level_numbers
 from coach.brains.llm.tailoring import (
     LLMRefinement,
     LLMTailorTurn,
-    check_turn,
     reworded,
     to_reading,
 )
@@ -44,7 +43,6 @@ from coach.search.index import Passage
 from coach.tailoring.guide import QuestionKey
 from coach.tailoring.reading import TailorReading
 from coach.tailoring.rules import Change
-from coach.tailoring.validation import ProposalError, validate_proposal
 
 T = TypeVar("T")
 _CITATION = re.compile(r"\[(\d+)\]")
@@ -55,10 +53,6 @@ def _levels_text(framework: SeverityFramework) -> str:
         f"{lvl.level}: {lvl.name} - {lvl.definition}; {', '.join(lvl.examples)}"
         for lvl in framework.levels
     )
-
-
-def _allowed(framework: SeverityFramework) -> str:
-    return ", ".join(str(lvl.level) for lvl in framework.levels)
 
 
 class LLMBrain:
@@ -168,20 +162,15 @@ class LLMBrain:
 
     def classify(self, text: str, framework: SeverityFramework) -> Classification:
         def call() -> Classification:
-            def check(out: LLMClassification) -> list[str]:
-                if framework.find(out.severity) is None:
-                    return [f"severity must be one of {_allowed(framework)}"]
-                return []
-
             out = self._client.structured(
                 self._messages(
                     "classify",
                     levels=_levels_text(framework),
                     text=text,
-                    allowed=_allowed(framework),
+                    allowed=level_numbers(framework),
                 ),
                 LLMClassification,
-                check,
+                {"framework": framework},
             )
             level = framework.level(out.severity)
             return Classification(
@@ -197,15 +186,10 @@ class LLMBrain:
 
     def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:
         def call() -> TicketDraft:
-            def check(out: LLMTicket) -> list[str]:
-                if out.severity is not None and framework.find(out.severity) is None:
-                    return [f"severity must be null or one of {_allowed(framework)}"]
-                return []
-
             out = self._client.structured(
-                self._messages("extract_ticket", text=text, allowed=_allowed(framework)),
+                self._messages("extract_ticket", text=text, allowed=level_numbers(framework)),
                 LLMTicket,
-                check,
+                {"framework": framework},
             )
             return self._draft(out, text, framework, now)
 
@@ -233,13 +217,6 @@ class LLMBrain:
             return drafts
 
         def call() -> list[MessageDraft]:
-            def check(out: LLMMessages) -> list[str]:
-                due = by_audience["customer"].next_update
-                stamp = due.strftime("%H:%M") if due else ""
-                if stamp and stamp not in out.customer_update:
-                    return [f"the customer update must say the next update comes by {stamp}"]
-                return []
-
             out = self._client.structured(
                 self._messages(
                     "write_messages",
@@ -247,7 +224,7 @@ class LLMBrain:
                     internal=by_audience["internal"].text,
                 ),
                 LLMMessages,
-                check,
+                {"next_update": by_audience["customer"].next_update},
             )
             return [
                 by_audience["customer"].model_copy(update={"text": out.customer_update}),
@@ -268,7 +245,7 @@ class LLMBrain:
                     asked=asked or "none (a free message)",
                 ),
                 LLMTailorTurn,
-                lambda o: check_turn(o, framework),
+                {"framework": framework},
             )
             return to_reading(out)
 
@@ -283,13 +260,6 @@ class LLMBrain:
             return framework, []
 
         def call() -> tuple[SeverityFramework, list[Change]]:
-            def check(out: LLMRefinement) -> list[str]:
-                try:
-                    validate_proposal(reworded(framework, out)[0], profile, extra_roles)
-                except ProposalError as exc:
-                    return exc.problems
-                return []
-
             out = self._client.structured(
                 self._messages(
                     "refine_proposal",
@@ -297,7 +267,7 @@ class LLMBrain:
                     profile=profile.model_dump_json(exclude_defaults=True),
                 ),
                 LLMRefinement,
-                check,
+                {"framework": framework, "profile": profile, "extra_roles": extra_roles},
             )
             return reworded(framework, out)
 

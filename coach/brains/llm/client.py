@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import openai
 from langchain_core.exceptions import OutputParserException
+from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -24,7 +25,6 @@ from coach.domain.session import Usage
 from coach.settings import Settings
 
 T = TypeVar("T", bound=BaseModel)
-Validator = Callable[[T], list[str]]
 TokenSink = Callable[[str], None]
 
 
@@ -32,7 +32,7 @@ class LLMUnavailable(CoachError):
     """The model could not give a usable answer this turn; the offline brain takes over."""
 
 
-def chat_model(settings: Settings) -> ChatOpenAI:
+def chat_model(settings: Settings) -> BaseChatModel:
     """The LangChain chat model for the settings. Retries are ours, so the client makes none."""
     return ChatOpenAI(
         model=settings.llm_model,
@@ -80,7 +80,7 @@ class LLMClient:
         self,
         settings: Settings,
         prompts: PromptLibrary,
-        model: ChatOpenAI | None = None,
+        model: BaseChatModel | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._settings = settings
@@ -138,9 +138,15 @@ class LLMClient:
         return str(self._call(run, deadline))
 
     def structured(
-        self, messages: list[BaseMessage], schema: type[T], validate: Validator[T] | None = None
+        self,
+        messages: list[BaseMessage],
+        schema: type[T],
+        context: Mapping[str, Any] | None = None,
     ) -> T:
-        """A reply parsed into `schema`; errors are fed back for at most max_retries retries."""
+        """A reply parsed into `schema` and validated with `context`.
+
+        Validation errors are fed back to the model for at most max_retries retries.
+        """
         deadline = current_turn().deadline_after(self._settings.llm_timeout)
         runnable = self._model.with_structured_output(
             schema, method=self._settings.llm_structured_method, include_raw=True
@@ -160,9 +166,9 @@ class LLMClient:
             raw = result.get("raw")
             if isinstance(raw, BaseMessage):
                 self._record(raw)
-            problems = self._problems(result, validate)
-            if not problems:
-                return result["parsed"]  # type: ignore[no-any-return]
+            parsed, problems = self._validated(result, schema, context)
+            if parsed is not None:
+                return parsed
             history += [
                 raw if isinstance(raw, AIMessage) else AIMessage(content=str(raw)),
                 HumanMessage(
@@ -172,12 +178,27 @@ class LLMClient:
         raise LLMUnavailable("the LLM's output did not pass validation")
 
     @staticmethod
-    def _problems(result: dict[str, Any], validate: Validator[Any] | None) -> list[str]:
+    def _validated(
+        result: dict[str, Any], schema: type[T], context: Mapping[str, Any] | None
+    ) -> tuple[T | None, list[str]]:
+        """The parsed reply checked with the context, or the problems to send back."""
         error = result.get("parsing_error")
         parsed = result.get("parsed")
+        if error is None and isinstance(parsed, schema):
+            try:
+                return schema.model_validate(parsed.model_dump(), context=context), []
+            except ValidationError as invalid:
+                error = invalid
         if isinstance(error, ValidationError):
-            return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
-        if error is not None or parsed is None:
-            reason = str(error) if isinstance(error, OutputParserException) else "no valid JSON"
-            return [reason[:300]]
-        return validate(parsed) if validate else []
+            return None, _error_lines(error)
+        reason = str(error) if isinstance(error, OutputParserException) else "no valid JSON"
+        return None, [reason[:300]]
+
+
+def _error_lines(error: ValidationError) -> list[str]:
+    """One line per problem, named by its field when it has one."""
+    lines = []
+    for item in error.errors(include_url=False):
+        where = ".".join(map(str, item["loc"]))
+        lines += [f"{where}: {part}" if where else part for part in item["msg"].splitlines()]
+    return lines

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, model_validator
 
+from coach.brains.llm.outputs import context_value
 from coach.domain import (
     CompanyProfile,
     Concern,
@@ -13,64 +14,96 @@ from coach.domain import (
     Segment,
     SeverityFramework,
     Stage,
+    plain_error,
 )
 from coach.tailoring.edits import EditKind, FrameworkEdit
 from coach.tailoring.profile_parser import Understood
 from coach.tailoring.reading import QUESTION_OF, TailorReading
 from coach.tailoring.rules import Change
+from coach.tailoring.validation import ProposalError, validate_proposal
 
 
 class LLMEdit(Model):
     """A change to one level of the framework."""
 
-    kind: EditKind
-    level: int
-    value: str
+    kind: EditKind = Field(description="What to change: response time, owner, examples, name...")
+    level: int = Field(description="The number of the level to change.")
+    value: str = Field(description="The new value, e.g. '2 hours', 'VP of CS', an example.")
 
 
 class LLMProfile(Model):
     """What an answer says about the company; null or empty where it says nothing."""
 
-    stage: Stage | None = None
-    segments: list[Segment] = Field(default_factory=list)
-    customer_count: int | None = Field(default=None, ge=0)
-    cs_team_size: int | None = Field(default=None, ge=0)
+    stage: Stage | None = Field(default=None, description="The company's funding stage.")
+    segments: list[Segment] = Field(
+        default_factory=list, description="The customer segments it serves."
+    )
+    customer_count: int | None = Field(default=None, ge=0, description="How many customers.")
+    cs_team_size: int | None = Field(
+        default=None, ge=0, description="How many people work in customer success."
+    )
     cs_roles: list[str] = Field(default_factory=list, description="CS roles that exist.")
     absent_roles: list[str] = Field(default_factory=list, description="Roles said not to exist.")
-    coverage: Coverage | None = None
-    timezone: str | None = None
-    contractual_slas: list[ContractualSLA] = Field(default_factory=list)
-    critical_concerns: list[Concern] = Field(default_factory=list)
-    monthly_escalations: int | None = Field(default=None, ge=0)
+    coverage: Coverage | None = Field(default=None, description="The hours support is staffed.")
+    timezone: str | None = Field(default=None, description="The team's time zone, e.g. CET.")
+    contractual_slas: list[ContractualSLA] = Field(
+        default_factory=list, description="First-response times promised in contracts."
+    )
+    critical_concerns: list[Concern] = Field(
+        default_factory=list, description="What hurts customers most when it fails."
+    )
+    monthly_escalations: int | None = Field(
+        default=None, ge=0, description="Escalations in a typical month."
+    )
 
 
 class LLMTailorTurn(Model):
     """Either an edit of the framework, or answers about the company."""
 
-    edit: LLMEdit | None = None
-    profile: LLMProfile | None = None
+    edit: LLMEdit | None = Field(default=None, description="A change asked for, else null.")
+    profile: LLMProfile | None = Field(
+        default=None, description="What the text says about the company, else null."
+    )
+
+    @model_validator(mode="after")
+    def _edits_a_level_of_the_framework(self, info: ValidationInfo) -> LLMTailorTurn:
+        framework = context_value(info, "framework", SeverityFramework)
+        if framework and self.edit is not None and framework.find(self.edit.level) is None:
+            levels = [lvl.level for lvl in framework.levels]
+            raise plain_error("edit", f"edit.level must be one of {levels}")
+        return self
 
 
 class LLMLevelWording(Model):
     """New wording for one level, and why it fits the company."""
 
-    level: int
-    definition: str
-    examples: list[str] = Field(min_length=1)
-    why: str
+    level: int = Field(description="The number of the level reworded.")
+    definition: str = Field(description="The level's definition in the company's terms.")
+    examples: list[str] = Field(
+        min_length=1, description="Situations at this level, as the company would meet them."
+    )
+    why: str = Field(description="Why this wording fits the company, in one sentence.")
 
 
 class LLMRefinement(Model):
     """Wording changes for some levels; owners and response times are not the model's to set."""
 
-    levels: list[LLMLevelWording] = Field(default_factory=list)
+    levels: list[LLMLevelWording] = Field(
+        default_factory=list, description="Only the levels whose wording changes."
+    )
 
-
-def check_turn(out: LLMTailorTurn, framework: SeverityFramework) -> list[str]:
-    """Plain-word problems with a tailoring reading."""
-    if out.edit is not None and framework.find(out.edit.level) is None:
-        return [f"edit.level must be one of {[lvl.level for lvl in framework.levels]}"]
-    return []
+    @model_validator(mode="after")
+    def _keeps_a_valid_proposal(self, info: ValidationInfo) -> LLMRefinement:
+        framework = context_value(info, "framework", SeverityFramework)
+        profile = context_value(info, "profile", CompanyProfile)
+        extra_roles = context_value(info, "extra_roles", list)
+        if framework is None or profile is None or extra_roles is None:
+            return self
+        try:
+            validate_proposal(reworded(framework, self)[0], profile, extra_roles)
+        except ProposalError as exc:
+            raise plain_error("levels", "\n".join(exc.problems)) from None
+        return self
 
 
 def to_reading(out: LLMTailorTurn) -> TailorReading:
