@@ -1,0 +1,49 @@
+"""The MiniLM encoder is pinned to reference vectors from the model's own implementation.
+
+tests/data/minilm_golden.json was written by tools/minilm_reference.py: Hugging Face
+transformers on PyTorch over the same packaged weights (its "source" field says which).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from coach.search.embeddings import local_embedder
+from coach.search.minilm import erf
+from coach.settings import Settings
+
+GOLDEN = Path(__file__).resolve().parent / "data" / "minilm_golden.json"
+
+
+@pytest.fixture(scope="module")
+def golden() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    return data
+
+
+def test_vectors_match_the_reference_implementation(
+    golden: dict[str, Any], settings: Settings
+) -> None:
+    got = local_embedder(settings.models_dir).embed(golden["texts"])
+    reference = np.asarray(golden["vectors"], dtype=np.float32)
+    cosines = (got * reference).sum(axis=1) / np.linalg.norm(reference, axis=1)
+    assert got.shape == reference.shape == (len(golden["texts"]), 384)
+    assert cosines.min() >= 0.9999, dict(zip(golden["texts"], cosines.round(6), strict=True))
+
+
+def test_the_golden_set_covers_empty_long_and_odd_text(golden: dict[str, Any]) -> None:
+    texts: list[str] = golden["texts"]
+    assert "" in texts and max(len(t.split()) for t in texts) > 256
+    assert any(not t.isascii() for t in texts)
+
+
+def test_erf_is_the_error_function() -> None:
+    points = np.linspace(-6, 6, 241)
+    exact = np.array([math.erf(p) for p in points])
+    assert np.abs(erf(points) - exact).max() < 2e-7
