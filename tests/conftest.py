@@ -23,7 +23,8 @@ from coach.settings import Settings, get_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = REPO_ROOT / "knowledge"
-EVAL = REPO_ROOT / "tests" / "eval"
+EVAL = REPO_ROOT / "tests" / "eval" / "dev"
+FROZEN = REPO_ROOT / "tests" / "eval" / "test"
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # a Thursday
 
 LOOPBACK = ["127.0.0.1", "::1", "localhost"]

@@ -20,7 +20,7 @@ from coach.brains.offline import OfflineBrain
 from coach.content.frameworks import seed_framework
 from coach.settings import Settings
 
-EVAL = Path(__file__).resolve().parent.parent / "tests" / "eval"
+EVAL = Path(__file__).resolve().parent.parent / "tests" / "eval" / "dev"
 
 
 def percentile(values: list[float], share: float) -> float:

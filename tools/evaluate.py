@@ -16,7 +16,6 @@ from typing import Any
 from coach.domain import Classification, SeverityFramework, TicketDraft
 from coach.understanding.classifier import SeverityClassifier
 
-EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
 Classify = Callable[[str, SeverityFramework], Classification]
 Extract = Callable[[str, SeverityFramework, datetime], TicketDraft]
 _EXACT = {"account", "csm", "escalation_owner"}
@@ -30,11 +29,16 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
 
 @dataclass
 class SeverityReport:
-    """Accuracy, confusion matrix (rows: expected, columns: predicted) and the misses."""
+    """Accuracy, confusion matrix (rows: expected, columns: predicted) and the misses.
+
+    A prediction is right when a labeller gave it (the case's `accept`). A dangerous under-call
+    is judged against the most severe accepted level: 1 graded 3 or 4, or 2 graded 4.
+    """
 
     levels: int
     total: int = 0
     correct: int = 0
+    under_calls: int = 0
     matrix: list[list[int]] = field(default_factory=list)
     misses: list[tuple[str, int, int]] = field(default_factory=list)
     by_pattern: dict[str, list[int]] = field(default_factory=dict)
@@ -55,21 +59,29 @@ class SeverityReport:
 def severity_report(
     classify: Classify, framework: SeverityFramework, cases: Iterable[dict[str, Any]]
 ) -> SeverityReport:
-    """Classify every case ({"text", "level", optional "misleading"}) and tally the results."""
+    """Classify every case ({"id", "text", "severity", "accept"}) and tally the results."""
     count = len(framework.levels)
     report = SeverityReport(count, matrix=[[0] * count for _ in range(count)])
     for case in cases:
-        expected = int(case["level"])
+        expected = int(case["severity"])
+        accepted = {int(n) for n in case.get("accept", [expected])}
         got = classify(str(case["text"]), framework).severity
+        right = got in accepted
         report.total += 1
-        report.correct += got == expected
+        report.correct += right
+        report.under_calls += dangerous(min(accepted), got)
         report.matrix[expected - 1][got - 1] += 1
         tally = report.by_pattern.setdefault(str(case.get("misleading") or "plain"), [0, 0])
-        tally[0] += got == expected
+        tally[0] += right
         tally[1] += 1
-        if got != expected:
+        if not right:
             report.misses.append((str(case["text"]), expected, got))
     return report
+
+
+def dangerous(most_severe: int, predicted: int) -> bool:
+    """A Severity 1 graded 3 or 4, or a Severity 2 graded 4."""
+    return (most_severe == 1 and predicted >= 3) or (most_severe == 2 and predicted >= 4)
 
 
 def leave_one_out(classifier: SeverityClassifier, framework: SeverityFramework) -> SeverityReport:
@@ -82,7 +94,7 @@ def leave_one_out(classifier: SeverityClassifier, framework: SeverityFramework) 
         return SeverityClassifier(classifier.embedder, bank[:i] + bank[i + 1:]).classify
 
     for i, (text, level) in enumerate(bank):
-        part = severity_report(one(i), framework, [{"text": text, "level": level}])
+        part = severity_report(one(i), framework, [{"text": text, "severity": level}])
         report.total += 1
         report.correct += part.correct
         for r, row in enumerate(part.matrix):

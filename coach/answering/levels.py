@@ -87,7 +87,7 @@ _QUESTION_CLAUSE = re.compile(
 )
 
 
-# "is a gap in our docs a sev 3?": a situation offered with the level the user has in mind
+# "is a typo on the pricing page a sev 3?": a situation offered with the level in mind
 _PROPOSED = re.compile(
     r"\b(?:is|are|would)\s+(?P<situation>.{6,200}?)\s+(?:be\s+|count as\s+)?an?\s+"
     r"(?:sev(?:erity)?|p|priority)[\s-]?(?P<level>[1-6])\b",
