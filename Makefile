@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench setup clean chromium
+TRAIN  := .venv-train
+
+.PHONY: run test lint bench train setup clean chromium
 
 setup: $(STAMP)
 
@@ -33,5 +35,16 @@ chromium:
 bench: $(STAMP)
 	$(BIN)/python -m tools.bench
 
+# The severity model: features from the project venv, fitting with scikit-learn in its own venv
+# (never in requirements.lock), coefficients written to knowledge/models/severity.npz.
+train: $(STAMP) $(TRAIN)/.installed
+	$(BIN)/python -m tools.severity_features
+	$(TRAIN)/bin/python tools/train_severity.py
+
+$(TRAIN)/.installed: requirements-train.lock
+	test -x $(TRAIN)/bin/python || $(PYTHON) -m venv $(TRAIN)
+	$(TRAIN)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-train.lock
+	touch $@
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(TRAIN) .train .mypy_cache .ruff_cache .pytest_cache

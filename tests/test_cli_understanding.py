@@ -34,7 +34,10 @@ def test_classify_json_contract() -> None:
     done = coach("classify", "Every user at Globex is locked out and the site is down.", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert set(result) == {"severity", "name", "owner", "response_hours", "rationale", "confidence"}
+    assert set(result) == {"severity", "name", "owner", "response_hours", "rationale", "confidence",
+                           "alternatives", "unsure"}
+    assert [set(a) for a in result["alternatives"]] == [{"severity", "probability"}] * 2
+    assert result["alternatives"][0]["probability"] == result["confidence"]
     assert (result["severity"], result["name"]) == (1, "Critical")
     assert result["owner"] == "VP CS + Executive"
     assert isinstance(result["response_hours"], int | float) and 0 <= result["confidence"] <= 1

@@ -9,7 +9,8 @@ import pytest
 from coach.domain import Classification, EscalationTicket, SeverityFramework, TicketDraft
 from coach.domain.clock import Clock
 from coach.parsing.deadlines import due_by, find_deadline
-from coach.search.embeddings import word_embedder
+from coach.search.embeddings import local_embedder
+from coach.settings import Settings
 from coach.understanding.classifier import SeverityClassifier
 from coach.understanding.extraction import extract_ticket, stated_severity
 from tests.conftest import EVAL, KNOWLEDGE, NOW
@@ -17,8 +18,8 @@ from tools.evaluate import load_jsonl, ticket_report
 
 
 @pytest.fixture(scope="module")
-def classifier() -> SeverityClassifier:
-    return SeverityClassifier.from_knowledge(KNOWLEDGE, word_embedder())
+def classifier(settings: Settings) -> SeverityClassifier:
+    return SeverityClassifier.from_knowledge(KNOWLEDGE, local_embedder(settings.models_dir))
 
 
 def test_field_accuracy_on_the_evaluation_set(

@@ -21,6 +21,7 @@ from coach.content.frameworks import seed_framework
 from coach.settings import Settings
 
 EVAL = Path(__file__).resolve().parent.parent / "tests" / "eval" / "dev"
+FROZEN = EVAL.parent / "test"  # scored as totals only
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -144,11 +145,16 @@ def bench_understanding(brain: OfflineBrain, settings: Settings, env: dict[str, 
 
     framework = seed_framework(settings.knowledge_dir)
     cases = evaluate.load_jsonl(EVAL / "severity.jsonl")
-    report = evaluate.severity_report(brain.classify, framework, cases)
-    print(f"severity accuracy: {report.correct}/{report.total} = {report.accuracy:.1%}")
-    print(report.matrix_text())
-    loo = evaluate.leave_one_out(brain.classifier, framework)
-    print(f"example bank leave-one-out: {loo.correct}/{loo.total} = {loo.accuracy:.1%}")
+    for name, path in (("dev", EVAL / "severity.jsonl"), ("frozen", FROZEN / "severity.jsonl")):
+        report = evaluate.severity_report(brain.classify, framework, evaluate.load_jsonl(path))
+        print(f"severity accuracy, {name} set: {report.correct}/{report.total} = "
+              f"{report.accuracy:.1%}; dangerous under-calls {report.under_calls}")
+        print(report.matrix_text())
+    questions = evaluate.load_jsonl(FROZEN / "questions.jsonl")
+    right = evaluate.question_report(lambda q: brain.answer(q, framework=framework), framework,
+                                     questions)
+    print(f"frozen questions answered right, with sources: {right}/{len(questions)} = "
+          f"{right / len(questions):.1%}")
     tickets = evaluate.load_jsonl(EVAL / "tickets.jsonl")
     now = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
     accuracy, _ = evaluate.ticket_report(brain.extract_ticket, framework, tickets, now)

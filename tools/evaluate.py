@@ -13,8 +13,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from coach.domain import Classification, SeverityFramework, TicketDraft
-from coach.understanding.classifier import SeverityClassifier
+from coach.domain import (
+    Answer,
+    Classification,
+    SeverityFramework,
+    SeverityLevel,
+    TicketDraft,
+    hours_text,
+)
 
 Classify = Callable[[str, SeverityFramework], Classification]
 Extract = Callable[[str, SeverityFramework, datetime], TicketDraft]
@@ -84,24 +90,23 @@ def dangerous(most_severe: int, predicted: int) -> bool:
     return (most_severe == 1 and predicted >= 3) or (most_severe == 2 and predicted >= 4)
 
 
-def leave_one_out(classifier: SeverityClassifier, framework: SeverityFramework) -> SeverityReport:
-    """Each bank example classified by a classifier built from all the others."""
-    bank = classifier.bank
-    report = SeverityReport(len(framework.levels))
-    report.matrix = [[0] * report.levels for _ in range(report.levels)]
+def question_report(
+    answer: Callable[[str], Answer], framework: SeverityFramework, cases: Iterable[dict[str, Any]]
+) -> int:
+    """How many questions are answered right, with sources: the answer states the asked fact
+    (response time, owner, or "Severity N") of a level the labellers accepted."""
+    right = 0
+    for case in cases:
+        reply = answer(str(case["question"]))
+        facts = [_fact(framework.level(int(n)), str(case["asks"])) for n in case["accept"]]
+        right += bool(reply.sources) and any(f.casefold() in reply.answer.casefold() for f in facts)
+    return right
 
-    def one(i: int) -> Classify:
-        return SeverityClassifier(classifier.embedder, bank[:i] + bank[i + 1:]).classify
 
-    for i, (text, level) in enumerate(bank):
-        part = severity_report(one(i), framework, [{"text": text, "severity": level}])
-        report.total += 1
-        report.correct += part.correct
-        for r, row in enumerate(part.matrix):
-            for c, value in enumerate(row):
-                report.matrix[r][c] += value
-        report.misses += part.misses
-    return report
+def _fact(level: SeverityLevel, asks: str) -> str:
+    if asks == "response":
+        return hours_text(level.response_hours)
+    return level.owner if asks == "owner" else f"Severity {level.level}"
 
 
 def ticket_field_results(draft: TicketDraft, case: dict[str, Any]) -> dict[str, bool]:

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from enum import Enum
 
 from coach.domain import (
-    NO_SIGNAL_CONFIDENCE,
     Answer,
     Citation,
     Classification,
@@ -22,6 +21,7 @@ from coach.domain import (
     hours_text,
 )
 from coach.parsing.text import mentioned_levels
+from coach.understanding.signals import find_signals
 
 Classify = Callable[[str, SeverityFramework], Classification]
 MATRIX_FILE = "severity_matrix.yaml"
@@ -95,6 +95,20 @@ _PROPOSED = re.compile(
 )
 
 
+# Words that say something is wrong or wanted: a question with none of them describes no
+# situation to grade, whatever the judge would make of it.
+_PROBLEM = re.compile(
+    r"\b(?:problems?|issues?|bugs?|errors?|broke\w*|down|fail\w*|can'?t|cannot|couldn'?t|unable"
+    r"|slow\w*|wrong|missing|lost|los\w+|angry|upset|unhappy|frustrat\w*|complain\w*|escalat\w*"
+    r"|threat\w*|risk\w*|delay\w*|outages?|expos\w+|breach\w*|leak\w*|crash\w*|stuck|block\w*"
+    r"|impact\w*|affect\w*|cancel\w*|churn\w*|request\w*|asks?|asking|want\w*|needs?|feature\w*"
+    r"|urgent\w*|complaint\w*|incorrect|inaccurate|duplicat\w*|corrupt\w*|deleted|refund\w*"
+    r"|dispute\w*|sla|overdue|late|missed|confus\w*|typo\w*|gap|sick of|furious|livid"
+    r"|disappoint\w*|terminat\w*|competitor\w*|unauthori[sz]ed|hack\w*|attack\w*|not working"
+    r"|doesn'?t work|isn'?t working|won'?t|reject\w*|odd|weird|strange|annoy\w*|grumbl\w*"
+    r"|disagree\w*|moan\w*|gripe\w*)\b", re.I)
+
+
 def asked(question: str) -> set[Asked]:
     """What the question asks about a level; empty when it asks about something else."""
     found = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
@@ -162,9 +176,9 @@ def graded_lead(
     described = " ".join([situation(question), proposed["situation"] if proposed else ""])
     if len(described.split()) < 3:
         return None
-    grade = classify(described, framework)
-    if grade.confidence < NO_SIGNAL_CONFIDENCE:
+    if not (_PROBLEM.search(described) or find_signals(described)):
         return None  # it names no problem the framework could grade
+    grade = classify(described, framework)
     level = framework.level(grade.severity)
     offered = int(proposed["level"]) if proposed else level.level
     rather = f" rather than Severity {offered}" if offered != level.level else ""

@@ -55,12 +55,12 @@ class OfflineBrain:
 
     @cached_property
     def classifier(self) -> SeverityClassifier:
-        from coach.search.embeddings import word_embedder
+        from coach.search.embeddings import local_embedder
         from coach.understanding.classifier import SeverityClassifier
 
-        # The example bank is tuned with static word embeddings: quick to load, and the same
-        # whichever embedder search uses.
-        return SeverityClassifier.from_knowledge(self._settings.knowledge_dir, word_embedder())
+        # The model was trained on the local MiniLM's vectors, whichever embedder search uses.
+        encoder = local_embedder(self._settings.models_dir)
+        return SeverityClassifier.from_knowledge(self._settings.knowledge_dir, encoder, self.seed)
 
     @cached_property
     def seed(self) -> SeverityFramework:

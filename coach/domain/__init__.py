@@ -28,7 +28,7 @@ from coach.domain.profile import (
     Stage,
 )
 from coach.domain.replies import (
-    NO_SIGNAL_CONFIDENCE,
+    Alternative,
     Answer,
     Artifact,
     Button,
@@ -46,10 +46,10 @@ from coach.domain.ticket import (
 )
 
 __all__ = [
-    "NO_SIGNAL_CONFIDENCE",
     "TICKET_FIELDS",
     "ActionPlan",
     "ActionStep",
+    "Alternative",
     "Answer",
     "Artifact",
     "Button",

@@ -25,19 +25,30 @@ class Answer(Model):
     notice: str | None = None
 
 
-# A judgement from the nearest examples alone, with no explicit signal, is this sure at most.
-NO_SIGNAL_CONFIDENCE = 0.5
+class Alternative(Model):
+    """One level the judge considered, with its probability."""
+
+    severity: int = Field(description="The level number.")
+    probability: float = Field(ge=0, le=1, description="How likely this level is, calibrated.")
 
 
 class Classification(Model):
     """A severity judgement with its reasons."""
 
-    severity: int
+    severity: int = Field(description="The level proposed.")
     name: str
     owner: str
     response_hours: float
     rationale: str
-    confidence: float = Field(ge=0, le=1)
+    confidence: float = Field(ge=0, le=1, description="The top probability, calibrated.")
+    alternatives: list[Alternative] = Field(
+        default_factory=list, description="The two likeliest levels, most likely first."
+    )
+    unsure: bool = Field(
+        default=False,
+        description="The judge's top probability is under its threshold: the more severe of "
+        "the two likeliest levels is proposed, and the chat asks triage questions.",
+    )
 
 
 class Button(Model):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field, JsonValue
 
@@ -35,6 +35,14 @@ class Usage(Model):
 MAX_HISTORY = 10
 
 
+class TriageAnswer(Model):
+    """One triage question and the user's answer."""
+
+    key: str = Field(description="The question's key in knowledge/triage.yaml.")
+    question: str
+    answer: Literal["yes", "no", "unsure"]
+
+
 class TicketProgress(Model):
     """How far the ticket conversation got, beyond the draft's own fields."""
 
@@ -45,6 +53,12 @@ class TicketProgress(Model):
     severity_confirmed: bool = Field(default=False, description="User chose or accepted it.")
     owner_given: bool = Field(default=False, description="User named the owner themselves.")
     suggestion: Classification | None = Field(default=None, description="Last classifier view.")
+    triage_plan: list[str] = Field(
+        default_factory=list, description="Triage questions still to ask, by key."
+    )
+    triage: list[TriageAnswer] = Field(
+        default_factory=list, description="Triage questions asked and their answers."
+    )
 
 
 class CoachSession(Model):

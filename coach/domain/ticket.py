@@ -38,6 +38,9 @@ class TicketDraft(Model):
     )
     escalation_owner: Text | None = None
     severity_rationale: str | None = Field(default=None, description="Why this severity.")
+    severity_unsure: bool = Field(
+        default=False, description="The judge was unsure between two levels: worth triage."
+    )
 
     def missing(self) -> list[str]:
         """Ticket fields that are still empty, in template order."""
@@ -81,7 +84,8 @@ class EscalationTicket(Model):
         cls, draft: TicketDraft, framework: SeverityFramework, now: datetime
     ) -> EscalationTicket:
         """Validate a finished draft; response_due is derived from the framework."""
-        data = draft.model_dump(exclude={"severity_rationale"}, exclude_none=True)
+        judged = {"severity_rationale", "severity_unsure"}  # about the draft, not the ticket
+        data = draft.model_dump(exclude=judged, exclude_none=True)
         data["created_at"] = now
         level = framework.find(draft.severity) if draft.severity else None
         if level is not None:

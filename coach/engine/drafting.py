@@ -83,6 +83,7 @@ def set_severity(session: CoachSession, level: SeverityLevel) -> None:
     """Choose a level; the owner follows it unless the user named one."""
     session.ticket.severity = level.level
     session.progress.severity_confirmed = True
+    session.progress.triage_plan = []  # a chosen level ends any triage
     if not session.progress.owner_given:
         session.ticket.escalation_owner = level.owner
     _unskip(session, "severity")
@@ -102,6 +103,7 @@ def merge(session: CoachSession, found: TicketDraft, text: str) -> list[str]:
         ticket.due_by = found.due_by
     if "severity" in filled:
         ticket.severity_rationale = found.severity_rationale
+        ticket.severity_unsure = found.severity_unsure
         session.progress.severity_confirmed = bool(_EXPLICIT_LEVEL.search(text))
     if "escalation_owner" in filled:
         # An owner the extractor derived from the level must keep following the level.

@@ -1,43 +1,30 @@
-"""Offline severity classifier: nearest examples plus explicit signals weighed in context."""
+"""Offline severity classifier: the learned model's probabilities, mapped onto any framework.
+
+No hand rule changes the model's output except one policy: when the model is unsure (its top
+probability is under the threshold chosen in training), the more severe of its two likeliest
+levels is proposed. Unsure never means "Severity 4".
+
+The one thing that outranks the model is the company's own call: a tailored framework that
+lists this very situation as an example of a level (an example the seed does not have, which
+the text matches almost word for word) gets that level, and the rationale says so.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coach.domain import NO_SIGNAL_CONFIDENCE, Classification, SeverityFramework
-from coach.understanding.signals import SCALES, SEVERE, Signal, find_signals
+from coach.domain import Alternative, Classification, SeverityFramework, SeverityLevel
+from coach.search.embeddings import Embedder
+from coach.understanding.features import Reading, read_texts
+from coach.understanding.severity_model import SeverityModel
 
-if TYPE_CHECKING:
-    from coach.search.embeddings import Embedder
-
-SEED_LEVELS = 4  # the example bank and the signals are written against the seed's four levels
-K_NEIGHBOURS = 7
-FRAMEWORK_WEIGHT = 2.0  # a tailored framework's own examples outrank the generic bank
-NEIGHBOUR_WEIGHT = 2.0
-CLOSE_CALL = 0.15
-SCALE_WEIGHT = 1.0  # a problem limited to one or a few people counts in full, at its lower level
-OWN_EXAMPLE_MATCH = 0.8  # similarity at which a text counts as one of the framework's examples
-OWN_EXAMPLE_VOTE = 6.0  # more than any mix of signals: the company's own call stands
-# Words that say something is wrong or wanted; a text with none of them describes no escalation.
-_PROBLEM = re.compile(
-    r"\b(?:problems?|issues?|bugs?|errors?|broke\w*|down|fail\w*|can'?t|cannot|couldn'?t|unable"
-    r"|slow\w*|wrong|missing|lost|los\w+|angry|upset|unhappy|frustrat\w*|complain\w*|escalat\w*"
-    r"|threat\w*|risk\w*|delay\w*|outages?|expos\w+|breach\w*|leak\w*|crash\w*|stuck|block\w*"
-    r"|impact\w*|affect\w*|cancel\w*|churn\w*|request\w*|asks?|asking|want\w*|needs?|feature\w*"
-    r"|urgent\w*|complaint\w*|incorrect|inaccurate|duplicat\w*|corrupt\w*|deleted|refund\w*"
-    r"|dispute\w*|sla|overdue|late|missed|confus\w*|typo\w*|gap|sick of|furious|livid"
-    r"|disappoint\w*|terminat\w*|competitor\w*|unauthori[sz]ed|hack\w*|attack\w*|not working"
-    r"|doesn'?t work|isn'?t working|won'?t|reject\w*|odd|weird|strange|annoy\w*|grumbl\w*"
-    r"|disagree\w*|moan\w*|gripe\w*)\b", re.I)
-# Proper names say nothing about severity but dominate static embeddings, so they are masked.
-_CLAUSES = re.compile(r"[,;:—–]\s*|\.\s+|\s+but\s+", re.I)
-_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*)*")
+SEED_LEVELS = 4  # the model and its examples speak the seed's four levels
+BANK_FILE = Path("examples") / "example_bank.jsonl"
+OWN_EXAMPLE_MATCH = 0.8  # cosine at which a text is the company's own example, not a neighbour
 
 
 def spread(seed_level: int, levels: int) -> dict[int, float]:
@@ -51,192 +38,148 @@ def spread(seed_level: int, levels: int) -> dict[int, float]:
     return shares
 
 
-def mask_names(text: str) -> str:
-    """Drop capitalised names (not sentence starts) before embedding."""
-    return _NAME.sub("", text)
+def on_framework(seed_probabilities: np.ndarray, levels: int) -> np.ndarray:
+    """The seed-scale probabilities carried onto a framework's levels by relative position."""
+    out = np.zeros(levels)
+    for seed_level, p in enumerate(seed_probabilities, start=1):
+        for level, share in spread(seed_level, levels).items():
+            out[level - 1] += p * share
+    return out
 
 
-@dataclass
-class _Pool:
-    """Embedded reference texts with their level on the active framework's scale."""
-
-    texts: list[str]
-    levels: np.ndarray
-    weights: np.ndarray
-    vectors: np.ndarray
+def propose(probabilities: np.ndarray, threshold: float) -> int:
+    """The likeliest level (1-based), or the more severe of the top two when unsure."""
+    order = np.argsort(-probabilities, kind="stable")
+    top, second = int(order[0]), int(order[1])
+    if probabilities[top] < threshold and second < top:
+        return second + 1
+    return top + 1
 
 
 @dataclass
 class SeverityClassifier:
-    """Judges severity from the example bank, a framework's own examples and explicit signals."""
+    """Judges severity with the learned model; explains with its signals and the bank."""
 
     embedder: Embedder
+    model: SeverityModel
     bank: list[tuple[str, int]]
-    _bank_vectors: np.ndarray | None = field(default=None, init=False, repr=False)
-    _pools: dict[str, _Pool] = field(default_factory=dict, init=False, repr=False)
+    seed_examples: frozenset[str] = frozenset()
+    _own: dict[str, tuple[list[tuple[str, int]], np.ndarray]] = field(default_factory=dict)
 
     @classmethod
-    def from_knowledge(cls, knowledge_dir: Path, embedder: Embedder) -> SeverityClassifier:
-        """Load the labelled example bank from knowledge/examples/."""
-        path = knowledge_dir / "examples" / "example_bank.jsonl"
+    def from_knowledge(
+        cls, knowledge_dir: Path, embedder: Embedder, seed: SeverityFramework | None = None
+    ) -> SeverityClassifier:
+        """The committed model and the example bank it was trained on."""
+        path = knowledge_dir / BANK_FILE
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-        return cls(embedder, [(str(r["text"]), int(r["level"])) for r in rows])
+        bank = [(str(r["text"]), int(r["level"])) for r in rows]
+        examples = frozenset(e.casefold() for lvl in (seed.levels if seed else []) for e in
+                             lvl.examples)
+        return cls(embedder, SeverityModel.load(knowledge_dir), bank, examples)
+
+    def read(self, text: str) -> Reading:
+        return read_texts([text], self.embedder)[0]
+
+    def probabilities(self, text: str, framework: SeverityFramework) -> np.ndarray:
+        """P(level | text) on the framework's levels."""
+        return on_framework(self.model.probabilities(self.read(text)), len(framework.levels))
 
     def classify(self, text: str, framework: SeverityFramework) -> Classification:
-        """The framework level the text describes, with the reasons and a confidence."""
-        count = len(framework.levels)
-        signals = find_signals(text)
-        own = self._own_example(text, framework)
-        if not signals and not _PROBLEM.search(text) and own is None:
-            return _nothing_to_judge(framework)
-        scores, counted = signal_scores(signals, count)
+        """The level the coach proposes, the two likeliest levels, and the reasons."""
+        reading = self.read(text)
+        own = self._own_example(reading, framework)
         if own is not None:
-            # The company put this very situation at a level: that decides it.
-            scores[own[0] - 1] += OWN_EXAMPLE_VOTE
-        neighbours = self._neighbours(_without_damped(text, signals), framework)
-        for number, weight, _ in neighbours:
-            scores[number - 1] += weight
-        chosen, confidence = decide(scores)
-        if not counted:
-            confidence = min(confidence, NO_SIGNAL_CONFIDENCE)
-        level = framework.levels[chosen - 1]
+            return _companys_call(framework.level(own[1]), own[0])
+        seed_p = self.model.probabilities(reading)
+        p = on_framework(seed_p, len(framework.levels))
+        chosen = framework.levels[propose(p, self.model.threshold) - 1]
+        likeliest = np.argsort(-p, kind="stable")[:2]
+        seed_level = _seed_level(chosen.level, len(framework.levels), seed_p)
         return Classification(
-            severity=level.level, name=level.name, owner=level.owner,
-            response_hours=level.response_hours, confidence=confidence,
-            rationale=rationale(level.level, level.name, counted, signals, neighbours),
+            severity=chosen.level, name=chosen.name, owner=chosen.owner,
+            response_hours=chosen.response_hours,
+            confidence=round(float(p.max()), 2),
+            alternatives=[Alternative(severity=int(i) + 1, probability=round(float(p[i]), 2))
+                          for i in likeliest],
+            rationale=self._rationale(reading, chosen.level, chosen.name, seed_level,
+                                      unsure=chosen.level != int(likeliest[0]) + 1),
+            unsure=bool(p.max() < self.model.threshold),
         )
 
-    def _neighbours(self, text: str, framework: SeverityFramework) -> list[tuple[int, float, str]]:
-        """Votes (level, weight, example) of the nearest reference examples."""
-        pool = self._pool(framework)
-        query = self.embedder.embed([mask_names(text)])[0]
-        sims = pool.vectors @ query
-        top = np.argsort(-sims)[:K_NEIGHBOURS]
-        total = float(sum(max(sims[i], 0.0) * pool.weights[i] for i in top)) or 1.0
-        return [
-            (int(pool.levels[i]), NEIGHBOUR_WEIGHT * max(float(sims[i]), 0.0)
-             * float(pool.weights[i]) / total, pool.texts[i])
-            for i in top
-        ]
-
-    def _own_example(self, text: str, framework: SeverityFramework) -> tuple[int, str] | None:
-        """The framework's own example the text (nearly) is, with its level; else None."""
-        pool = self._pool(framework)
-        own = np.flatnonzero(pool.weights == FRAMEWORK_WEIGHT)
-        if not own.size:
-            return None
-        sims = pool.vectors[own] @ self.embedder.embed([mask_names(text)])[0]
-        best = int(own[int(np.argmax(sims))])
-        if float(sims.max()) < OWN_EXAMPLE_MATCH:
-            return None
-        return int(pool.levels[best]), pool.texts[best]
-
-    def _pool(self, framework: SeverityFramework) -> _Pool:
-        """The reference pool for a framework, embedded once per distinct framework."""
+    def _own_example(
+        self, reading: Reading, framework: SeverityFramework
+    ) -> tuple[str, int] | None:
+        """The framework's own example (one the seed lacks) that the text nearly is, if any."""
         key = framework.model_dump_json()
-        if key not in self._pools:
-            if self._bank_vectors is None:
-                self._bank_vectors = self.embedder.embed([mask_names(t) for t, _ in self.bank])
-            texts, levels, weights = [], [], []
-            for text, seed_level in self.bank:
-                for level, share in spread(seed_level, len(framework.levels)).items():
-                    texts.append(text)
-                    levels.append(level)
-                    weights.append(share)
-            own = [(ex, lvl.level) for lvl in framework.levels for ex in lvl.examples]
-            own += [(lvl.definition, lvl.level) for lvl in framework.levels]
-            own_vectors = self.embedder.embed([mask_names(t) for t, _ in own])
-            bank_rows = [i for i, (t, s) in enumerate(self.bank)
-                         for _ in spread(s, len(framework.levels))]
-            vectors = np.vstack([self._bank_vectors[bank_rows], own_vectors])
-            self._pools[key] = _Pool(
-                texts + [t for t, _ in own],
-                np.array(levels + [lvl for _, lvl in own]),
-                np.array(weights + [FRAMEWORK_WEIGHT] * len(own)),
-                vectors,
-            )
-        return self._pools[key]
+        if key not in self._own:
+            own = [(e, lvl.level) for lvl in framework.levels for e in lvl.examples
+                   if e.casefold() not in self.seed_examples]
+            vectors = self.embedder.embed([e for e, _ in own]) if own else np.zeros((0, 1))
+            self._own[key] = (own, vectors)
+        own, vectors = self._own[key]
+        if not own:
+            return None
+        sims = vectors @ reading.embedding
+        best = int(np.argmax(sims))
+        return own[best] if float(sims[best]) >= OWN_EXAMPLE_MATCH else None
+
+    def _rationale(
+        self, reading: Reading, level: int, name: str, seed_level: int, unsure: bool
+    ) -> str:
+        parts = [f"Severity {level} ({name})."]
+        if unsure:
+            parts.append("Unsure between two levels, so the more severe one.")
+        weights = self.model.signal_weights(reading, seed_level)
+        toward = [key for key, weight in weights if weight > 0][:3]
+        if toward:
+            parts.append(f"Signals: {', '.join(_phrase(reading, k) for k in toward)}.")
+        aside = [s for s in reading.signals if s.damped]
+        if aside:
+            parts.append("Set aside: " + ", ".join(
+                dict.fromkeys(f"\"{s.phrase}\" ({s.context})" for s in aside)) + ".")
+        near = self._closest(reading, seed_level)
+        if near:
+            parts.append("Closest examples: " + "; ".join(
+                f"\"{_short(t)}\" (level {lvl})" for t, lvl in near) + ".")
+        return " ".join(parts)
+
+    def _closest(self, reading: Reading, seed_level: int, count: int = 2) -> list[tuple[str, int]]:
+        """The bank examples nearest the text, preferring those at the chosen seed level."""
+        if len(self.bank) != len(self.model.bank_embeddings):
+            return []
+        sims = self.model.bank_embeddings @ reading.embedding
+        order = [int(i) for i in np.argsort(-sims)]
+        same = [i for i in order if self.bank[i][1] == seed_level][:count]
+        return [self.bank[i] for i in (same or order[:1])]
 
 
-def signal_scores(signals: list[Signal], levels: int) -> tuple[np.ndarray, list[Signal]]:
-    """Scores per framework level from the signals that survive their context."""
-    scores = np.zeros(levels)
-    workaround = any(s.name == "workaround" and not s.damped for s in signals)
-    counted = []
-    for signal in signals:
-        if signal.damped:
-            continue
-        seed_level, weight = signal.level, signal.weight
-        if signal.context in SCALES:
-            seed_level, weight = max(seed_level, SCALES[signal.context]), weight * SCALE_WEIGHT
-        elif workaround and signal.name in SEVERE - {"breach", "churn"}:
-            seed_level = 2  # major impact with a workaround is the framework's level 2
-        for level, share in spread(seed_level, levels).items():
-            scores[level - 1] += weight * share
-        counted.append(signal)
-    return scores, counted
-
-
-def _without_damped(text: str, signals: list[Signal]) -> str:
-    """The text minus the clauses whose signal words their context cancels ("no data was
-    exposed"), so the rest of such a clause cannot pull in look-alike examples either."""
-    for signal in signals:
-        if signal.damped and signal.phrase in text:
-            clauses = _CLAUSES.split(text)
-            text = " ".join(c for c in clauses if signal.phrase not in c) or " "
-    return text
-
-
-def _nothing_to_judge(framework: SeverityFramework) -> Classification:
-    """A text that names no problem: the least severe level, with little confidence."""
-    level = framework.levels[-1]
+def _companys_call(level: SeverityLevel, example: str) -> Classification:
     return Classification(
         severity=level.level, name=level.name, owner=level.owner,
-        response_hours=level.response_hours, confidence=0.2,
-        rationale=(f"Severity {level.level} ({level.name}) for now: the text names no problem, "
-                   "impact or risk to judge. Say what is broken or at stake, who is affected "
-                   "and how badly, and I will grade it again."),
+        response_hours=level.response_hours, confidence=1.0,
+        alternatives=[Alternative(severity=level.level, probability=1.0)],
+        rationale=(f"Severity {level.level} ({level.name}). Your framework lists this situation "
+                   f"as an example of it: \"{_short(example)}\"."),
     )
 
 
-def decide(scores: np.ndarray) -> tuple[int, float]:
-    """The winning level (1-based), preferring the more severe of two close ones, and confidence."""
-    order = np.argsort(-scores, kind="stable")
-    top, second = int(order[0]), int(order[1])
-    best = scores[top]
-    chosen = top
-    if second < top and scores[second] >= best * (1 - CLOSE_CALL):
-        chosen = second
-    margin = float((best - scores[second]) / best) if best > 0 else 0.0
-    share = float(best / scores.sum()) if scores.sum() > 0 else 0.0
-    confidence = round(min(0.97, 0.25 + 0.45 * margin + 0.3 * share), 2)
-    return chosen + 1, confidence
+def _seed_level(level: int, levels: int, seed_p: np.ndarray) -> int:
+    """The likeliest seed level among those that carry onto the framework's `level`."""
+    mapped = [s for s in range(1, SEED_LEVELS + 1) if spread(s, levels).get(level, 0) > 0]
+    nearest = min(range(1, SEED_LEVELS + 1),
+                  key=lambda s: abs((s - 1) / 3 - (level - 1) / max(levels - 1, 1)))
+    return max(mapped, key=lambda s: seed_p[s - 1]) if mapped else nearest
 
 
-def rationale(
-    severity: int, name: str, counted: list[Signal], signals: list[Signal],
-    neighbours: list[tuple[int, float, str]],
-) -> str:
-    """Readable reasons: the signals that counted, those set aside, the nearest examples."""
-    parts = [f"Severity {severity} ({name})."]
-    if counted:
-        named = ", ".join(dict.fromkeys(
-            f"{s.name.replace('_', ' ')} (\"{s.phrase}\"{_scale(s)})" for s in counted))
-        parts.append(f"Signals: {named}.")
-    damped = [s for s in signals if s.damped]
-    if damped:
-        parts.append("Set aside: " + ", ".join(
-            f"\"{s.phrase}\" ({s.context})" for s in damped) + ".")
-    near = [n for n in neighbours if n[0] == severity][:2] or neighbours[:1]
-    if near:
-        parts.append("Closest examples: " + "; ".join(
-            f"\"{_short(t)}\" (level {lvl})" for lvl, _, t in near) + ".")
-    return " ".join(parts)
-
-
-def _scale(signal: Signal) -> str:
-    return f", {signal.context}" if signal.context in SCALES else ""
+def _phrase(reading: Reading, key: str) -> str:
+    """A signal feature as the reader found it: `outage ("is down")`."""
+    name = key.split(" (")[0]
+    found = next((s for s in reading.signals if s.name == name), None)
+    label = key.replace("_", " ")
+    return f"{label} (\"{found.phrase}\")" if found else label
 
 
 def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -169,6 +169,7 @@ def _settle_severity(
         judged = classify(text, framework)
         fields["severity"] = judged.severity
         fields["severity_rationale"] = judged.rationale
+        fields["severity_unsure"] = judged.unsure
     level = framework.find(fields["severity"])
     if level is not None and not fields.get("escalation_owner"):
         fields["escalation_owner"] = level.owner

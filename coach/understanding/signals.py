@@ -1,107 +1,251 @@
-"""Explicit severity signals, weighed in the context of the clause they appear in."""
+"""Explicit severity signals, read in the context of the clause they appear in.
+
+Each signal is a kind of evidence with the seed level it points to; the severity model learns
+how much each one counts, at face value and in each context (negated, past, hypothetical, at a
+third party, for one or a few people). `python -m tools.signal_usage` lists the alternatives no
+example-bank or knowledge text uses: fitted vocabulary, to delete.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-# Each signal votes for a level of the seed's four-level scale; frameworks with a different
-# number of levels receive the vote by relative position (see classifier.spread).
-_SIGNALS: tuple[tuple[str, int, float, str], ...] = (
-    ("outage", 1, 3.0,
-     r"\b(?:is|are|was|were|went|been|goes|go) down\b|\boutages?\b|\bunreachable\b|\boffline\b"
-     r"|\bground to a halt\b|\bhalted\b|\bcompletely stopped\b|\b(?:lines|production) (?:are|is) "
-     r"stopped\b|\bstopped (?:shipping|working)\b|\bblank screen\b|\b500s?\b(?: errors)?"
-     r"|\bcrash\w* on launch\b|\blost access\b|\bzero \w+|\bis dead\b|\bhas been dead\b"
-     r"|\bon paper\b|\bwhiteboards?\b|\bby phone\b|\bno \w+ can be (?:placed|taken|issued)\b"),
-    ("everyone_blocked", 1, 3.0,
-     r"\b(?:nobody|no one|none of|not a single)\b[^.;]{0,60}?\b(?:can|could|is able"
-     r"|has been able)\b"
-     r"|\b(?:can't|cannot|couldn't|unable to|hasn't|haven't|won't|aren't able to|fail\w*|lost)\b"
-     r"[^.;]{0,50}?\b(?:for (?:any|every|all)\w*|at all|anywhere|across|(?:all|every) \d[\d,]*)"
-     r"|\b(?:all|every|entire|whole)\b[^.;]{0,60}?\b(?:failed|failing|can't|cannot|lost|down"
-     r"|locked out|unable)\b"),
-    ("data_loss", 1, 2.5,
-     r"\bwiped\b|\boverwr\w+|\blost (?:every|all)\b|\b(?:is|are) missing\b|\bcorrupt\w*"
-     r"|\bdeleted\b|\bblank values\b"),
-    ("breach", 1, 3.0,
-     r"\b(?:data )?breach(?:es|ed)?\b(?!\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?(?:[\w-]+\s+){0,2}"
-     r"(?:sla|target|commitment|contract|agreement|terms))|\bleak\w*|\bexposed\b"
-     r"|\bunauthori[sz]ed\b|\bwithout (?:authentication|authori[sz]ation)\b|\bstolen credentials\b"
-     r"|\b(?:another|other|unrelated|different) (?:customer|client|tenant|traveller|patient|user)"
-     r"s?'s?\b|\bransomware\b|\bunmasked\b|\banyone on the internet\b|\bpublicly\b"
-     r"|\bincident (?:clause|response)\b|\bviolat\w+ the (?:dpa|gdpr|contract)"),
-    ("churn", 1, 3.0,
-     r"\bcancel(?:l?ing|s|l?ed)?\b|\bcancellation (?:threat|risk|notice)\b|\bterminat\w+|\b(?:not"
-     r"|n't|non-?)\s*(?:to\s+)?(?:be\s+)?renew\w*"
-     r"|\bcompetitors?\b(?! of)|\brival\b"
-     r"|\b(?:switch\w*|mov\w+|go|going|went|sign\w*|look\w* at|evaluat\w+|talk\w* to|trial\w*)"
-     r" (?:to |with )?(?:another|other) (?:providers?|vendors?)\b"
-     r"|\breplac\w+ us\b|\bexit the (?:agreement|contract)\b|\bwinding down\b|\bdecommission\w*"
-     r"|\bnot to continue\b|\bcome off us\b|\bdone with us\b|\bwants? out\b|\blapse\b|\bleav\w+\b"
-     r"|\bexport(?:ing)? (?:their|all their) data\b|\bdata returned\b|\boffboarding steps\b"
-     r"|\bexport instructions\b|\brenewal risk\b"),
-    ("workaround", 2, 1.5,
-     r"\bwork-?arounds?\b|\bfor now\b|\bby hand\b|\bmanual(?:ly)?\b|\bstopgap\b|\bto get by\b"
-     r"|\bmeanwhile\b|\binstead\b(?! of)|\bone (?:at a time|by one|month at a time)\b|\bre-?keys?\b"
-     r"|\bretrying\b|\bre-?run\w*|\bstill (?:works?|flow|go(?:es)? out|get in|can)\b|\bcan still\b"
-     r"|\busable but\b|\bsmall batches\b|\breconcil\w+ from\b|\brebuild\w*|\bhard-coded\b"
-     r"|\bon request\b|\bby email\b|\bvia email\b|\bin (?:a spreadsheet|excel)\b|\buntil we\b"),
-    ("broken", 2, 1.0,
-     r"\bbroken\b|\bbroke\b|\bfail(?:s|ed|ing)?\b|\berrors? out\b|\bstopped \w+ing\b|\bcrash\w*"
-     r"|\bwon't (?:load|upload|sync|save)\b|\b(?:isn't|aren't) (?:saving|arriving)\b|\bwrong\b"
-     r"|\bduplicate\b|\bincorrect\b|\bflaky\b|\bdelayed\b|\btime out\b|\bdouble-booking\b"
-     r"|\bskips\b|\bincomplete\b|\b\d+% off\b|\b(?:logged|locked) out\b|\bslow\b"),
-    ("champion_upset", 2, 2.5,
-     r"\b(?:champion|sponsor|advocate|person who picked us)\b[^.;]{0,90}?\b(?:upset|livid|fuming"
-     r"|furious|angry|frustrated|heated|embarrass\w+|disappointed|tears|look bad|credibility"
-     r"|lost faith|second-guessing)"),
-    ("upset", 2, 1.0,
-     r"\b(?:upset|livid|fuming|furious|angry|heated|embarrass\w+|fed up|close to tears)\b"),
-    ("contract_dispute", 2, 2.5,
-     r"\bdisput\w+|\bcontest\w*|\bmsa\b|\b(?:price|uplift) cap\b|\blawyers\b|\bwithhold\w* payment"
-     r"|\bon hold\b|\brefuses to pay\b|\boverage\b|\bnotice period\b|\bcontract terms\b"
-     r"|\b(?:disagree|argu\w+)\b[^.;]{0,60}?\b(?:contract|invoice|billing|terms|renewal price)"),
-    ("sla_missed", 3, 2.5,
-     r"\bsla\b|\bresponse (?:target|time)\b|\bfirst[- ]response\b|\bcallback\b|\bunassigned\b"
-     r"|\btook \w+ days to (?:answer|reply|respond)\b|\bunanswered\b|\bwrong queue\b"
-     r"|\bwithout a (?:first )?response\b|\bhasn't responded\b|\bbefore anyone responded\b"
-     r"|\bsupport contact\b|\btook \w+ days\b"
-     r"|\b(?:blew|blown|missed|overran|past) (?:the |our |its |their )?(?:agreed |promised "
-     r"|committed |contracted )?(?:turnaround|response window)\b"),
-    ("training_gap", 3, 2.5,
-     r"\b(?:un)?train(?:ed|ing)\b|\bnever (?:got|shown|taught|trained)\b|\bdon't know how\b"
-     r"|\b(?:don't|doesn't) understand\b|\bconfus\w+|\bmisread\w*|\brefresher\b"
-     r"|\bteaching themselves\b|\bwas rushed\b|\bhow to use\b|\badoption\b|\bmiscod\w+"),
-    ("urgent_feature", 3, 2.0,
-     r"\burgent(?:ly)?\b|\bprioriti[sz]e\b"
-     r"|(?<!low )(?<!low-)\b(?:top |a |number one )?priority\b|\bfast-track\b"
-     r"|\bnumber one request\b|\bkeeps (?:asking|pressing|pushing)\b|\bpushing hard\b"
-     r"|\bpressing for\b|\broadmap\b|\bbefore (?:their|the|a|an|enrollment|term)\b[^.;]{0,40}?"
-     r"\b(?:audit|review|inspection|season|pilot|meeting|opens|starts|ends|cycle)\b"
-     r"|\bneeds?\b[^.;]{0,80}?\bby (?:monday|tuesday|wednesday|thursday|friday|next \w+|end of)"),
-    ("docs", 4, 2.0,
-     r"\bdocs?\b|\bdocumentation\b|\bhelp article\b|\bguide\b|\bfaq\b|\bglossary\b|\bchangelog\b"
-     r"|\bknowledge base\b|\bbroken link\b|\bscreenshot\b|\bdoesn't (?:mention|explain|define)\b"),
-    ("cosmetic", 4, 2.0,
-     r"\btypo\b|\bmisspel\w+|\bblurry\b|\bicons?\b|\bmisaligned\b|\bcropped\b|\bfont\b"
-     r"|\bcolou?r\b|\btooltip\b|\bdark (?:mode|theme)\b|\bshortcuts?\b|\bchime\b"
-     r"|\bplaceholder\b|\bfiddly\b|\bavatar\b|\bemoji\b|\btoo quickly\b|\bprofile (?:photo"
-     r"|page)\b"),
-    ("nice_to_have", 4, 1.5,
-     r"\bwould (?:like|love|prefer)\b|\bnice[- ]to[- ]have\b|\bno rush\b|\bsomeday\b"
-     r"|\bcould we add\b|\bif we could\b|\basked (?:if|whether)\b|\bsuggest\w*|\brequested that\b"
-     r"|\bwants? a way\b|\bprefer\b|\bsmall gripe\b|\bminor\b|\bcurio(?:us|sity)\b|\bjust to\b"
-     r"|\b(?:just|only) (?:"
-     r"wants?|wanted|like|asks?|asked|flagging|pointed)|\bonly asks\b|\bhappy\b|\bloves us\b"
-     r"|\bno concerns\b"
-     r"|\bno actual issue\b|\bfine now\b|\bstandard (?:form|questionnaire)\b"
-     r"|\bworked immediately\b"),
+_SIGNALS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
+    ("outage", 1, (
+        r"\b(?:is|are|was|were|went|been|goes|go) down\b",
+        r"\boutages?\b",
+        r"\bunreachable\b",
+        r"\boffline\b",
+        r"\bhalted\b",
+        r"\bcompletely stopped\b",
+        r"\bstopped (?:shipping|working)\b",
+        r"\bblank screen\b",
+        r"\b500s?\b(?: errors)?",
+        r"\bcrash\w* on launch\b",
+        r"\bzero \w+",
+        r"\bis dead\b",
+        r"\bhas been dead\b",
+        r"\bon paper\b",
+        r"\bwhiteboards?\b",
+        r"\bby phone\b",
+        r"\bno \w+ can be (?:placed|taken|issued)\b",
+    )),
+    ("everyone_blocked", 1, (
+        r"\b(?:nobody|no one|none of|not a single)\b[^.;]{0,60}?\b(?:can|could|is able|has bee"
+        r"n able)\b",
+        r"\b(?:can't|cannot|couldn't|unable to|hasn't|haven't|won't|aren't able to|fail\w*|los"
+        r"t)\b[^.;]{0,50}?\b(?:for (?:any|every|all)\w*|at all|anywhere|across|(?:all|every) "
+        r"\d[\d,]*)",
+        r"\b(?:all|every|entire|whole)\b[^.;]{0,60}?\b(?:failed|failing|can't|cannot|lost|down"
+        r"|locked out|unable)\b",
+    )),
+    ("data_loss", 1, (
+        r"\bwiped\b",
+        r"\boverwr\w+",
+        r"\blost (?:every|all)\b",
+        r"\b(?:is|are) missing\b",
+        r"\bcorrupt\w*",
+        r"\bdeleted\b",
+        r"\bblank values\b",
+    )),
+    ("breach", 1, (
+        r"\b(?:data )?breach(?:es|ed)?\b(?!\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?(?:[\w-]+\s"
+        r"+){0,2}(?:sla|target|commitment|contract|agreement|terms))",
+        r"\bleak\w*",
+        r"\bexposed\b",
+        r"\bunauthori[sz]ed\b",
+        r"\bstolen credentials\b",
+        r"\b(?:another|other|unrelated|different) (?:customer|client|tenant|traveller|patient|"
+        r"user)s?'s?\b",
+        r"\bunmasked\b",
+        r"\banyone on the internet\b",
+        r"\bpublicly\b",
+        r"\bincident (?:clause|response)\b",
+        r"\bviolat\w+ the (?:dpa|gdpr|contract)",
+    )),
+    ("churn", 1, (
+        r"\bcancel(?:l?ing|s|l?ed)?\b",
+        r"\bcancellation (?:threat|risk|notice)\b",
+        r"\bterminat\w+",
+        r"\b(?:not|n't|non-?)\s*(?:to\s+)?(?:be\s+)?renew\w*",
+        r"\bcompetitors?\b(?! of)",
+        r"\brival\b",
+        r"\b(?:switch\w*|mov\w+|go|going|went|sign\w*|look\w* at|evaluat\w+|talk\w* to|trial\w"
+        r"*) (?:to |with )?(?:another|other) (?:providers?|vendors?)\b",
+        r"\breplac\w+ us\b",
+        r"\bexit the (?:agreement|contract)\b",
+        r"\bwinding down\b",
+        r"\bdecommission\w*",
+        r"\bcome off us\b",
+        r"\bdone with us\b",
+        r"\bwants? out\b",
+        r"\blapse\b",
+        r"\bleav\w+\b",
+        r"\bexport(?:ing)? (?:their|all their) data\b",
+        r"\bdata returned\b",
+        r"\boffboarding steps\b",
+        r"\bexport instructions\b",
+    )),
+    ("workaround", 2, (
+        r"\bwork-?arounds?\b",
+        r"\bfor now\b",
+        r"\bby hand\b",
+        r"\bmanual(?:ly)?\b",
+        r"\bstopgap\b",
+        r"\bto get by\b",
+        r"\bmeanwhile\b",
+        r"\binstead\b(?! of)",
+        r"\bone (?:at a time|by one|month at a time)\b",
+        r"\bretrying\b",
+        r"\bre-?run\w*",
+        r"\bstill (?:works?|flow|go(?:es)? out|get in|can)\b",
+        r"\bcan still\b",
+        r"\busable but\b",
+        r"\bsmall batches\b",
+        r"\brebuild\w*",
+        r"\bhard-coded\b",
+        r"\bon request\b",
+        r"\bby email\b",
+        r"\bvia email\b",
+        r"\bin (?:a spreadsheet|excel)\b",
+        r"\buntil we\b",
+    )),
+    ("broken", 2, (
+        r"\bbroken\b",
+        r"\bbroke\b",
+        r"\bfail(?:s|ed|ing)?\b",
+        r"\berrors? out\b",
+        r"\bstopped \w+ing\b",
+        r"\bcrash\w*",
+        r"\bwon't (?:load|upload|sync|save)\b",
+        r"\b(?:isn't|aren't) (?:saving|arriving)\b",
+        r"\bwrong\b",
+        r"\bduplicate\b",
+        r"\bincorrect\b",
+        r"\bflaky\b",
+        r"\bdelayed\b",
+        r"\btime out\b",
+        r"\bdouble-booking\b",
+        r"\bskips\b",
+        r"\bincomplete\b",
+        r"\b(?:logged|locked) out\b",
+        r"\bslow\b",
+    )),
+    ("champion_upset", 2, (
+        r"\b(?:champion|sponsor|advocate|person who picked us)\b[^.;]{0,90}?\b(?:upset|livid|f"
+        r"uming|furious|angry|frustrated|heated|embarrass\w+|disappointed|tears|look bad|credi"
+        r"bility|lost faith|second-guessing)",
+    )),
+    ("upset", 2, (
+        r"\b(?:upset|livid|fuming|furious|angry|heated|embarrass\w+|fed up|close to tears)\b",
+    )),
+    ("contract_dispute", 2, (
+        r"\bdisput\w+",
+        r"\bcontest\w*",
+        r"\bmsa\b",
+        r"\b(?:price|uplift) cap\b",
+        r"\blawyers\b",
+        r"\bwithhold\w* payment",
+        r"\bon hold\b",
+        r"\boverage\b",
+        r"\bnotice period\b",
+        r"\bcontract terms\b",
+    )),
+    ("sla_missed", 3, (
+        r"\bsla\b",
+        r"\bresponse (?:target|time)\b",
+        r"\bfirst[- ]response\b",
+        r"\bcallback\b",
+        r"\bunassigned\b",
+        r"\btook \w+ days to (?:answer|reply|respond)\b",
+        r"\bunanswered\b",
+        r"\bwrong queue\b",
+        r"\bsupport contact\b",
+        r"\btook \w+ days\b",
+    )),
+    ("training_gap", 3, (
+        r"\b(?:un)?train(?:ed|ing)\b",
+        r"\bnever (?:got|shown|taught|trained)\b",
+        r"\bdon't know how\b",
+        r"\b(?:don't|doesn't) understand\b",
+        r"\bconfus\w+",
+        r"\brefresher\b",
+        r"\bteaching themselves\b",
+        r"\bwas rushed\b",
+        r"\bhow to use\b",
+        r"\badoption\b",
+        r"\bmiscod\w+",
+    )),
+    ("urgent_feature", 3, (
+        r"\burgent(?:ly)?\b",
+        r"\bprioriti[sz]e\b",
+        r"(?<!low )(?<!low-)\b(?:top |a |number one )?priority\b",
+        r"\bnumber one request\b",
+        r"\bkeeps (?:asking|pressing|pushing)\b",
+        r"\bpushing hard\b",
+        r"\broadmap\b",
+        r"\bbefore (?:their|the|a|an|enrollment|term)\b[^.;]{0,40}?\b(?:audit|review|inspectio"
+        r"n|season|pilot|meeting|opens|starts|ends|cycle)\b",
+        r"\bneeds?\b[^.;]{0,80}?\bby (?:monday|tuesday|wednesday|thursday|friday|next \w+|end of)",
+    )),
+    ("docs", 4, (
+        r"\bdocs?\b",
+        r"\bdocumentation\b",
+        r"\bhelp article\b",
+        r"\bguide\b",
+        r"\bfaq\b",
+        r"\bglossary\b",
+        r"\bchangelog\b",
+        r"\bknowledge base\b",
+        r"\bbroken link\b",
+        r"\bscreenshot\b",
+        r"\bdoesn't (?:mention|explain|define)\b",
+    )),
+    ("cosmetic", 4, (
+        r"\btypo\b",
+        r"\bmisspel\w+",
+        r"\bblurry\b",
+        r"\bicons?\b",
+        r"\bmisaligned\b",
+        r"\bcropped\b",
+        r"\bfont\b",
+        r"\bcolou?r\b",
+        r"\btooltip\b",
+        r"\bdark (?:mode|theme)\b",
+        r"\bshortcuts?\b",
+        r"\bchime\b",
+        r"\bplaceholder\b",
+        r"\bavatar\b",
+        r"\bemoji\b",
+        r"\btoo quickly\b",
+        r"\bprofile (?:photo|page)\b",
+    )),
+    ("nice_to_have", 4, (
+        r"\bwould (?:like|love|prefer)\b",
+        r"\bnice[- ]to[- ]have\b",
+        r"\bno rush\b",
+        r"\bsomeday\b",
+        r"\bcould we add\b",
+        r"\bif we could\b",
+        r"\basked (?:if|whether)\b",
+        r"\bsuggest\w*",
+        r"\brequested that\b",
+        r"\bwants? a way\b",
+        r"\bprefer\b",
+        r"\bsmall gripe\b",
+        r"\bminor\b",
+        r"\bcurio(?:us|sity)\b",
+        r"\b(?:just|only) (?:wants?|wanted|like|asks?|asked|flagging|pointed)",
+        r"\bhappy\b",
+        r"\bloves us\b",
+        r"\bno actual issue\b",
+        r"\bstandard (?:form|questionnaire)\b",
+    )),
 )
-COMPILED = tuple((name, level, weight, re.compile(rx, re.I)) 
-                 for name, level, weight, rx in _SIGNALS)
+COMPILED = tuple((name, level, re.compile("|".join(branches), re.I))
+                 for name, level, branches in _SIGNALS)
 SCALES = {"single user": 4, "small scale": 3}  # the level a problem of that reach drops to
-REACH_WEIGHT = 1.0  # the reach of a problem votes for the level its size suggests
 SEVERE = frozenset({"outage", "everyone_blocked", "data_loss", "breach", "churn"})
 
 _CLAUSE_BREAK = re.compile(
@@ -145,7 +289,6 @@ class Signal:
 
     name: str
     level: int
-    weight: float
     phrase: str
     context: str | None = None
 
@@ -198,13 +341,13 @@ def find_signals(text: str) -> list[Signal]:
     scale = _scale(flat)
     found: list[Signal] = []
     for clause in clauses(flat):
-        for name, level, weight, pattern in COMPILED:
+        for name, level, pattern in COMPILED:
             match = pattern.search(clause)
             if match:
                 context = _context(name, level, clause, match.start(), not_us, scale)
-                found.append(Signal(name, level, weight, match.group(0), context))
+                found.append(Signal(name, level, match.group(0), context))
     if scale:  # how few people are affected is itself a sign of a smaller problem
         reach = _ONE_PERSON.search(flat) or _FEW_PEOPLE.search(flat) or _JUST_ONE.search(flat)
-        found.append(Signal(scale.replace(" ", "_"), SCALES[scale], REACH_WEIGHT,
+        found.append(Signal(scale.replace(" ", "_"), SCALES[scale],
                             reach.group(0) if reach else scale))
     return found

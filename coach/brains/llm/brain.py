@@ -46,6 +46,7 @@ from coach.tailoring.rules import Change
 
 T = TypeVar("T")
 _CITATION = re.compile(r"\[(\d+)\]")
+LLM_UNSURE = 0.6  # below this self-reported confidence, the chat asks triage questions
 
 
 def _levels_text(framework: SeverityFramework) -> str:
@@ -180,6 +181,7 @@ class LLMBrain:
                 response_hours=level.response_hours,
                 rationale=out.rationale,
                 confidence=out.confidence,
+                unsure=out.confidence < LLM_UNSURE,
             )
 
         return self._guard(call, lambda _: self.fallback.classify(text, framework))
@@ -203,6 +205,7 @@ class LLMBrain:
             # No severity in the text: judge it offline rather than spend a second call.
             judged = self.fallback.classify(text, framework)
             data["severity"], data["severity_rationale"] = judged.severity, judged.rationale
+            data["severity_unsure"] = judged.unsure
         if "escalation_owner" not in data:
             data["escalation_owner"] = framework.level(data["severity"]).owner
         draft = TicketDraft.model_validate(data)

@@ -71,4 +71,8 @@ def show(result: Classification, as_json: bool) -> None:
     respond = hours_text(result.response_hours)
     print(f"Severity {result.severity} ({result.name}) · owner {result.owner} · "
           f"respond within {respond} · confidence {result.confidence:.2f}")
+    likeliest = ", ".join(f"Severity {a.severity} ({a.probability:.2f})"
+                          for a in result.alternatives)
+    if likeliest:
+        print(f"  Likeliest: {likeliest}")
     print(f"  {result.rationale}")

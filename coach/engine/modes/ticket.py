@@ -6,8 +6,17 @@ import re
 
 from pydantic import ValidationError
 
-from coach.domain import Artifact, Button, EscalationTicket, Reply, describe_errors
+from coach.domain import (
+    Artifact,
+    Button,
+    EscalationTicket,
+    Reply,
+    SeverityLevel,
+    describe_errors,
+)
+from coach.domain.session import CoachSession
 from coach.engine import drafting as d
+from coach.engine import triage
 from coach.engine.corrections import (
     AddAction,
     BadSeverity,
@@ -85,6 +94,8 @@ class TicketMode:
             return [self._next(ctx, "Skipped.")]
         if step == "severity":
             return self._on_severity(ctx, text, word)
+        if step == "triage":
+            return self._on_triage(ctx, text, word)
         return self._on_answer(ctx, text)
 
     def interject(self, ctx: Context, text: str) -> list[Reply] | None:
@@ -104,6 +115,8 @@ class TicketMode:
             return _card(ctx, "Confirm the ticket, or tell me what to change.")
         if step == "severity":
             return severity_question(ctx, classify=False)
+        if step == "triage" and ctx.session.progress.triage_plan:
+            return self._triage_question(ctx)
         return self._next(ctx)
 
     def amend(self, ctx: Context, edit: Edit) -> list[Reply]:
@@ -158,6 +171,65 @@ class TicketMode:
         d.set_severity(ctx.session, level)
         return [self._next(ctx, f"Severity {level.level} ({escape(level.name)}).")]
 
+    def _on_triage(self, ctx: Context, text: str, word: str) -> list[Reply]:
+        """An answer moves on; a level, "accept" or anything else ends triage."""
+        session = ctx.session
+        level = parse_level(text, session.framework)
+        answer = triage.read_answer(text) if level is None else None
+        asked = ctx.library.triage.question(session.progress.triage_plan[0])
+        if answer is None or asked is None or word.startswith("accept"):
+            return self._end_triage(ctx, text, level)
+        triage.record(session, asked, answer)
+        if session.progress.triage_plan:
+            return [self._triage_question(ctx)]
+        return [self._graded_after_triage(ctx)]
+
+    def _end_triage(self, ctx: Context, text: str, level: SeverityLevel | None) -> list[Reply]:
+        """Take the level the user named, else the current proposal, and move on."""
+        session = ctx.session
+        chosen = level or session.framework.find(triage.proposal(session))
+        assert chosen is not None  # the proposal is a level of the framework
+        triage.end(session)
+        _keep_answers(session)
+        d.set_severity(session, chosen)
+        said = f"Severity {chosen.level} ({escape(chosen.name)})."
+        described = [] if level or len(text.split()) < 5 else self._absorb(ctx, text)
+        return described + [self._next(ctx, said)]
+
+    def _triage_question(self, ctx: Context) -> Reply:
+        session = ctx.session
+        question = ctx.library.triage.question(session.progress.triage_plan[0])
+        assert question is not None  # plans only hold keys of the loaded questions
+        asked = len(session.progress.triage) + 1
+        total = asked + len(session.progress.triage_plan) - 1
+        proposal = session.framework.find(triage.proposal(session))
+        lead = ""
+        if not session.progress.triage and proposal is not None:
+            lead = (f"I'm not sure of the level yet: for now I'd say Severity {proposal.level} "
+                    f"({escape(proposal.name)}){_hesitation(session, proposal.level)}. "
+                    "A few quick questions will settle it.\n\n")
+        use = Button(id="accept", label=f"Use Severity {proposal.level}" if proposal else "Accept")
+        return Reply(
+            text=f"{lead}**{asked} of {total}: {escape(question.ask)}**\n\n"
+                 f"_Why I ask: {escape(question.teaches)}_",
+            buttons=[*triage.ANSWER_BUTTONS, use],
+        )
+
+    def _graded_after_triage(self, ctx: Context) -> Reply:
+        """Grade again with the answers, then offer the level as usual."""
+        session = ctx.session
+        ticket = session.ticket
+        facts = " ".join(t for t in (ticket.issue_summary, ticket.business_impact) if t)
+        judged = ctx.brain.classify(f"{facts} {triage.heard(session, ctx.library.triage)}".strip(),
+                                    session.framework)
+        session.progress.suggestion = judged
+        ticket.severity = judged.severity
+        ticket.severity_rationale = judged.rationale
+        _keep_answers(session)
+        ctx.go(self.name, "severity")
+        question = severity_question(ctx, classify=False)
+        return question.model_copy(update={"text": "Thanks. " + question.text})
+
     def _on_card(self, ctx: Context, text: str, word: str) -> list[Reply] | None:
         if word in CONFIRM_WORDS:
             return self._confirm(ctx)
@@ -204,9 +276,29 @@ class TicketMode:
         if field == "severity":
             ctx.go(self.name, "severity")
             question = severity_question(ctx, classify=True)
+            if triage.should_start(session, session.progress.suggestion):
+                triage.plan(session, ctx.library.triage)
+                ctx.go(self.name, "triage")
+                question = self._triage_question(ctx)
             return question.model_copy(update={"text": lead + question.text})
         ctx.go(self.name, f"ask:{field}")
         return Reply(text=lead + d.QUESTIONS[field], buttons=[SKIP])
+
+
+def _hesitation(session: CoachSession, proposed: int) -> str:
+    """", though it may be Severity 3": the other of the two likeliest levels."""
+    suggestion = session.progress.suggestion
+    others = [a.severity for a in (suggestion.alternatives if suggestion else [])
+              if a.severity != proposed]
+    return f", though it may be Severity {others[0]}" if others else ""
+
+
+def _keep_answers(session: CoachSession) -> None:
+    """The triage answers join the severity's rationale, once."""
+    said = triage.summary(session)
+    reason = session.ticket.severity_rationale or ""
+    if said and said not in reason:
+        session.ticket.severity_rationale = f"{reason} {said}".strip()
 
 
 def _apply(ctx: Context, edit: Edit) -> str:

@@ -1,0 +1,54 @@
+"""What the severity model reads in a text: its sentence embedding and its signals in context.
+
+The same code builds the training matrix (`make train`) and the run-time input, so the model
+never sees features computed two ways.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from coach.search.embeddings import Embedder
+from coach.understanding.signals import COMPILED, Signal, find_signals
+
+# How a signal's clause frames it; None is "at face value".
+CONTEXTS = (None, "negated", "past", "hypothetical", "third party", "single user", "small scale")
+REACH = ("single_user", "small_scale")
+
+
+def _key(name: str, context: str | None) -> str:
+    return name if context is None else f"{name} ({context})"
+
+
+SIGNAL_FEATURES: tuple[str, ...] = tuple(
+    [_key(name, context) for name, *_ in COMPILED for context in CONTEXTS] + list(REACH)
+)
+_INDEX = {key: n for n, key in enumerate(SIGNAL_FEATURES)}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One text as the model sees it."""
+
+    embedding: np.ndarray
+    signals: list[Signal]
+
+    @property
+    def signal_vector(self) -> np.ndarray:
+        """1 for each signal-in-context the text holds, 0 elsewhere."""
+        vector = np.zeros(len(SIGNAL_FEATURES), dtype=np.float32)
+        for signal in self.signals:
+            vector[_INDEX[_key(signal.name, signal.context)]] = 1.0
+        return vector
+
+    def vector(self) -> np.ndarray:
+        """The model's input: embedding, then signals."""
+        return np.concatenate([self.embedding, self.signal_vector])
+
+
+def read_texts(texts: list[str], embedder: Embedder) -> list[Reading]:
+    """Embed and read a batch of texts."""
+    embeddings = embedder.embed([" ".join(t.split()) or " " for t in texts])
+    return [Reading(e, find_signals(t)) for e, t in zip(embeddings, texts, strict=True)]

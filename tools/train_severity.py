@@ -1,0 +1,162 @@
+"""Step 2 of `make train`: fit the severity model and write knowledge/models/severity.npz.
+
+Runs in its own venv (.venv-train, from requirements-train.lock) because it uses scikit-learn,
+which the coach itself never imports: at run time numpy applies the coefficients written here.
+
+The model is a multinomial logistic regression over the MiniLM sentence embedding and the
+signals in context (tools/severity_features.py). Its probabilities are calibrated with one
+temperature fitted on out-of-fold predictions, and the unsure threshold (below it, the more
+severe of the two likeliest levels is proposed) is chosen on out-of-fold predictions of the
+bank plus the dev cases. Everything printed is cross-validated on the bank or measured on dev.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-not-found]
+from sklearn.model_selection import StratifiedKFold  # type: ignore[import-not-found]
+from sklearn.preprocessing import StandardScaler  # type: ignore[import-not-found]
+
+ROOT = Path(__file__).resolve().parent.parent
+FEATURES = ROOT / ".train" / "severity-features.npz"
+MODEL = ROOT / "knowledge" / "models" / "severity.npz"
+C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3)
+SEEDS = (0, 1, 2)
+MAX_UNDER_CALLS = 0.01
+
+
+def dangerous(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    """A Severity 1 graded 3 or 4, or a Severity 2 graded 4."""
+    under: np.ndarray = ((truth == 1) & (predicted >= 3)) | ((truth == 2) & (predicted >= 4))
+    return under
+
+
+def propose(probabilities: np.ndarray, threshold: float) -> np.ndarray:
+    """The coach's policy: the likeliest level, or the more severe of the top two if unsure."""
+    order = np.argsort(-probabilities, axis=1)
+    top, second = order[:, 0], order[:, 1]
+    unsure = probabilities.max(axis=1) < threshold
+    chosen: np.ndarray = np.where(unsure & (second < top), second, top) + 1
+    return chosen
+
+
+def fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients and intercepts in the raw feature space (the scaler folded in)."""
+    scaler = StandardScaler().fit(x)
+    model = LogisticRegression(C=c, max_iter=5000).fit(scaler.transform(x), y)
+    scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)
+    coef = model.coef_ / scale
+    intercept = model.intercept_ - coef @ scaler.mean_
+    return coef, intercept
+
+
+def logits(x: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    out: np.ndarray = x @ coef.T + intercept
+    return out
+
+
+def softmax(z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = z / temperature
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
+    """Out-of-fold logits, averaged over a few shuffles of 10 folds."""
+    total = np.zeros((len(y), 4))
+    for seed in SEEDS:
+        for train, held in StratifiedKFold(10, shuffle=True, random_state=seed).split(x, y):
+            total[held] += logits(x[held], *fit(x[train], y[train], c))
+    return total / len(SEEDS)
+
+
+def temperature(z: np.ndarray, y: np.ndarray) -> float:
+    """The temperature that minimises the negative log-likelihood of the labels."""
+    grid = np.exp(np.linspace(np.log(0.2), np.log(5.0), 200))
+    nll = [-np.log(softmax(z, t)[np.arange(len(y)), y - 1] + 1e-12).mean() for t in grid]
+    return float(grid[int(np.argmin(nll))])
+
+
+def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error of the top probability."""
+    top, right = p.max(axis=1), (p.argmax(axis=1) + 1) == y
+    edges = np.linspace(0, 1, bins + 1)
+    err = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        inside = (top > lo) & (top <= hi)
+        if inside.any():
+            err += inside.mean() * abs(top[inside].mean() - right[inside].mean())
+    return err
+
+
+def report(name: str, p: np.ndarray, y: np.ndarray, threshold: float = 0.0) -> str:
+    chosen = propose(p, threshold)
+    return (f"{name}: accuracy {np.mean(chosen == y):.1%}, dangerous under-calls "
+            f"{int(dangerous(y, chosen).sum())}/{len(y)}")
+
+
+def main() -> None:
+    data = np.load(FEATURES)
+    y, dev_y = data["bank_levels"], data["dev_levels"]
+    sets = {
+        "embeddings only": (data["bank_embeddings"], data["dev_embeddings"]),
+        "signals only": (data["bank_signals"], data["dev_signals"]),
+        "both": (np.hstack([data["bank_embeddings"], data["bank_signals"]]),
+                 np.hstack([data["dev_embeddings"], data["dev_signals"]])),
+    }
+    print(f"bank: {len(y)} examples; dev: {len(dev_y)} cases; 10-fold CV x {len(SEEDS)}")
+    best: dict[str, tuple[float, float, np.ndarray]] = {}
+    for name, (x, _) in sets.items():
+        scores = {}
+        for c in C_GRID:
+            z = out_of_fold(x, y, c)
+            scores[c] = (float(np.mean(z.argmax(1) + 1 == y)), z)
+        c = max(scores, key=lambda k: scores[k][0])
+        best[name] = (c, scores[c][0], scores[c][1])
+        print(f"  {name}: CV accuracy {scores[c][0]:.1%} (C={c}); by C: "
+              + ", ".join(f"{k}: {v[0]:.1%}" for k, v in scores.items()))
+    c, _, z = best["both"]
+    x, dev_x = sets["both"]
+    t = temperature(z, y)
+    oof = softmax(z, t)
+    print(f"temperature {t:.2f}; ECE of the top probability {ece(softmax(z), y):.3f} -> "
+          f"{ece(oof, y):.3f}")
+    coef, intercept = fit(x, y, c)
+    dev_p = softmax(logits(dev_x, coef, intercept), t)
+    pooled_p, pooled_y = np.vstack([oof, dev_p]), np.concatenate([y, dev_y])
+    print("threshold | CV accuracy | CV dangerous | dev accuracy | dev dangerous")
+    rows = []
+    for threshold in np.round(np.arange(0.0, 0.95, 0.05), 2):
+        pooled = propose(pooled_p, threshold)
+        rows.append((float(threshold), float(np.mean(pooled == pooled_y)),
+                     float(dangerous(pooled_y, pooled).mean())))
+        cv, dev = propose(oof, threshold), propose(dev_p, threshold)
+        print(f"  {threshold:.2f} | {np.mean(cv == y):.1%} | {int(dangerous(y, cv).sum())} | "
+              f"{np.mean(dev == dev_y):.1%} | {int(dangerous(dev_y, dev).sum())}")
+    safe = [r for r in rows if r[2] <= MAX_UNDER_CALLS]
+    threshold = (max(safe, key=lambda r: (r[1], -r[0])) if safe
+                 else min(rows, key=lambda r: (r[2], -r[1])))[0]
+    print(f"unsure threshold {threshold:.2f}")
+    print(report("cross-validated, with the policy", oof, y, threshold))
+    print(report("dev, with the policy", dev_p, dev_y, threshold))
+    MODEL.parent.mkdir(exist_ok=True)
+    np.savez_compressed(
+        MODEL,
+        coef=coef.astype(np.float32),
+        intercept=intercept.astype(np.float32),
+        temperature=np.float32(t),
+        threshold=np.float32(threshold),
+        signal_features=data["signal_features"],
+        encoder=data["encoder"],
+        bank_hash=data["bank_hash"],
+        bank_embeddings=data["bank_embeddings"].astype(np.float16),
+    )
+    print(f"wrote {MODEL.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
