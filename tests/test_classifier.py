@@ -48,7 +48,7 @@ def test_the_committed_model_was_trained_on_this_bank_and_these_signals(
     texts = [t for t, _ in classifier.bank]
     levels = [lvl for _, lvl in classifier.bank]
     assert classifier.model.bank_hash == bank_hash(texts, levels), "run `make train`"
-    assert classifier.model.coef.shape == (4, 384 + len(SIGNAL_FEATURES))
+    assert classifier.model.coef.shape == (4, 384 + len(SIGNAL_FEATURES) + 4)
     assert classifier.model.bank_embeddings.shape == (len(texts), 384)
     assert classifier.model.encoder == classifier.embedder.identity
 

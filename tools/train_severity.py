@@ -3,8 +3,11 @@
 Runs in its own venv (.venv-train, from requirements-train.lock) because it uses scikit-learn,
 which the coach itself never imports: at run time numpy applies the coefficients written here.
 
-The model is a multinomial logistic regression over the MiniLM sentence embedding and the
-signals in context (tools/severity_features.py). Its probabilities are calibrated with one
+The model is a multinomial logistic regression over the MiniLM sentence embedding, the
+signals in context (tools/severity_features.py) and the neighbour votes: how the closest bank
+examples are labelled (coach/understanding/neighbours.py, numpy only, shared with the coach).
+In cross-validation each fold's votes come from its own training part only, and a training
+example never votes for itself. Its probabilities are calibrated with one
 temperature fitted on out-of-fold predictions, and the unsure threshold (below it, the more
 severe of the two likeliest levels is proposed) is chosen on out-of-fold predictions of the
 bank plus the dev cases. Everything printed is cross-validated on the bank or measured on dev.
@@ -13,6 +16,7 @@ bank plus the dev cases. Everything printed is cross-validated on the bank or me
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +25,9 @@ from sklearn.model_selection import StratifiedKFold  # type: ignore[import-not-f
 from sklearn.preprocessing import StandardScaler  # type: ignore[import-not-found]
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the votes are the coach's own numpy code
+from coach.understanding.neighbours import votes  # noqa: E402
+
 FEATURES = ROOT / ".train" / "severity-features.npz"
 MODEL = ROOT / "knowledge" / "models" / "severity.npz"
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3)
@@ -65,12 +72,36 @@ def softmax(z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return out
 
 
-def out_of_fold(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
+@dataclass(frozen=True)
+class Inputs:
+    """One feature set: which blocks the model sees."""
+
+    embeddings: np.ndarray
+    signals: np.ndarray
+    blocks: tuple[str, ...]
+
+    def design(self, rows: np.ndarray, bank: np.ndarray, levels: np.ndarray,
+               own: bool) -> np.ndarray:
+        """The input matrix for `rows`, with neighbour votes from `bank` (itself when `own`)."""
+        parts = []
+        if "embeddings" in self.blocks:
+            parts.append(self.embeddings[rows])
+        if "signals" in self.blocks:
+            parts.append(self.signals[rows])
+        if "neighbours" in self.blocks:
+            parts.append(votes(self.embeddings[rows], bank, levels, leave_self_out=own))
+        return np.hstack(parts)
+
+
+def out_of_fold(inputs: Inputs, y: np.ndarray, c: float) -> np.ndarray:
     """Out-of-fold logits, averaged over a few shuffles of 10 folds."""
     total = np.zeros((len(y), 4))
     for seed in SEEDS:
-        for train, held in StratifiedKFold(10, shuffle=True, random_state=seed).split(x, y):
-            total[held] += logits(x[held], *fit(x[train], y[train], c))
+        for train, held in StratifiedKFold(10, shuffle=True, random_state=seed).split(y, y):
+            bank = inputs.embeddings[train]
+            x_train = inputs.design(train, bank, y[train], own=True)
+            x_held = inputs.design(held, bank, y[train], own=False)
+            total[held] += logits(x_held, *fit(x_train, y[train], c))
     return total / len(SEEDS)
 
 
@@ -102,25 +133,33 @@ def report(name: str, p: np.ndarray, y: np.ndarray, threshold: float = 0.0) -> s
 def main() -> None:
     data = np.load(FEATURES)
     y, dev_y = data["bank_levels"], data["dev_levels"]
+    # The coach ships the bank's vectors in half precision: vote with exactly those.
+    bank_e = data["bank_embeddings"].astype(np.float16).astype(np.float32)
+    everything = np.arange(len(y))
     sets = {
-        "embeddings only": (data["bank_embeddings"], data["dev_embeddings"]),
-        "signals only": (data["bank_signals"], data["dev_signals"]),
-        "both": (np.hstack([data["bank_embeddings"], data["bank_signals"]]),
-                 np.hstack([data["dev_embeddings"], data["dev_signals"]])),
+        "embeddings only": ("embeddings",),
+        "signals only": ("signals",),
+        "embeddings and signals": ("embeddings", "signals"),
+        "embeddings, signals and neighbour votes": ("embeddings", "signals", "neighbours"),
     }
     print(f"bank: {len(y)} examples; dev: {len(dev_y)} cases; 10-fold CV x {len(SEEDS)}")
     best: dict[str, tuple[float, float, np.ndarray]] = {}
-    for name, (x, _) in sets.items():
+    for name, blocks in sets.items():
+        inputs = Inputs(bank_e, data["bank_signals"], blocks)
         scores = {}
         for c in C_GRID:
-            z = out_of_fold(x, y, c)
+            z = out_of_fold(inputs, y, c)
             scores[c] = (float(np.mean(z.argmax(1) + 1 == y)), z)
         c = max(scores, key=lambda k: scores[k][0])
         best[name] = (c, scores[c][0], scores[c][1])
         print(f"  {name}: CV accuracy {scores[c][0]:.1%} (C={c}); by C: "
               + ", ".join(f"{k}: {v[0]:.1%}" for k, v in scores.items()))
-    c, _, z = best["both"]
-    x, dev_x = sets["both"]
+    chosen = list(sets)[-1]
+    c, _, z = best[chosen]
+    inputs = Inputs(bank_e, data["bank_signals"], sets[chosen])
+    dev = Inputs(data["dev_embeddings"], data["dev_signals"], sets[chosen])
+    x = inputs.design(everything, bank_e, y, own=True)
+    dev_x = dev.design(np.arange(len(dev_y)), bank_e, y, own=False)
     t = temperature(z, y)
     oof = softmax(z, t)
     print(f"temperature {t:.2f}; ECE of the top probability {ece(softmax(z), y):.3f} -> "
@@ -134,9 +173,9 @@ def main() -> None:
         pooled = propose(pooled_p, threshold)
         rows.append((float(threshold), float(np.mean(pooled == pooled_y)),
                      float(dangerous(pooled_y, pooled).mean())))
-        cv, dev = propose(oof, threshold), propose(dev_p, threshold)
+        cv, dev_chosen = propose(oof, threshold), propose(dev_p, threshold)
         print(f"  {threshold:.2f} | {np.mean(cv == y):.1%} | {int(dangerous(y, cv).sum())} | "
-              f"{np.mean(dev == dev_y):.1%} | {int(dangerous(dev_y, dev).sum())}")
+              f"{np.mean(dev_chosen == dev_y):.1%} | {int(dangerous(dev_y, dev_chosen).sum())}")
     safe = [r for r in rows if r[2] <= MAX_UNDER_CALLS]
     threshold = (max(safe, key=lambda r: (r[1], -r[0])) if safe
                  else min(rows, key=lambda r: (r[2], -r[1])))[0]
@@ -153,7 +192,8 @@ def main() -> None:
         signal_features=data["signal_features"],
         encoder=data["encoder"],
         bank_hash=data["bank_hash"],
-        bank_embeddings=data["bank_embeddings"].astype(np.float16),
+        bank_embeddings=bank_e.astype(np.float16),
+        bank_levels=y.astype(np.int8),
     )
     print(f"wrote {MODEL.relative_to(ROOT)}", file=sys.stderr)
 

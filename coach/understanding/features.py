@@ -43,10 +43,6 @@ class Reading:
             vector[_INDEX[_key(signal.name, signal.context)]] = 1.0
         return vector
 
-    def vector(self) -> np.ndarray:
-        """The model's input: embedding, then signals."""
-        return np.concatenate([self.embedding, self.signal_vector])
-
 
 def read_texts(texts: list[str], embedder: Embedder) -> list[Reading]:
     """Embed and read a batch of texts."""

@@ -1,0 +1,31 @@
+"""The frozen test set (tests/eval/test/), scored as totals only.
+
+Written blind from the seed framework and labelled twice; nobody reads it case by case, and
+these tests report totals, never a case. The floors sit just under the figures measured at the
+last training (BENCHMARKS.md); they stop a regression, they are not the targets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.brains.offline import OfflineBrain
+from coach.domain import SeverityFramework
+from tests.conftest import FROZEN
+from tools.evaluate import load_jsonl, question_report, severity_report
+
+pytestmark = pytest.mark.slow
+
+
+def test_severity_on_the_frozen_set(brain: OfflineBrain, seed: SeverityFramework) -> None:
+    report = severity_report(brain.classify, seed, load_jsonl(FROZEN / "severity.jsonl"))
+    totals = (f"{report.correct}/{report.total} right, "
+              f"{report.under_calls} dangerous under-calls")
+    assert report.accuracy >= 0.80, totals
+    assert report.under_calls <= 6, totals
+
+
+def test_questions_on_the_frozen_set(brain: OfflineBrain, seed: SeverityFramework) -> None:
+    cases = load_jsonl(FROZEN / "questions.jsonl")
+    right = question_report(lambda q: brain.answer(q, framework=seed), seed, cases)
+    assert right >= 0.66 * len(cases), f"{right}/{len(cases)} answered right with sources"
