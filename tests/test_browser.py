@@ -32,8 +32,9 @@ def draft_initech_ticket(chat: ChatPage) -> None:
     chat.starter("Draft an escalation ticket", "Which account")
     chat.say("Initech", "What is wrong")
     chat.say("Since 08:00 UTC the Initech reporting API returns errors on every request.", "cost")
-    chat.say("300 analysts cannot build the board report due Friday; $400k ARR.", "I suggest")
-    chat.press("Severity 2 (High)", "CSM")
+    # The coach suggests a level, or asks triage questions when unsure; a stated level ends both.
+    chat.say("300 analysts cannot build the board report due Friday; $400k ARR.", "Severity")
+    chat.say("make it a 2", "CSM")
     chat.say("Dana Lee", "tried so far")
     chat.say("Support restarted the API workers; engineering is investigating", "outcome")
     chat.say("Restore the reporting API", "deadline")

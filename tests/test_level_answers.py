@@ -9,7 +9,8 @@ from coach.brains.offline import OfflineBrain
 from coach.domain import SeverityFramework, SeverityLevel
 from coach.parsing.text import sentences
 from coach.web.views import cited_sources
-from tests.conftest import KNOWLEDGE
+from tests.conftest import EVAL, KNOWLEDGE
+from tools.evaluate import load_jsonl, question_report
 
 
 @pytest.mark.parametrize(
@@ -104,3 +105,12 @@ def test_the_ui_shows_the_cited_level(brain: OfflineBrain) -> None:
 def test_odd_long_questions_get_a_well_formed_answer(brain: OfflineBrain, question: str) -> None:
     answer = brain.answer(question[:10_000])
     assert answer.answer and len(sentences(answer.answer)) <= 3
+
+
+def test_situations_and_indirect_level_names_floor(
+    brain: OfflineBrain, seed: SeverityFramework
+) -> None:
+    """Dev questions written blind: a situation to grade, or a level named in other words."""
+    cases = load_jsonl(EVAL / "level_questions.jsonl")
+    right = question_report(lambda q: brain.answer(q, framework=seed), seed, cases)
+    assert right >= 0.85 * len(cases), f"{right}/{len(cases)}"

@@ -21,10 +21,10 @@ from coach.domain import (
     hours_text,
 )
 from coach.parsing.text import mentioned_levels
-from coach.understanding.signals import find_signals
 
 Classify = Callable[[str, SeverityFramework], Classification]
 MATRIX_FILE = "severity_matrix.yaml"
+SITUATION_WORDS = 5  # fewer words than this describe no situation to grade
 
 
 class Asked(Enum):
@@ -43,9 +43,9 @@ _ASKS = {
     ),
     Asked.OWNER: re.compile(
         # "who" asks for the owner, unless it asks who is told: that is communication
-        r"\bwho\b(?!.*\b(?:told|tell|inform|notif|update|email|call|know|aware|loop|hear)\w*)"
+        r"\bwho\b(?!.*\b(?:told|tell|inform|notif|update|email|know|aware|hear)\w*)"
         r"|\bowns?\b|\bowner|\bsenior\b|\bpulled in\b|\baccountable\b|\bin charge\b"
-        r"|\bresponsible\b",
+        r"|\bresponsible\b|\btake the lead\b|\bescalate (?:it |this )?to\b",
         re.I,
     ),
     Asked.DEFINITION: re.compile(
@@ -57,8 +57,10 @@ _ASKS = {
         r"\bexamples?\b|\b(?:kinds?|types?|sorts?) of\b|\bcounts? as\b|\bqualif", re.I
     ),
     Asked.GRADE: re.compile(
-        r"\bhow (?:bad|serious|severe|urgent|big)\b|\b(?:what|which) (?:level|severity|sev"
-        r"|priority)\b|\b(?:log|grade|rate|classify|file|class) (?:that|this|it)\b"
+        r"\bhow (?:bad|serious|severe|urgent|big)\b|\b(?:what|which|whats|what's)(?: the)? "
+        r"(?:level|severity|sev|priority)\b"
+        r"|\b(?:the|what) (?:sev|severity|priority|level)\s*\??\s*$"
+        r"|\b(?:log|grade|rate|classify|file|class) (?:that|this|it)\b"
         r"|\b(?:should|do|must) (?:i|we) escalate\b|\b(?:need|have) to escalate\b"
         r"|\bworth (?:an )?escalat|\bescalate or not\b|\bescalation territory\b"
         r"|\bis (?:this|that|it) (?:an )?escalation\b",
@@ -74,15 +76,23 @@ _OTHER_TOPIC = re.compile(
 )
 _LEVEL_NOUN = r"[- ](?:severity|sev|priority|level|escalations?|issues?|tickets?|ones?|cases?)\b"
 _KIND = r"\s+(?:kind of\s+|type of\s+)?(?:severity|sev|level|priority|escalation|issue|one)\b"
-_MOST_SEVERE = re.compile(rf"\b(?:highest|top|most severe|most serious|worst){_KIND}", re.I)
-_LEAST_SEVERE = re.compile(rf"\b(?:lowest|bottom|least severe|least serious|mildest){_KIND}", re.I)
+_MOST_SEVERE = re.compile(
+    rf"\b(?:highest|top|most severe|most serious|most urgent|worst){_KIND}", re.I
+)
+_LEAST_SEVERE = re.compile(
+    rf"\b(?:lowest|bottom|least severe|least serious|least urgent|mildest){_KIND}", re.I
+)
+# "the second-highest severity", "third most severe level"
+_ORDINAL = re.compile(
+    rf"\b(second|third)[- ](highest|most severe|most serious|lowest|least severe){_KIND}", re.I
+)
 _ALL_LEVELS = re.compile(
     r"\b(?:each|every|all(?: the)?|the (?:four|different))(?: severity)? (?:levels?|severities)\b",
     re.I,
 )
 _QUESTION_CLAUSE = re.compile(
     r"^(?:how|what|who|which|when|where|why|is|are|am|do|does|did|can|could|should|would|will"
-    r"|shall|must|may|so|and|then)\b",
+    r"|shall|must|may|so|and|then|whats|what's|who's|whos|hows|how's)\b",
     re.I,
 )
 
@@ -95,28 +105,25 @@ _PROPOSED = re.compile(
 )
 
 
-# Words that say something is wrong or wanted: a question with none of them describes no
-# situation to grade, whatever the judge would make of it.
-_PROBLEM = re.compile(
-    r"\b(?:problems?|issues?|bugs?|errors?|broke\w*|down|fail\w*|can'?t|cannot|couldn'?t|unable"
-    r"|slow\w*|wrong|missing|lost|los\w+|angry|upset|unhappy|frustrat\w*|complain\w*|escalat\w*"
-    r"|threat\w*|risk\w*|delay\w*|outages?|expos\w+|breach\w*|leak\w*|crash\w*|stuck|block\w*"
-    r"|impact\w*|affect\w*|cancel\w*|churn\w*|request\w*|asks?|asking|want\w*|needs?|feature\w*"
-    r"|urgent\w*|complaint\w*|incorrect|inaccurate|duplicat\w*|corrupt\w*|deleted|refund\w*"
-    r"|dispute\w*|sla|overdue|late|missed|confus\w*|typo\w*|gap|sick of|furious|livid"
-    r"|disappoint\w*|terminat\w*|competitor\w*|unauthori[sz]ed|hack\w*|attack\w*|not working"
-    r"|doesn'?t work|isn'?t working|won'?t|reject\w*|odd|weird|strange|annoy\w*|grumbl\w*"
-    r"|disagree\w*|moan\w*|gripe\w*)\b", re.I)
+def _asks(text: str) -> set[Asked]:
+    return {kind for kind, pattern in _ASKS.items() if pattern.search(text)}
 
 
 def asked(question: str) -> set[Asked]:
     """What the question asks about a level; empty when it asks about something else."""
-    found = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
+    found = _asks(question)
     if _PROPOSED.search(question):
         found.add(Asked.GRADE)
-    if _OTHER_TOPIC.search(question):
+    # Cadence, reviews, statuses... in the asking (not in the story told) change the topic.
+    if _OTHER_TOPIC.search(asking(question)):
         found &= {Asked.GRADE, Asked.EXAMPLES}
     return found
+
+
+def asking(question: str) -> str:
+    """The question without the situation it describes."""
+    told = situation(question)
+    return question.replace(told, " ") if told else question
 
 
 def named_levels(question: str, framework: SeverityFramework) -> list[SeverityLevel]:
@@ -129,14 +136,22 @@ def named_levels(question: str, framework: SeverityFramework) -> list[SeverityLe
         numbers.add(1)
     if _LEAST_SEVERE.search(question):
         numbers.add(len(framework.levels))
+    for ordinal in _ORDINAL.finditer(question):
+        step = 2 if ordinal[1].lower() == "second" else 3
+        low = ordinal[2].lower().startswith(("lowest", "least"))
+        numbers.add(len(framework.levels) + 1 - step if low else step)
     return [level for level in framework.levels if level.level in numbers]
 
 
 def situation(question: str) -> str:
     """The part of a question that describes what happened, without the asking itself."""
-    parts = re.split(r"(?<=[.?!;,])\s+|\s+-\s+", question.strip())
+    parts = re.split(r"(?<=[.?!;,:])\s+|\s+[-–—]\s+", question.strip())
     kept = [p for p in parts if not (p.rstrip().endswith("?") or _QUESTION_CLAUSE.match(p))]
-    return " ".join(kept)
+    # The asking often trails off without a question mark: "..., whats the response window"
+    while kept and _asks(kept[-1]) and len(kept[-1].split()) <= 8:
+        kept.pop()
+    told = " ".join(kept)
+    return told if len(told.split()) >= SITUATION_WORDS else ""
 
 
 def describe(level: SeverityLevel) -> str:
@@ -157,7 +172,8 @@ def level_answer(
     kinds = asked(question)
     if not kinds:
         return None
-    levels = named_levels(question, framework)
+    # A level named inside the story ("they wrote CRITICAL in the subject") is not asked about.
+    levels = named_levels(asking(question), framework)
     if _ALL_LEVELS.search(question) or len(levels) > 2:
         return _overview(framework, source)
     if not levels or _PROPOSED.search(question):
@@ -174,10 +190,8 @@ def graded_lead(
         return None
     proposed = _PROPOSED.search(question)
     described = " ".join([situation(question), proposed["situation"] if proposed else ""])
-    if len(described.split()) < 3:
-        return None
-    if not (_PROBLEM.search(described) or find_signals(described)):
-        return None  # it names no problem the framework could grade
+    if len(described.split()) < SITUATION_WORDS:
+        return None  # no situation told: the question is about the framework itself
     grade = classify(described, framework)
     level = framework.level(grade.severity)
     offered = int(proposed["level"]) if proposed else level.level

@@ -13,7 +13,12 @@ STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-_LEVEL_ALIAS = re.compile(r"\b(?:sev(?:erity)?|p|s|priority)[\s\-]?([1-6])\b", re.IGNORECASE)
+# "sev2", "P2", "S2", "p2s" (plural), "sev three", "level four"
+_LEVEL_ALIAS = re.compile(
+    r"\b(?:sev(?:erity)?|p|s|priority|level)[\s\-]?([1-6]|one|two|three|four|five|six)s?\b",
+    re.IGNORECASE,
+)
+_WORD_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # "is this a 2 or a 3?": bare numbers offered as a choice of levels
 # The seed's level names in everyday speech: "a critical escalation", "a low-priority ticket"
 _LEVEL_NAME = re.compile(
@@ -28,7 +33,9 @@ def normalise_levels(text: str) -> str:
     """Spell level shorthands out: "sev2", "P2", "S2" -> "severity 2"; "a 2 or a 3" too."""
     text = _LEVEL_NAME.sub(lambda m: f"severity {_NAMED[m[1].lower()]}", text)
     text = _LEVEL_CHOICE.sub(lambda m: f"severity {m[1]} {m[2]} severity {m[3]}", text)
-    return _LEVEL_ALIAS.sub(lambda m: f"severity {m.group(1)}", text)
+    return _LEVEL_ALIAS.sub(
+        lambda m: f"severity {_WORD_NUMBER.get(m[1].lower(), m[1])}", text
+    )
 
 
 def mentioned_levels(text: str) -> set[int]:
