@@ -135,8 +135,10 @@ def test_a_derived_owner_follows_a_severity_override_after_a_free_text_paste() -
     session = start(engine)
     story = ("Initech's CFO called: since this morning none of their 300 warehouse staff can "
              "print shipping labels and they will look at other vendors if it isn't fixed today.")
-    talk(engine, session, [story, "Initech"])
-    assert session.step == "severity" and session.ticket.escalation_owner == "VP CS + Executive"
+    talk(engine, session, [story])
+    # The coach suggests the level, or triages first when unsure; either way the owner follows.
+    assert session.step in ("severity", "triage")
+    assert session.ticket.escalation_owner == "VP CS + Executive"
     talk(engine, session, ["make it a 2"])
     assert (session.ticket.severity, session.ticket.escalation_owner) == (2, "CS Director")
 

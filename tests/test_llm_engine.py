@@ -123,3 +123,27 @@ def test_message_drafts_are_written_by_the_llm_in_one_call(
     assert "Next update by 13:00" in text and "HEADLINE: Initech" in text
     prompt = server.chat_requests[-1]["messages"][-1]["content"]
     assert "Initech" in prompt and "13:00" in prompt
+
+
+def test_triage_answers_reach_the_llm_in_the_turn_s_one_call(
+    settings: Settings, server: FakeOpenAI
+) -> None:
+    engine = llm_engine(settings, server)
+    session = engine.new_session()
+    unsure = {"severity": 2, "rationale": "Could be 2 or 1.", "confidence": 0.4}
+    server.enqueue(Scripted(content=json.dumps(unsure)))
+    for line in ["ticket", "Initech", "Their order sync fails on and off since Monday.",
+                 "Some orders reach the warehouse late."]:
+        engine.handle(session, line)
+    assert session.step == "triage"
+    sure = {"severity": 1, "rationale": "Their business is stopped.", "confidence": 0.9}
+    server.enqueue(Scripted(content=json.dumps(sure)))
+    engine.handle(session, "yes")
+    engine.handle(session, "no")
+    before = len(server.chat_requests)
+    replies = engine.handle(session, "no")
+    assert len(server.chat_requests) - before == 1
+    graded = server.chat_requests[-1]["messages"][-1]["content"]
+    assert "cannot do their core work" in graded and "workaround" in graded
+    assert "Severity 1" in text_of(replies)
+    assert "Triage answers:" in (session.ticket.severity_rationale or "")

@@ -25,6 +25,7 @@ from coach.parsing.text import mentioned_levels
 Classify = Callable[[str, SeverityFramework], Classification]
 MATRIX_FILE = "severity_matrix.yaml"
 SITUATION_WORDS = 5  # fewer words than this describe no situation to grade
+_QUOTED = re.compile(r"(?<!\w)(['\"“‘])[^'\"“”‘’\n]{2,60}['\"”’](?!\w)")
 
 
 class Asked(Enum):
@@ -59,7 +60,7 @@ _ASKS = {
     Asked.GRADE: re.compile(
         r"\bhow (?:bad|serious|severe|urgent|big)\b|\b(?:what|which|whats|what's)(?: the)? "
         r"(?:level|severity|sev|priority)\b"
-        r"|\b(?:the|what) (?:sev|severity|priority|level)\s*\??\s*$"
+        r"|\b(?:whats|what's|what is) the (?:sev|severity|priority|level)\s*\??\s*$"
         r"|\b(?:log|grade|rate|classify|file|class) (?:that|this|it)\b"
         r"|\b(?:should|do|must) (?:i|we) escalate\b|\b(?:need|have) to escalate\b"
         r"|\bworth (?:an )?escalat|\bescalate or not\b|\bescalation territory\b"
@@ -172,8 +173,8 @@ def level_answer(
     kinds = asked(question)
     if not kinds:
         return None
-    # A level named inside the story ("they wrote CRITICAL in the subject") is not asked about.
-    levels = named_levels(asking(question), framework)
+    # A level in quoted words ("they wrote 'CRITICAL' in the subject") is not asked about.
+    levels = named_levels(_QUOTED.sub(" ", question), framework)
     if _ALL_LEVELS.search(question) or len(levels) > 2:
         return _overview(framework, source)
     if not levels or _PROPOSED.search(question):
