@@ -61,6 +61,7 @@ _ASKS = {
         r"\bhow (?:bad|serious|severe|urgent|big)\b|\b(?:what|which|whats|what's)(?: the)? "
         r"(?:level|severity|sev|priority)\b"
         r"|\b(?:whats|what's|what is) the (?:sev|severity|priority|level)\s*\??\s*$"
+        r"|(?:^|[.,;:!?]\s*)(?:sev|severity|priority|level)\s*\?\s*$"
         r"|\b(?:log|grade|rate|classify|file|class) (?:that|this|it)\b"
         r"|\b(?:should|do|must) (?:i|we) escalate\b|\b(?:need|have) to escalate\b"
         r"|\bworth (?:an )?escalat|\bescalate or not\b|\bescalation territory\b"
