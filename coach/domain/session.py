@@ -35,12 +35,15 @@ class Usage(Model):
 MAX_HISTORY = 10
 
 
+YesNo = Literal["yes", "no", "unsure"]
+
+
 class TriageAnswer(Model):
     """One triage question and the user's answer."""
 
     key: str = Field(description="The question's key in knowledge/triage.yaml.")
     question: str
-    answer: Literal["yes", "no", "unsure"]
+    answer: YesNo
 
 
 class TicketProgress(Model):

@@ -2,19 +2,18 @@
 
 The coach asks at most three (knowledge/triage.yaml), one per turn, then grades again with
 the answers added to what it knows. The user can end it at any time: a level they state is
-taken as chosen; "accept", or any reply that is not an answer, takes the current proposal.
+taken as chosen; "accept", or any reply that is not an answer, takes the current proposal
+(choosing a level clears the questions still lined up: see drafting.set_severity).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from coach.content.library import Triage, TriageQuestion
 from coach.domain import Button, Classification
-from coach.domain.session import CoachSession, TriageAnswer
+from coach.domain.session import CoachSession, TriageAnswer, YesNo
 
-Answer = Literal["yes", "no", "unsure"]
 _YES = re.compile(r"^(?:y|yes|yeah|yep|yup|sure|correct|right|true|they are|it is|they have|"
                   r"all|everyone|everybody|most|many|all of them|all users|the whole \w+|"
                   r"\d{3,}|\d+,\d{3})\b", re.I)
@@ -40,14 +39,12 @@ def proposal(session: CoachSession) -> int:
     return session.ticket.severity or (suggestion.severity if suggestion else 1)
 
 
-def plan(session: CoachSession, triage: Triage) -> list[TriageQuestion]:
-    """The questions for the current proposal (the more severe side of the choice)."""
-    questions = triage.for_level(proposal(session))
-    session.progress.triage_plan = [q.key for q in questions]
-    return questions
+def plan(session: CoachSession, triage: Triage) -> None:
+    """Line up the questions for the current proposal (the more severe side of the choice)."""
+    session.progress.triage_plan = [q.key for q in triage.for_level(proposal(session))]
 
 
-def read_answer(text: str) -> Answer | None:
+def read_answer(text: str) -> YesNo | None:
     """Yes, no or unsure; None when the reply is not an answer to a triage question."""
     said = " ".join(text.strip().casefold().replace("-", " ").split())
     if _UNSURE.match(said):
@@ -59,7 +56,7 @@ def read_answer(text: str) -> Answer | None:
     return None
 
 
-def record(session: CoachSession, question: TriageQuestion, answer: Answer) -> None:
+def record(session: CoachSession, question: TriageQuestion, answer: YesNo) -> None:
     """Keep the answer and move past the question."""
     session.progress.triage.append(
         TriageAnswer(key=question.key, question=question.ask, answer=answer)
@@ -78,11 +75,6 @@ def heard(session: CoachSession, triage: Triage) -> str:
 
 
 def summary(session: CoachSession) -> str:
-    """The answers as the rationale keeps them: "Triage: business stopped? no; ..."."""
+    """The answers as the rationale keeps them: "Triage answers: Is ...? no; ..."."""
     parts = [f"{a.question} {a.answer}" for a in session.progress.triage]
     return "Triage answers: " + "; ".join(parts) + "." if parts else ""
-
-
-def end(session: CoachSession) -> None:
-    """No more questions this ticket."""
-    session.progress.triage_plan = []

@@ -29,7 +29,7 @@ from coach.engine.corrections import (
 from coach.engine.inputs import command_word, escape
 from coach.engine.modes.base import Context
 from coach.engine.views import cards
-from coach.engine.views.severity import severity_question
+from coach.engine.views.severity import facts, severity_question
 
 PASTE_CHARS = 120
 # A message this long at a one-line question is a description, not the answer itself.
@@ -189,7 +189,6 @@ class TicketMode:
         session = ctx.session
         chosen = level or session.framework.find(triage.proposal(session))
         assert chosen is not None  # the proposal is a level of the framework
-        triage.end(session)
         _keep_answers(session)
         d.set_severity(session, chosen)
         said = f"Severity {chosen.level} ({escape(chosen.name)})."
@@ -219,9 +218,8 @@ class TicketMode:
         """Grade again with the answers, then offer the level as usual."""
         session = ctx.session
         ticket = session.ticket
-        facts = " ".join(t for t in (ticket.issue_summary, ticket.business_impact) if t)
-        judged = ctx.brain.classify(f"{facts} {triage.heard(session, ctx.library.triage)}".strip(),
-                                    session.framework)
+        heard = triage.heard(session, ctx.library.triage)
+        judged = ctx.brain.classify(f"{facts(ticket)} {heard}".strip(), session.framework)
         session.progress.suggestion = judged
         ticket.severity = judged.severity
         ticket.severity_rationale = judged.rationale

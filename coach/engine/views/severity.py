@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from coach.domain import Button, Reply, SeverityLevel, hours_text
+from coach.domain import Button, Reply, SeverityLevel, TicketDraft, hours_text
 from coach.engine.inputs import escape
 from coach.engine.modes.base import Context
 from coach.training.wording import full_stop
@@ -14,15 +14,15 @@ def severity_question(ctx: Context, classify: bool) -> Reply:
     """Suggest a level from what the ticket says, or ask for one when there is nothing to judge."""
     session = ctx.session
     ticket = session.ticket
-    facts = " ".join(t for t in (ticket.issue_summary, ticket.business_impact) if t)
+    told = facts(ticket)
     # A severity the extractor already judged (with its rationale) is not judged twice: in LLM
     # mode that would be a second model call in one turn.
-    if classify and facts and not (ticket.severity and ticket.severity_rationale):
-        session.progress.suggestion = ctx.brain.classify(facts, session.framework)
+    if classify and told and not (ticket.severity and ticket.severity_rationale):
+        session.progress.suggestion = ctx.brain.classify(told, session.framework)
         if ticket.severity_rationale is None or ticket.severity is None:
             ticket.severity_rationale = session.progress.suggestion.rationale
     suggestion = session.progress.suggestion
-    chosen = ticket.severity or (suggestion.severity if suggestion and facts else None)
+    chosen = ticket.severity or (suggestion.severity if suggestion and told else None)
     level = session.framework.find(chosen) if chosen else None
     buttons = [_level_button(lvl) for lvl in session.framework.levels]
     buttons.append(Button(id="skip", label="Skip this question"))
@@ -40,6 +40,11 @@ def severity_question(ctx: Context, classify: bool) -> Reply:
         '(e.g. "make it a 2", "it\'s critical").'
     )
     return Reply(text=text, buttons=[accept, *buttons])
+
+
+def facts(ticket: TicketDraft) -> str:
+    """What the ticket says happened, as the judge reads it."""
+    return " ".join(t for t in (ticket.issue_summary, ticket.business_impact) if t)
 
 
 def _level_button(level: SeverityLevel) -> Button:
