@@ -38,7 +38,7 @@ class Asked(Enum):
 
 _ASKS = {
     Asked.RESPONSE: re.compile(
-        r"\bhow (?:fast|quickly|soon|long)\b|\bresponse (?:time|window|target)s?\b|\brespond"
+        r"\bhow (?:fast|quick|quickly|soon|long)\b|\bresponse (?:time|window|target)s?\b|\brespond"
         r"|\breply\b|\bget back to\b|\backnowledge|\bturnaround\b",
         re.I,
     ),
@@ -59,7 +59,7 @@ _ASKS = {
     ),
     Asked.GRADE: re.compile(
         r"\bhow (?:bad|serious|severe|urgent|big)\b|\b(?:what|which|whats|what's)(?: the)? "
-        r"(?:level|severity|sev|priority)\b"
+        r"(?:level|severity|sev|priority|bucket|tier|category)\b"
         r"|\b(?:whats|what's|what is) the (?:sev|severity|priority|level)\s*\??\s*$"
         r"|(?:^|[.,;:!?]\s*)(?:sev|severity|priority|level)\s*\?\s*$"
         r"|\b(?:log|grade|rate|classify|file|class) (?:that|this|it)\b"
@@ -76,8 +76,10 @@ _OTHER_TOPIC = re.compile(
     r"|\bdowngrad\w*|\bupgrad\w*|\bweekend|\bbusiness hours\b|\bholiday|\bnight\b|\b24x7\b",
     re.I,
 )
-_LEVEL_NOUN = r"[- ](?:severity|sev|priority|level|escalations?|issues?|tickets?|ones?|cases?)\b"
-_KIND = r"\s+(?:kind of\s+|type of\s+)?(?:severity|sev|level|priority|escalation|issue|one)\b"
+_LEVEL_NOUN = (r"[- ](?:severity|sev|priority|pri|level|escalations?|issues?|tickets?|ones?"
+               r"|cases?|tiers?|buckets?|kind)\b")
+_KIND = (r"\s+(?:kind of\s+|type of\s+)?(?:severity|sev|level|priority|escalation|issue|one"
+         r"|tier|bucket|kind|category)\b")
 _MOST_SEVERE = re.compile(
     rf"\b(?:highest|top|most severe|most serious|most urgent|worst){_KIND}", re.I
 )
@@ -123,8 +125,8 @@ def asked(question: str) -> set[Asked]:
 
 
 def asking(question: str) -> str:
-    """The question without the situation it describes."""
-    told = situation(question)
+    """The question without the sentences that tell its story."""
+    told = _told_apart(question)
     return question.replace(told, " ") if told else question
 
 
@@ -145,14 +147,34 @@ def named_levels(question: str, framework: SeverityFramework) -> list[SeverityLe
     return [level for level in framework.levels if level.level in numbers]
 
 
-def situation(question: str) -> str:
-    """The part of a question that describes what happened, without the asking itself."""
+# The asking words of a question that tells its story inside the question itself:
+# "how long do I have to respond to a customer whose ...", "who handles a request for ...".
+_ASKING_WORDS = re.compile(
+    r"\bhow (?:fast|quick|quickly|soon|long)(?: is the response| do (?:i|we) (?:have|need) to"
+    r"(?: respond| reply| act| get back)?| should (?:i|we) (?:respond|reply|act))?"
+    r"(?: to| on| for| when| if)?\b"
+    r"|\bwho (?:owns|handles|should own|should handle|takes|is on the hook for)\b"
+    r"|\b(?:what|which) (?:level|severity|sev|priority|bucket|tier) (?:is|for|would be)\b",
+    re.I,
+)
+
+
+def _told_apart(question: str) -> str:
+    """The sentences of a question that tell what happened, around the asking itself."""
     parts = re.split(r"(?<=[.?!;,:])\s+|\s+[-–—]\s+", question.strip())
     kept = [p for p in parts if not (p.rstrip().endswith("?") or _QUESTION_CLAUSE.match(p))]
     # The asking often trails off without a question mark: "..., whats the response window"
     while kept and _asks(kept[-1]) and len(kept[-1].split()) <= 8:
         kept.pop()
     told = " ".join(kept)
+    return told if len(told.split()) >= SITUATION_WORDS else ""
+
+
+def situation(question: str) -> str:
+    """The part of a question that describes what happened, without the asking itself."""
+    told = _told_apart(question)
+    if not told and _ASKING_WORDS.search(question):  # the story sits inside the question
+        told = " ".join(_ASKING_WORDS.sub(" ", question, count=1).replace("?", " ").split())
     return told if len(told.split()) >= SITUATION_WORDS else ""
 
 

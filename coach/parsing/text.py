@@ -22,7 +22,8 @@ _WORD_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # "is this a 2 or a 3?": bare numbers offered as a choice of levels
 # The seed's level names in everyday speech: "a critical escalation", "a low-priority ticket"
 _LEVEL_NAME = re.compile(
-    r"\b(critical|high|medium|low)[- ](?:severity|sev|priority|level|escalation|issue|ticket)s?\b",
+    r"\b(critical|high|medium|low)[- ](?:severity|sev|priority|pri|level|escalation|issue|ticket"
+    r"|tier|bucket)s?\b",
     re.I,
 )
 _NAMED = {"critical": 1, "high": 2, "medium": 3, "low": 4}
