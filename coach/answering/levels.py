@@ -148,7 +148,7 @@ def named_levels(question: str, framework: SeverityFramework) -> list[SeverityLe
 
 
 # The asking words of a question that tells its story inside the question itself:
-# "how long do I have to respond to a customer whose ...", "who handles a request for ...".
+# "how soon for X?", "who owns X?": the question names no level and tells X after the asking.
 _ASKING_WORDS = re.compile(
     r"\bhow (?:fast|quick|quickly|soon|long)(?: is the response| do (?:i|we) (?:have|need) to"
     r"(?: respond| reply| act| get back)?| should (?:i|we) (?:respond|reply|act))?"
