@@ -81,10 +81,6 @@ class SeverityClassifier:
     def read(self, text: str) -> Reading:
         return read_texts([text], self.embedder)[0]
 
-    def probabilities(self, text: str, framework: SeverityFramework) -> np.ndarray:
-        """P(level | text) on the framework's levels."""
-        return on_framework(self.model.probabilities(self.read(text)), len(framework.levels))
-
     def classify(self, text: str, framework: SeverityFramework) -> Classification:
         """The level the coach proposes, the two likeliest levels, and the reasons."""
         reading = self.read(text)
