@@ -21,6 +21,10 @@ from tools.evaluate import load_jsonl, question_report
         ("a medium-level escalation landed on my desk, who owns it?", 3),
         ("what kinds of things count as a P2?", 2),
         ("how would you describe the lowest level?", 4),
+        ("what's the third-highest tier for?", 3),
+        ("got a meduim-priority ticket, what's the response time?", 3),
+        ("a crtical case landed, how soon must I answer?", 1),
+        ("lowest level: do I deal with it myself or does it go up to my boss?", 4),
     ],
 )
 def test_a_named_level_gets_its_facts_from_the_framework(
@@ -55,6 +59,19 @@ def test_a_described_situation_is_graded_then_taught(brain: OfflineBrain) -> Non
     assert "1 hour" in answer.answer
     assert answer.sources[0].file == MATRIX_FILE
     assert len(sentences(answer.answer)) <= 3 and len(answer.answer.split()) <= 81
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the story's words ("night", "field", "update") are not what is asked
+        "The whole app went dark last night - nobody there can sign in. Who owns it?",
+        "Their admin can't add a custom field, says 'we are stuck.' What severity?",
+        "how fast on an account whose every user is locked out after the status page update?",
+    ],
+)
+def test_the_story_told_does_not_change_what_is_asked(brain: OfflineBrain, question: str) -> None:
+    assert brain.answer(question).answer.startswith("From what you describe, this is Severity")
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from difflib import SequenceMatcher
 from enum import Enum
 
 from coach.domain import (
@@ -46,11 +47,12 @@ _ASKS = {
         # "who" asks for the owner, unless it asks who is told: that is communication
         r"\bwho\b(?!.*\b(?:told|tell|inform|notif|update|email|know|aware|hear)\w*)"
         r"|\bowns?\b|\bowner|\bsenior\b|\bpulled in\b|\baccountable\b|\bin charge\b"
-        r"|\bresponsible\b|\btake the lead\b|\bescalate (?:it |this )?to\b",
+        r"|\bresponsible\b|\btake the lead\b|\bescalate (?:it |this )?to\b"
+        r"|\b(?:handle|deal with) (?:it|this|that) myself\b|\bgo(?:es)? up to\b",
         re.I,
     ),
     Asked.DEFINITION: re.compile(
-        r"\bwhat (?:is|'s|makes|does)\b|\bwhat are\b|\bdescribe\b|\bdefin|\bmean\b|\bin plain"
+        r"\bwhat(?: is|'s| makes| does)\b|\bwhat are\b|\bdescribe\b|\bdefin|\bmean\b|\bin plain"
         r"|\bseparat\w*|\bdifference\b|\bdiffer\b",
         re.I,
     ),
@@ -80,11 +82,12 @@ _LEVEL_NOUN = (r"[- ](?:severity|sev|priority|pri|level|escalations?|issues?|tic
                r"|cases?|tiers?|buckets?|kind)\b")
 _KIND = (r"\s+(?:kind of\s+|type of\s+)?(?:severity|sev|level|priority|escalation|issue|one"
          r"|tier|bucket|kind|category)\b")
+_NOT_ORDINAL = r"(?<!second[- ])(?<!third[- ])"  # "third-highest" is not the highest
 _MOST_SEVERE = re.compile(
-    rf"\b(?:highest|top|most severe|most serious|most urgent|worst){_KIND}", re.I
+    rf"{_NOT_ORDINAL}\b(?:highest|top|most severe|most serious|most urgent|worst){_KIND}", re.I
 )
 _LEAST_SEVERE = re.compile(
-    rf"\b(?:lowest|bottom|least severe|least serious|least urgent|mildest){_KIND}", re.I
+    rf"{_NOT_ORDINAL}\b(?:lowest|bottom|least severe|least serious|least urgent|mildest){_KIND}", re.I
 )
 # "the second-highest severity", "third most severe level"
 _ORDINAL = re.compile(
@@ -126,8 +129,11 @@ def asked(question: str) -> set[Asked]:
 
 def asking(question: str) -> str:
     """The question without the sentences that tell its story."""
-    told = _told_apart(question)
-    return question.replace(told, " ") if told else question
+    told, asks = _parts(question)
+    if len(" ".join(told).split()) >= SITUATION_WORDS:
+        return " ".join(asks)
+    inside = _ASKING_WORDS.search(question)  # "how soon for <the story>?"
+    return inside[0] if inside and situation(question) else question
 
 
 def named_levels(question: str, framework: SeverityFramework) -> list[SeverityLevel]:
@@ -136,6 +142,8 @@ def named_levels(question: str, framework: SeverityFramework) -> list[SeverityLe
     for level in framework.levels:
         if re.search(rf"\b{re.escape(level.name)}{_LEVEL_NOUN}", question, re.I):
             numbers.add(level.level)
+    for word in re.findall(rf"\b([a-z]{{5,}}){_LEVEL_NOUN}", question, re.I):  # "crtical sev"
+        numbers.update(_misspelt(word, framework))
     if _MOST_SEVERE.search(question):
         numbers.add(1)
     if _LEAST_SEVERE.search(question):
@@ -145,6 +153,16 @@ def named_levels(question: str, framework: SeverityFramework) -> list[SeverityLe
         low = ordinal[2].lower().startswith(("lowest", "least"))
         numbers.add(len(framework.levels) + 1 - step if low else step)
     return [level for level in framework.levels if level.level in numbers]
+
+
+def _misspelt(word: str, framework: SeverityFramework) -> set[int]:
+    """The levels whose name the word is a typo of: "crtical" -> {1}."""
+    word = word.lower()
+    return {
+        level.level
+        for level in framework.levels
+        if len(level.name) >= 5 and SequenceMatcher(None, word, level.name.lower()).ratio() >= 0.8
+    }
 
 
 # The asking words of a question that tells its story inside the question itself:
@@ -159,14 +177,19 @@ _ASKING_WORDS = re.compile(
 )
 
 
+def _parts(question: str) -> tuple[list[str], list[str]]:
+    """The clauses of a question that tell what happened, and those that ask."""
+    parts = re.split(r"(?<=[.?!;,:])['\"”’)]?\s+|\s+[-–—]\s+", question.strip())
+    told = [p for p in parts if not (p.rstrip().endswith("?") or _QUESTION_CLAUSE.match(p))]
+    # The asking often trails off without a question mark: "..., whats the response window"
+    while told and _asks(told[-1]) and len(told[-1].split()) <= 8:
+        told.pop()
+    return told, [p for p in parts if p not in told]
+
+
 def _told_apart(question: str) -> str:
     """The sentences of a question that tell what happened, around the asking itself."""
-    parts = re.split(r"(?<=[.?!;,:])\s+|\s+[-–—]\s+", question.strip())
-    kept = [p for p in parts if not (p.rstrip().endswith("?") or _QUESTION_CLAUSE.match(p))]
-    # The asking often trails off without a question mark: "..., whats the response window"
-    while kept and _asks(kept[-1]) and len(kept[-1].split()) <= 8:
-        kept.pop()
-    told = " ".join(kept)
+    told = " ".join(_parts(question)[0])
     return told if len(told.split()) >= SITUATION_WORDS else ""
 
 
