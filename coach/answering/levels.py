@@ -87,7 +87,8 @@ _MOST_SEVERE = re.compile(
     rf"{_NOT_ORDINAL}\b(?:highest|top|most severe|most serious|most urgent|worst){_KIND}", re.I
 )
 _LEAST_SEVERE = re.compile(
-    rf"{_NOT_ORDINAL}\b(?:lowest|bottom|least severe|least serious|least urgent|mildest){_KIND}", re.I
+    rf"{_NOT_ORDINAL}\b(?:lowest|bottom|least severe|least serious|least urgent|mildest){_KIND}",
+    re.I,
 )
 # "the second-highest severity", "third most severe level"
 _ORDINAL = re.compile(
