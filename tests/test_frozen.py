@@ -21,11 +21,11 @@ def test_severity_on_the_frozen_set(brain: OfflineBrain, seed: SeverityFramework
     report = severity_report(brain.classify, seed, load_jsonl(FROZEN / "severity.jsonl"))
     totals = (f"{report.correct}/{report.total} right, "
               f"{report.under_calls} dangerous under-calls")
-    assert report.accuracy >= 0.82, totals
-    assert report.under_calls <= 4, totals
+    assert report.accuracy >= 0.83, totals
+    assert report.under_calls <= 5, totals
 
 
 def test_questions_on_the_frozen_set(brain: OfflineBrain, seed: SeverityFramework) -> None:
     cases = load_jsonl(FROZEN / "questions.jsonl")
     right = question_report(lambda q: brain.answer(q, framework=seed), seed, cases)
-    assert right >= 0.76 * len(cases), f"{right}/{len(cases)} answered right with sources"
+    assert right >= 0.80 * len(cases), f"{right}/{len(cases)} answered right with sources"

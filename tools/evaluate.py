@@ -103,6 +103,15 @@ def question_report(
     return right
 
 
+def situation_cases(questions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Level questions that tell a situation, as severity cases of that situation alone."""
+    from coach.answering.levels import situation
+
+    told = ((q, situation(str(q["question"]))) for q in questions)
+    return [{"id": q["id"], "text": text, "severity": q["severity"], "accept": q["accept"]}
+            for q, text in told if text]
+
+
 def _fact(level: SeverityLevel, asks: str) -> str:
     if asks == "response":
         return hours_text(level.response_hours)

@@ -1,7 +1,11 @@
 """Step 1 of `make train`: the example bank and the dev cases as model inputs, in .train/.
 
 Runs in the project's venv, with the coach's own encoder and signal reader, so training sees
-exactly the features the coach computes at run time. Step 2 (tools/train_severity.py) fits.
+exactly the features the coach computes at run time: sentence vectors and signals, and the
+token states after the encoder's untouched lower layers, from which step 2 tunes the top ones.
+The dev cases are the dev severity set plus the situations told in the dev level questions
+(read by the coach's own `situation`): blind text the threshold is chosen on, never trained on.
+Step 2 (tools/train_severity.py) fits.
 """
 
 from __future__ import annotations
@@ -12,12 +16,17 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.search.embeddings import local_embedder
+from coach.search.minilm import MiniLMEmbedder
 from coach.settings import get_settings
-from coach.understanding.features import SIGNAL_FEATURES, read_texts
+from coach.understanding.features import SIGNAL_FEATURES, flat, read_texts
+from tools.evaluate import load_jsonl, situation_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".train" / "severity-features.npz"
+HIDDEN = ROOT / ".train" / "severity-hidden.npz"
+DEV = ROOT / "tests" / "eval" / "dev"
+DEV_QUESTIONS = ("level_questions.jsonl", "level_questions_2.jsonl")
+TUNED_FROM = 4  # the encoder layers from this one up are tuned to severity (of 6)
 
 
 def bank_hash(texts: list[str], levels: list[int]) -> str:
@@ -33,12 +42,20 @@ def _load(path: Path, level_key: str) -> tuple[list[str], list[int]]:
     return [r["text"] for r in rows], [int(r[level_key]) for r in rows]
 
 
+def _dev_cases() -> tuple[list[str], list[int]]:
+    """The dev severity cases, and the situations told in the dev level questions."""
+    cases = load_jsonl(DEV / "severity.jsonl")
+    for name in DEV_QUESTIONS:
+        cases += situation_cases(load_jsonl(DEV / name))
+    return [c["text"] for c in cases], [int(c["severity"]) for c in cases]
+
+
 def main() -> None:
     settings = get_settings()
-    embedder = local_embedder(settings.models_dir)
+    embedder = MiniLMEmbedder(settings.models_dir)
     bank_texts, bank_levels = _load(settings.knowledge_dir / "examples" / "example_bank.jsonl",
                                     "level")
-    dev_texts, dev_levels = _load(ROOT / "tests" / "eval" / "dev" / "severity.jsonl", "severity")
+    dev_texts, dev_levels = _dev_cases()
     bank = read_texts(bank_texts, embedder)
     dev = read_texts(dev_texts, embedder)
     OUT.parent.mkdir(exist_ok=True)
@@ -54,6 +71,15 @@ def main() -> None:
         encoder=np.array(embedder.identity),
         bank_hash=np.array(bank_hash(bank_texts, bank_levels)),
     )
+    states: dict[str, np.ndarray] = {}
+    for name, texts in (("bank", bank_texts), ("dev", dev_texts)):
+        hidden = embedder.hidden([flat(t) for t in texts], TUNED_FROM)
+        states[f"{name}_states"] = np.concatenate(hidden).astype(np.float16)
+        states[f"{name}_offsets"] = np.cumsum([0] + [len(h) for h in hidden])
+    for name, weight in embedder.top_weights(TUNED_FROM).items():
+        states[f"weight:{name}"] = weight
+    states["tuned_from"] = np.array(TUNED_FROM)
+    np.savez(HIDDEN, **states)  # type: ignore[arg-type]
     print(f"{len(bank)} bank examples and {len(dev)} dev cases read into {OUT.relative_to(ROOT)}")
 
 

@@ -3,14 +3,17 @@
 Runs in its own venv (.venv-train, from requirements-train.lock) because it uses scikit-learn,
 which the coach itself never imports: at run time numpy applies the coefficients written here.
 
-The model is a multinomial logistic regression over the MiniLM sentence embedding, the
-signals in context (tools/severity_features.py) and the neighbour votes: how the closest bank
-examples are labelled (coach/understanding/neighbours.py, numpy only, shared with the coach).
+The model averages two calibrated halves:
+- a multinomial logistic regression over the MiniLM sentence embedding, the signals in context
+  (tools/severity_features.py) and the neighbour votes: how the closest bank examples are
+  labelled (coach/understanding/neighbours.py, numpy only, shared with the coach);
+- MiniLM's top layers fine-tuned to severity, with a linear head over the tuned sentence
+  vector, the same signals and votes (tools/tune_encoder.py, torch).
 In cross-validation each fold's votes come from its own training part only, and a training
-example never votes for itself. Its probabilities are calibrated with one
-temperature fitted on out-of-fold predictions, and the unsure threshold (below it, the more
-severe of the two likeliest levels is proposed) is chosen on out-of-fold predictions of the
-bank plus the dev cases. Everything printed is cross-validated on the bank or measured on dev.
+example never votes for itself. Each half's probabilities are calibrated with one temperature
+fitted on its out-of-fold predictions, and the unsure threshold (below it, the more severe of
+the two likeliest levels is proposed) is chosen on out-of-fold predictions of the bank plus the
+dev cases. Everything printed is cross-validated on the bank or measured on dev.
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ from sklearn.preprocessing import StandardScaler  # type: ignore[import-not-foun
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the votes are the coach's own numpy code
 from coach.understanding.neighbours import votes  # noqa: E402
+from tools import tune_encoder  # noqa: E402
 
 FEATURES = ROOT / ".train" / "severity-features.npz"
+HIDDEN = ROOT / ".train" / "severity-hidden.npz"
+TUNED_FOLDS = 5
 MODEL = ROOT / "knowledge" / "models" / "severity.npz"
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3)
 SEEDS = (0, 1, 2)
@@ -130,6 +136,39 @@ def report(name: str, p: np.ndarray, y: np.ndarray, threshold: float = 0.0) -> s
             f"{int(dangerous(y, chosen).sum())}/{len(y)}")
 
 
+class Tuning:
+    """The tuned-encoder half: its cross-validated logits and its final fit."""
+
+    def __init__(self, hidden: np.lib.npyio.NpzFile, bank: np.ndarray, signals: np.ndarray,
+                 y: np.ndarray) -> None:
+        self.texts = tune_encoder.Texts.load(hidden, "bank")
+        self.dev = tune_encoder.Texts.load(hidden, "dev")
+        self.first = int(hidden["tuned_from"])
+        self.weights = {k.split(":", 1)[1]: hidden[k] for k in hidden.files
+                        if k.startswith("weight:")}
+        self.bank, self.signals, self.y = bank, signals, y
+
+    def extra(self, rows: np.ndarray, voters: np.ndarray, own: bool) -> np.ndarray:
+        """Signals and neighbour votes for `rows`, the votes cast by `voters`."""
+        cast = votes(self.bank[rows], self.bank[voters], self.y[voters], leave_self_out=own)
+        return np.hstack([self.signals[rows], cast])
+
+    def fit(self, rows: np.ndarray) -> tune_encoder.Tuned:
+        return tune_encoder.fit(self.texts, rows, self.extra(rows, rows, own=True), self.y[rows],
+                                self.weights, self.first)
+
+    def out_of_fold(self) -> np.ndarray:
+        z = np.zeros((len(self.y), 4))
+        for train, held in StratifiedKFold(TUNED_FOLDS, shuffle=True, random_state=0).split(
+                self.y, self.y):
+            model = self.fit(train)
+            z[held] = tune_encoder.predict(model, self.texts, held,
+                                           self.extra(held, train, own=False))
+            print(f"    fold done: {np.mean(z[held].argmax(1) + 1 == self.y[held]):.1%}",
+                  flush=True)
+        return z
+
+
 def main() -> None:
     data = np.load(FEATURES)
     y, dev_y = data["bank_levels"], data["dev_levels"]
@@ -161,15 +200,27 @@ def main() -> None:
     x = inputs.design(everything, bank_e, y, own=True)
     dev_x = dev.design(np.arange(len(dev_y)), bank_e, y, own=False)
     t = temperature(z, y)
-    oof = softmax(z, t)
-    print(f"temperature {t:.2f}; ECE of the top probability {ece(softmax(z), y):.3f} -> "
-          f"{ece(oof, y):.3f}")
+    print(f"regression: temperature {t:.2f}; ECE of the top probability "
+          f"{ece(softmax(z), y):.3f} -> {ece(softmax(z, t), y):.3f}")
     coef, intercept = fit(x, y, c)
-    dev_p = softmax(logits(dev_x, coef, intercept), t)
+    tuned = Tuning(np.load(HIDDEN), bank_e, data["bank_signals"], y)
+    tz = tuned.out_of_fold()
+    tt = temperature(tz, y)
+    print(f"  tuned encoder: CV accuracy {np.mean(tz.argmax(1) + 1 == y):.1%}; temperature "
+          f"{tt:.2f}; ECE {ece(softmax(tz), y):.3f} -> {ece(softmax(tz, tt), y):.3f}")
+    oof = (softmax(z, t) + softmax(tz, tt)) / 2
+    print(f"  both halves averaged: CV accuracy {np.mean(oof.argmax(1) + 1 == y):.1%}; "
+          f"ECE {ece(oof, y):.3f}")
+    final = tuned.fit(everything)
+    dev_extra = np.hstack([data["dev_signals"], votes(data["dev_embeddings"], bank_e, y)])
+    dev_tz = tune_encoder.predict(final, tuned.dev, np.arange(len(dev_y)), dev_extra)
+    dev_p = (softmax(logits(dev_x, coef, intercept), t) + softmax(dev_tz, tt)) / 2
     pooled_p, pooled_y = np.vstack([oof, dev_p]), np.concatenate([y, dev_y])
     print("threshold | CV accuracy | CV dangerous | dev accuracy | dev dangerous")
     rows = []
-    for threshold in np.round(np.arange(0.0, 0.95, 0.05), 2):
+    np.savez(ROOT / ".train" / "severity-oof.npz", regression=z, tuned=tz, oof=oof, y=y,
+             dev_p=dev_p, dev_y=dev_y)  # for analysis; nothing reads it back
+    for threshold in np.round(np.arange(0.0, 0.95, 0.02), 2):
         pooled = propose(pooled_p, threshold)
         rows.append((float(threshold), float(np.mean(pooled == pooled_y)),
                      float(dangerous(pooled_y, pooled).mean())))
@@ -194,6 +245,13 @@ def main() -> None:
         bank_hash=data["bank_hash"],
         bank_embeddings=bank_e.astype(np.float16),
         bank_levels=y.astype(np.int8),
+        tuned_from=np.int64(tuned.first),
+        tuned_coef=final.head.weight.detach().numpy().astype(np.float32),
+        tuned_intercept=final.head.bias.detach().numpy().astype(np.float32),
+        tuned_temperature=np.float32(tt),
+        tuned_scale=np.float32(tune_encoder.SCALE),
+        **{f"tuned:{name}": w.astype(np.float16)
+           for layer in final.layers for name, w in layer.exported().items()},
     )
     print(f"wrote {MODEL.relative_to(ROOT)}", file=sys.stderr)
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from pydantic import SecretStr
 
 from coach.domain import CoachError
 from coach.settings import Settings
+
+if TYPE_CHECKING:
+    from coach.search.minilm import MiniLMEmbedder
 
 
 class Embedder(Protocol):
@@ -46,7 +49,7 @@ def word_embedder() -> WordLlamaEmbedder:
 
 
 @cache
-def local_embedder(cache_dir: Path) -> Embedder:
+def local_embedder(cache_dir: Path) -> MiniLMEmbedder:
     """The process-wide local embedder for search: MiniLM, which answers questions best."""
     from coach.search.minilm import MiniLMEmbedder
 

@@ -15,6 +15,8 @@ import math
 import os
 import shutil
 import zipfile
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -108,65 +110,117 @@ class MiniLMEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit vectors, one per text; texts of similar length are batched to save padding."""
+        out = np.zeros((len(texts), self.width), dtype=np.float32)
+        for chosen, x, mask in self._batches(texts, self._layers):
+            out[chosen] = _pool(x, mask)
+        return out
+
+    def embed_tuned(
+        self, texts: list[str], tuned: Mapping[str, np.ndarray], first_tuned: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The base unit vectors and those of a copy whose layers from `first_tuned` on use
+        the `tuned` weights: the shared lower layers run once."""
+        base = np.zeros((len(texts), self.width), dtype=np.float32)
+        other = np.zeros_like(base)
+        weights = ChainMap(dict(tuned), self._w)
+        for chosen, x, mask in self._batches(texts, first_tuned):
+            top = x
+            for n in range(first_tuned, self._layers):
+                x = self._layer(x, mask, n, self._w)
+                top = self._layer(top, mask, n, weights)
+            base[chosen], other[chosen] = _pool(x, mask), _pool(top, mask)
+        return base, other
+
+    def hidden(self, texts: list[str], layers: int) -> list[np.ndarray]:
+        """Each text's token states after the first `layers` layers (for training)."""
+        out: list[np.ndarray] = [np.empty(0)] * len(texts)
+        for chosen, x, mask in self._batches(texts, layers):
+            for row, n in enumerate(chosen):
+                out[n] = x[row, : int(mask[row].sum())]
+        return out
+
+    def top_weights(self, first: int) -> dict[str, np.ndarray]:
+        """The weights of layers `first` and above, by name (the starting point for tuning)."""
+        prefixes = tuple(f"encoder.layer.{n}." for n in range(first, self._layers))
+        return {name: w for name, w in self._w.items() if name.startswith(prefixes)}
+
+    @property
+    def width(self) -> int:
+        return int(self._w[VOCABULARY].shape[1])
+
+    def _batches(
+        self, texts: list[str], layers: int
+    ) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
+        """(indices, states after `layers` layers, mask) per batch of texts of similar length."""
         ids = [e.ids for e in self._tokenizer.encode_batch(texts)]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        width = self._w[VOCABULARY].shape[1]
-        out = np.zeros((len(ids), width), dtype=np.float32)
         start = 0
         while start < len(order):
             longest = len(ids[order[min(start + MAX_BATCH, len(order)) - 1]])
             size = max(1, min(MAX_BATCH, ATTENTION_BUDGET // max(longest, 1) ** 2))
             chosen = order[start : start + size]
-            out[chosen] = self._encode([ids[i] for i in chosen])
+            x, mask = self._start([ids[i] for i in chosen])
+            for n in range(layers):
+                x = self._layer(x, mask, n, self._w)
+            yield chosen, x, mask
             start += size
-        return out
 
-    def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
+    def _norm(self, x: np.ndarray, name: str, w: Mapping[str, np.ndarray]) -> np.ndarray:
         mean = x.mean(-1, keepdims=True)
         var = ((x - mean) ** 2).mean(-1, keepdims=True)
         normed: np.ndarray = (x - mean) / np.sqrt(var + self._eps)
-        scaled: np.ndarray = normed * self._w[f"{name}.weight"] + self._w[f"{name}.bias"]
+        scaled: np.ndarray = normed * w[f"{name}.weight"] + w[f"{name}.bias"]
         return scaled
 
-    def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
+    @staticmethod
+    def _dense(x: np.ndarray, name: str, w: Mapping[str, np.ndarray]) -> np.ndarray:
         rows = x.reshape(-1, x.shape[-1])  # 2-D so that numpy hands it to BLAS
-        out: np.ndarray = rows @ self._w[f"{name}.weight"].T + self._w[f"{name}.bias"]
+        out: np.ndarray = rows @ w[f"{name}.weight"].T + w[f"{name}.bias"]
         return out.reshape(*x.shape[:-1], -1)
 
-    def _encode(self, rows: list[list[int]]) -> np.ndarray:
+    def _start(self, rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The embedding layer's output and the mask of real tokens, padded per batch."""
         length = max(len(r) for r in rows)
         ids = np.zeros((len(rows), length), dtype=np.int64)  # 0 is [PAD]
         mask = np.zeros((len(rows), length), dtype=np.float32)
         for n, row in enumerate(rows):
             ids[n, : len(row)] = row
             mask[n, : len(row)] = 1.0
-        batch = len(rows)
         w = self._w
         x = (
             w[VOCABULARY][ids].astype(np.float32)
             + w["embeddings.position_embeddings.weight"][:length]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
-        x = self._norm(x, "embeddings.LayerNorm")
-        padding = ((1.0 - mask) * -1e9)[:, None, None, :]
+        return self._norm(x, "embeddings.LayerNorm", w), mask
+
+    def _layer(
+        self, x: np.ndarray, mask: np.ndarray, n: int, w: Mapping[str, np.ndarray]
+    ) -> np.ndarray:
+        """Encoder layer n over states x, with the weights in w."""
+        batch, length, _ = x.shape
+        layer = f"encoder.layer.{n}"
         width = x.shape[-1] // self._heads
-        for n in range(self._layers):
-            layer = f"encoder.layer.{n}"
+        padding = ((1.0 - mask) * -1e9)[:, None, None, :]
 
-            def heads(kind: str, x: np.ndarray = x, layer: str = layer) -> np.ndarray:
-                projected = self._dense(x, f"{layer}.attention.self.{kind}")
-                return projected.reshape(batch, length, self._heads, width).transpose(0, 2, 1, 3)
+        def heads(kind: str) -> np.ndarray:
+            projected = self._dense(x, f"{layer}.attention.self.{kind}", w)
+            return projected.reshape(batch, length, self._heads, width).transpose(0, 2, 1, 3)
 
-            scores = heads("query") @ heads("key").transpose(0, 1, 3, 2) / math.sqrt(width)
-            scores = np.exp(scores + padding - (scores + padding).max(-1, keepdims=True))
-            scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ heads("value")).transpose(0, 2, 1, 3).reshape(x.shape)
-            attended = self._dense(context, f"{layer}.attention.output.dense") + x
-            x = self._norm(attended, f"{layer}.attention.output.LayerNorm")
-            h = self._dense(x, f"{layer}.intermediate.dense")
-            h = gelu(h)
-            x = self._norm(self._dense(h, f"{layer}.output.dense") + x, f"{layer}.output.LayerNorm")
-        pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        unit: np.ndarray = (pooled / np.where(norms == 0, 1, norms)).astype(np.float32)
-        return unit
+        scores = heads("query") @ heads("key").transpose(0, 1, 3, 2) / math.sqrt(width)
+        scores = np.exp(scores + padding - (scores + padding).max(-1, keepdims=True))
+        scores /= scores.sum(-1, keepdims=True)
+        context = (scores @ heads("value")).transpose(0, 2, 1, 3).reshape(x.shape)
+        attended = self._dense(context, f"{layer}.attention.output.dense", w) + x
+        x = self._norm(attended, f"{layer}.attention.output.LayerNorm", w)
+        h = gelu(self._dense(x, f"{layer}.intermediate.dense", w))
+        return self._norm(self._dense(h, f"{layer}.output.dense", w) + x,
+                          f"{layer}.output.LayerNorm", w)
+
+
+def _pool(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean over the real tokens, at unit length."""
+    pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    unit: np.ndarray = (pooled / np.where(norms == 0, 1, norms)).astype(np.float32)
+    return unit

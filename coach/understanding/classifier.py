@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from coach.domain import Alternative, Classification, SeverityFramework, SeverityLevel
-from coach.search.embeddings import Embedder
-from coach.understanding.features import Reading, read_texts
+from coach.search.minilm import MiniLMEmbedder
+from coach.understanding.features import Reading, flat
 from coach.understanding.severity_model import SeverityModel
+from coach.understanding.signals import find_signals
 
 SEED_LEVELS = 4  # the model and its examples speak the seed's four levels
 BANK_FILE = Path("examples") / "example_bank.jsonl"
@@ -60,7 +61,7 @@ def propose(probabilities: np.ndarray, threshold: float) -> int:
 class SeverityClassifier:
     """Judges severity with the learned model; explains with its signals and the bank."""
 
-    embedder: Embedder
+    embedder: MiniLMEmbedder  # the encoder the model was trained on
     model: SeverityModel
     bank: list[tuple[str, int]]
     seed_examples: frozenset[str] = frozenset()
@@ -68,7 +69,7 @@ class SeverityClassifier:
 
     @classmethod
     def from_knowledge(
-        cls, knowledge_dir: Path, embedder: Embedder, seed: SeverityFramework | None = None
+        cls, knowledge_dir: Path, embedder: MiniLMEmbedder, seed: SeverityFramework | None = None
     ) -> SeverityClassifier:
         """The committed model and the example bank it was trained on."""
         path = knowledge_dir / BANK_FILE
@@ -79,7 +80,10 @@ class SeverityClassifier:
         return cls(embedder, SeverityModel.load(knowledge_dir), bank, examples)
 
     def read(self, text: str) -> Reading:
-        return read_texts([text], self.embedder)[0]
+        """The text's vectors (plain and tuned: one pass through the shared lower layers)."""
+        tuning = self.model.tuning
+        plain, tuned = self.embedder.embed_tuned([flat(text)], tuning.weights, tuning.first)
+        return Reading(plain[0], find_signals(text), tuned[0])
 
     def classify(self, text: str, framework: SeverityFramework) -> Classification:
         """The level the coach proposes, the two likeliest levels, and the reasons."""

@@ -30,10 +30,12 @@ _INDEX = {key: n for n, key in enumerate(SIGNAL_FEATURES)}
 
 @dataclass(frozen=True)
 class Reading:
-    """One text as the model sees it."""
+    """One text as the model sees it: its MiniLM vector (search's, the neighbours'), the
+    vector of the severity-tuned encoder when there is one, and its signals."""
 
     embedding: np.ndarray
     signals: list[Signal]
+    tuned: np.ndarray | None = None
 
     @property
     def signal_vector(self) -> np.ndarray:
@@ -44,7 +46,12 @@ class Reading:
         return vector
 
 
+def flat(text: str) -> str:
+    """A text as the encoder reads it: whitespace runs as one space, never empty."""
+    return " ".join(text.split()) or " "
+
+
 def read_texts(texts: list[str], embedder: Embedder) -> list[Reading]:
     """Embed and read a batch of texts."""
-    embeddings = embedder.embed([" ".join(t.split()) or " " for t in texts])
+    embeddings = embedder.embed([flat(t) for t in texts])
     return [Reading(e, find_signals(t)) for e, t in zip(embeddings, texts, strict=True)]

@@ -1,11 +1,15 @@
-"""The learned severity model: committed coefficients applied with numpy.
+"""The learned severity model: committed weights applied with numpy.
 
-Its input is the text's MiniLM embedding, its signals in context and the neighbour votes of
-the example bank (whose vectors the model file carries, in half precision).
+Two calibrated halves, averaged:
+- a logistic regression over the text's MiniLM embedding, its signals in context and the
+  neighbour votes of the example bank (whose vectors the model file carries, half precision);
+- MiniLM's top layers tuned to severity, with a linear head over the tuned sentence vector, the
+  same signals and votes. The file carries those layers' weights; the lower layers are shared
+  with search, so a text runs through them once.
 
-`make train` fits it (tools/train_severity.py, scikit-learn in its own venv) and writes
-knowledge/models/severity.npz; the coach only reads that file. Probabilities are on the
-seed's four levels, calibrated by the temperature fitted in training.
+`make train` fits both (tools/train_severity.py, tools/tune_encoder.py: scikit-learn and torch
+in their own venv) and writes knowledge/models/severity.npz; the coach only reads that file.
+Probabilities are on the seed's four levels.
 """
 
 from __future__ import annotations
@@ -27,12 +31,36 @@ class ModelMismatch(CoachError):
 
 
 @dataclass(frozen=True)
-class SeverityModel:
-    """Multinomial logistic regression over [embedding, signals, neighbour votes]."""
+class Head:
+    """A calibrated linear layer: P(level) = softmax((coef @ x + intercept) / temperature)."""
 
     coef: np.ndarray  # (4, features)
     intercept: np.ndarray  # (4,)
     temperature: float
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        z = (self.coef @ x + self.intercept) / self.temperature
+        e = np.exp(z - z.max())
+        out: np.ndarray = e / e.sum()
+        return out
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The severity-tuned top layers of the encoder: weights by MiniLM name, from `first` up."""
+
+    first: int
+    weights: dict[str, np.ndarray]
+    scale: float  # the tuned unit vector's factor in the head's input
+
+
+@dataclass(frozen=True)
+class SeverityModel:
+    """The regression and the tuned encoder's head, each calibrated, averaged."""
+
+    regression: Head  # over [embedding, signals, neighbour votes]
+    tuned_head: Head  # over [tuned vector x scale, signals, neighbour votes]
+    tuning: Tuning
     threshold: float  # below this top probability, the more severe of the top two is proposed
     encoder: str
     bank_hash: str
@@ -46,10 +74,20 @@ class SeverityModel:
             if tuple(str(s) for s in data["signal_features"]) != SIGNAL_FEATURES:
                 raise ModelMismatch("the severity model predates the current signals: "
                                     "run `make train`")
+            if "tuned_coef" not in data.files:
+                raise ModelMismatch("the severity model has no tuned encoder: run `make train`")
             return cls(
-                coef=data["coef"].astype(np.float32),
-                intercept=data["intercept"].astype(np.float32),
-                temperature=float(data["temperature"]),
+                regression=Head(data["coef"].astype(np.float32),
+                                data["intercept"].astype(np.float32), float(data["temperature"])),
+                tuned_head=Head(data["tuned_coef"].astype(np.float32),
+                                data["tuned_intercept"].astype(np.float32),
+                                float(data["tuned_temperature"])),
+                tuning=Tuning(
+                    first=int(data["tuned_from"]),
+                    weights={k.split(":", 1)[1]: data[k].astype(np.float32)
+                             for k in data.files if k.startswith("tuned:")},
+                    scale=float(data["tuned_scale"]),
+                ),
                 threshold=float(data["threshold"]),
                 encoder=str(data["encoder"]),
                 bank_hash=str(data["bank_hash"]),
@@ -57,23 +95,24 @@ class SeverityModel:
                 bank_levels=data["bank_levels"].astype(np.int64),
             )
 
-    def inputs(self, reading: Reading) -> np.ndarray:
-        """The model's input vector for one text."""
-        voted = votes(reading.embedding[None, :], self.bank_embeddings, self.bank_levels)[0]
-        return np.concatenate([reading.embedding, reading.signal_vector, voted])
-
     def probabilities(self, reading: Reading) -> np.ndarray:
-        """P(seed level 1..4 | text), calibrated."""
-        z = (self.coef @ self.inputs(reading) + self.intercept) / self.temperature
-        e = np.exp(z - z.max())
-        out: np.ndarray = e / e.sum()
+        """P(seed level 1..4 | text), calibrated: the mean of the two halves."""
+        if reading.tuned is None:
+            raise ValueError("the reading lacks the tuned encoder's vector")
+        voted = votes(reading.embedding[None, :], self.bank_embeddings, self.bank_levels)[0]
+        rest = [reading.signal_vector, voted]
+        plain = self.regression.probabilities(np.concatenate([reading.embedding, *rest]))
+        tuned = self.tuned_head.probabilities(
+            np.concatenate([reading.tuned * self.tuning.scale, *rest]))
+        out: np.ndarray = (plain + tuned) / 2
         return out
 
     def signal_weights(self, reading: Reading, seed_level: int) -> list[tuple[str, float]]:
         """The signals present, each with how much it pushed towards `seed_level` over the
         other levels, strongest first."""
         width = self.bank_embeddings.shape[1]
-        weights = self.coef[:, width : width + len(SIGNAL_FEATURES)]
+        span = slice(width, width + len(SIGNAL_FEATURES))
+        weights = self.regression.coef[:, span] + self.tuned_head.coef[:, span]
         toward = weights[seed_level - 1] - np.delete(weights, seed_level - 1, axis=0).mean(0)
         present = np.flatnonzero(reading.signal_vector)
         return sorted(((SIGNAL_FEATURES[i], float(toward[i])) for i in present),
