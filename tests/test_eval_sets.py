@@ -44,6 +44,19 @@ def test_severity_cases_share_one_format(path: Path) -> None:
         assert set(row["accept"]) <= {1, 2, 3, 4}  # type: ignore[call-overload]
 
 
+@pytest.mark.parametrize("path", [EVAL / "tickets_blind.jsonl", FROZEN / "tickets.jsonl"],
+                         ids=["dev", "frozen"])
+def test_blind_ticket_cases_share_one_format(path: Path) -> None:
+    rows = _rows(path)
+    assert len(rows) >= 40 and len({r["id"] for r in rows}) == len(rows)
+    for row in rows:
+        expect = row["expect"]
+        assert isinstance(expect, dict) and set(expect) == {
+            "account", "csm", "severity", "actions_taken_min", "timeline"}
+        assert expect["account"] and expect["severity"] in {1, 2, 3, 4}
+        assert {"account", "csm"} <= set(row["agreed"])  # type: ignore[call-overload]
+
+
 def test_the_frozen_set_is_large_and_mostly_hard_enough() -> None:
     severity, questions = _rows(FROZEN / "severity.jsonl"), _rows(FROZEN / "questions.jsonl")
     assert len(severity) >= 200 and sum(bool(r["hard"]) for r in severity) >= 0.4 * len(severity)
