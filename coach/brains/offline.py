@@ -97,7 +97,15 @@ class OfflineBrain:
     def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:
         from coach.understanding.extraction import extract_ticket
 
-        return extract_ticket(text, framework, now, classify=self.classify)
+        return extract_ticket(text, framework, now, classify=self.classify,
+                              common_words=self.common_words)
+
+    @cached_property
+    def common_words(self) -> frozenset[str]:
+        """Ordinary words, which a capital at the start of a sentence does not make a name."""
+        from coach.search.minilm import vocabulary
+
+        return vocabulary(self._settings.models_dir)
 
     def write_messages(self, drafts: list[MessageDraft]) -> list[MessageDraft]:
         return drafts

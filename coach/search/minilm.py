@@ -67,6 +67,12 @@ def unpacked_model(cache_dir: Path) -> Path:
     return target
 
 
+def vocabulary(cache_dir: Path) -> frozenset[str]:
+    """The encoder's whole-word vocabulary: ordinary English words (and common names)."""
+    data = json.loads((unpacked_model(cache_dir) / "tokenizer.json").read_text(encoding="utf-8"))
+    return frozenset(word for word in data["model"]["vocab"] if word.isalpha())
+
+
 def erf(x: np.ndarray) -> np.ndarray:
     """The error function, to within 1.5e-7 (Abramowitz and Stegun 7.1.26): below float32's
     resolution here, and numpy has no erf of its own."""

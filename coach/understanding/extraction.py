@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from coach.domain import Classification, SeverityFramework, TicketDraft, parse_level_number
 from coach.parsing.deadlines import DEADLINE, due_by
 from coach.parsing.text import sentences
+from coach.understanding.names import read_names
 from coach.understanding.signals import find_signals
 
 Classify = Callable[[str, SeverityFramework], Classification]
@@ -86,12 +87,20 @@ _INTRO = re.compile(
 
 
 def extract_ticket(
-    text: str, framework: SeverityFramework, now: datetime, classify: Classify
+    text: str, framework: SeverityFramework, now: datetime, classify: Classify,
+    common_words: Iterable[str] = (),
 ) -> TicketDraft:
-    """A draft ticket from a template or prose; severity and owner fall back to the framework."""
+    """A draft ticket from a template or prose; severity and owner fall back to the framework.
+    The account and the CSM come from the names reader, whatever the wording."""
     fields = parse_template(text)
     if len(fields) < 2:
         fields = parse_prose(text)
+    names = read_names(text, common_words)
+    for field, value in (("account", names.account), ("csm", names.csm)):
+        if value:
+            fields[field] = value
+        else:
+            fields.pop(field, None)
     timeline = fields.get("timeline_required")
     if isinstance(timeline, str):
         match = DEADLINE.search(timeline)

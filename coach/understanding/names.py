@@ -1,0 +1,266 @@
+"""Who a pasted escalation is about: the customer account and our CSM, from any wording.
+
+People paste labelled notes with labels spelled their own way ("cust: X", "Acct - X",
+"Client name = X", "CSM: me (Olu)"), Slack messages, forwarded emails with headers, quotes and
+signatures, call notes and voice-note transcripts. Rather than one pattern per wording, the
+reader collects every capitalised name in the text and scores each by what surrounds it:
+- a label names it ("Customer:", "Org =", "CSM -");
+- a cue introduces it ("our account X", "for X", "over at X", "X's admin", "Re: X -", "the X
+  team"; "I'm Y, the CSM", "Y here", "cc Y (their CSM)", "- Y (CSM)", a sign-off);
+- it has a company's legal form ("Ltd", "GmbH", "A/S", "(Pty) Ltd"...), sits on the company
+  line of an email signature, or matches the sender's email domain;
+- it is a competitor or vendor ("moving to X"), a product feature ("the X tab"), a person on
+  the customer's side, or an ordinary word at the start of a sentence ("Nothing", "Vessels"):
+  those never win.
+A name is returned as written, legal form kept, possessive dropped; None when nothing scores.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_UPPER = "A-Z\u00C0-\u00DE"
+# "O'Shea" and "Adebayo-Clarke" are one word; "I'm" and "Ltd's" end at the apostrophe.
+_WORD = rf"(?:[{_UPPER}]\w*(?:['’][{_UPPER}]\w*)?(?:-\w+)*|\d+[A-Za-z]*)"
+_JOIN = r"(?:[ \t]+(?:&|de|da|del|van|von|der|den|du|la|le|y|et)[ \t]+|[ \t]+|[ \t]*&[ \t]*)"
+_FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.?S?|S\.?p\.?A\.?"
+         r"|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP|Co\.(?=\s|$)|Co-op"
+         r"|Corp\.?|Lda\.?|S\.?L\.?|JSC|SE|Srl|KG|Pty|Pvt|Sp\. z o\.o\.)(?!\w)")
+_PART = rf"(?:{_FORM}|\((?:UK|US|EU|Pty|Pvt)\)|{_WORD})"
+_SPAN = re.compile(rf"(?<![\w@.'’]){_WORD}(?:{_JOIN}{_PART}){{0,6}}")
+_LEGAL = re.compile(rf"(?:^|\s){_FORM}$|\((?:Pty|Pvt)\)")
+
+_ACCOUNT_LABEL = (r"account(?: name)?|acct|customer(?: name)?|cust|client(?: name)?|company"
+                  r"|org(?:ani[sz]ation)?|account/customer")
+_CSM_LABEL = (r"csm|account owner(?: \(csm\))?|owner|account manager|am|customer success"
+              r"(?: manager)?|submitted by|from csm")
+_ANY_LABEL = (rf"{_ACCOUNT_LABEL}|{_CSM_LABEL}|sev(?:erity)?|priority|issue|problem|what"
+              r"|impact|actions?|done(?: so far)?|ask|request|deadline|timeline|notes?|summary")
+_SEP = (r"[ \t]*(?:\([^)\n]{0,20}\))?[ \t]*\??[ \t]*"
+        r"(?:[:=/|]|[ \t]-[ \t]|[ \t]–[ \t]|-(?=[ \t]))[ \t]*")
+# A label starts a line or follows a separator; with a colon or "=" it may sit anywhere.
+_LABELLED = re.compile(
+    rf"(?:(?:^|(?<=[\n;|.]) ?|(?<=\s\s)|(?<=[.;|] ))(?P<label>{_ANY_LABEL}){_SEP}"
+    rf"|\b(?P<inline>{_ACCOUNT_LABEL}|csm)[ \t]*[:=][ \t]*)"
+    rf"(?P<value>[^\n;|]*?)(?=[ \t]*(?:[\n;|]|\.?[ \t]+(?:{_ANY_LABEL}){_SEP}|$|\.[ \t]|\s{{2,}}))",
+    re.I | re.M,
+)
+_ME = re.compile(r"^(?:me|myself)\s*\((?P<name>[^)]+)\)", re.I)
+
+# Context that makes a name the account, read before (…$) or after (^…) it.
+_ACCOUNT_BEFORE = re.compile(
+    r"(?:(?:\b(?:our|my|the) (?:account|customer|client)s?,?|\bfor|\bon|\bover at|\bat|\bwith|\bw/"
+    r"|\bfrom|\babout|\bre:|\bfwd?:|\bcsm (?:on|for)|\bescalat(?:e|ing)(?: for| on)?"
+    r"|\b(?:manage|own|look after|handle|cover)|\bnotes? (?:from|on)[^\n]{0,25}?|\bnotes? -"
+    r"|\b(?:officer|manager|director|lead|head|controller|developer|engineer|founder|president"
+    r"|chief|coordinator|administrator|analyst|specialist|supervisor|partner|principal)\b[^\n]*"
+    r"(?:[,|–—-][ \t]*|\n[ \t>]*)))\s*$", re.I)  # last: the company line of a signature
+_STARTS_SENTENCE = re.compile(r"(?:^|[\n.!?:]\s*)$")
+_ACCOUNT_AFTER = re.compile(
+    r"^(?:'s?|’s?)\b|^\s+(?:team|ppl|people|folks|users|admins?|staff)\b|^\s*(?:\(|:|[-–—]\s)"
+    r"|^,?\s+(?:my|our) (?:account|customer|client)\b",
+    re.I)
+_SUBJECT_AFTER = re.compile(
+    r"^\s+(?:is|are|was|were|has|have|had|just|wants?|needs?|asked|says?|said|disputes?|reports?"
+    r"|reported|opened|switching|threaten\w*|can't|cannot|mentioned|called|emailed)\b", re.I)
+_RIVAL_BEFORE = re.compile(
+    r"\b(?:to|into|evaluating|trialling|trialing|vendor|competitor|partner|use|using|via|like"
+    r"|than|versus|vs\.?)\s+(?:the\s+)?$", re.I)
+_FEATURE_AFTER = re.compile(
+    r"^\s+(?:tab|page|module|button|app|viewer|editor|screen|report|reports|feature|field|form"
+    r"|dashboard|api|integration|template|board|portal|widget|menu|header|ui)\b", re.I)
+
+# Context that makes a name our CSM.
+_CSM_BEFORE = re.compile(
+    r"(?:\b(?:i'm|i am|im|it's|its|this is|my name is|me =|me:|me is|csm is|cc|signed)\s*"
+    r"|\bit's me\s+|\bcsm\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*|(?:thanks|cheers|regards|best|thx)"
+    r"[,!]?\s*)$", re.I)
+_CSM_AFTER = re.compile(
+    r"^(?:,? (?:is )?(?:the |their |your |our )?(?:csm|customer success manager)\b"
+    r"|\s*\((?:the |their |our )?csm\)|\s*,\s*csm\b|\s+here\b|\s*\n\s*customer success"
+    r"|,? (?:calling|by the way)|\s*,\s*(?:the )?csm on\b|,? i'm (?:the|their) csm)", re.I)
+# People named by an email's headers or greeting: a customer contact, or (To:) us.
+_FROM = re.compile(r"^\s*>?\s*from:\s*(?P<name>[^<\n,]+)", re.I | re.M)
+_TO = re.compile(r"^\s*to:\s*(?P<name>[^<\n;,]+)", re.I | re.M)
+_GREETING = re.compile(
+    rf"^\s*(?:hi|hello|hey|dear)\s+(?:mr\.?|ms\.?|mrs\.?|dr\.?)?\s*(?P<name>{_WORD}"
+    rf"(?:\s{_WORD})?)\s*[,!]", re.I | re.M)
+_SIGN_OFF = re.compile(r"^\s*(?:[-–—]+\s*)?(?P<name>[^\n,]{2,40}?)\s*$")
+_DOMAIN = re.compile(r"@(?P<domain>[a-z0-9-]+)\.", re.I)
+_NOT_NAMES = frozenset("""i me my we our us you your he she his her they them their it its this
+    that these those there here hi hey hello dear thanks cheers regards best team all everyone
+    anyone someone nobody nothing none no yes ok okay so um uh quick urgent fyi re fwd fw sent
+    date subject from to cc monday tuesday wednesday thursday friday saturday sunday today
+    tomorrow yesterday morning january february march april may june july august september
+    october november december sev severity csm customer client account support engineering
+    sales finance product security legal qa ops it hr vp ceo cfo cto coo ciso api sso ui ux pdf
+    csv sla p1 p2 p3 p4 eod cob asap call notes update heads note""".split())
+
+_OPENERS = frozenset("""escalating escalate escalation urgent re fwd fw notes call quick update
+    fyi hi hey hello ugh omg so okay ok um uh morning flagging logging csm""".split())
+_TITLES = frozenset("""manager officer director lead head controller developer engineer founder
+    president vp chief coordinator administrator admin analyst specialist supervisor owner
+    principal executive ceo cfo cto coo ciso""".split())
+
+
+@dataclass(frozen=True)
+class Names:
+    """The account and the CSM a text names, as written (None when it names none)."""
+
+    account: str | None
+    csm: str | None
+
+
+def read_names(text: str, common_words: Iterable[str] = ()) -> Names:
+    """The customer account and our CSM in a pasted note, email or transcript."""
+    common = frozenset(common_words)
+    labelled = _labelled(text)
+    csm = labelled.get("csm") or _csm_in(text)
+    people = _people(text) | ({csm.casefold()} if csm else set())
+    account = labelled.get("account") or _account_in(text, people, common)
+    if csm and account and csm.casefold() == account.casefold():
+        csm = None
+    return Names(account=account, csm=csm)
+
+
+def _clean(value: str) -> str:
+    value = " ".join(value.split())
+    kept = "." if re.search(rf"\b{_FORM}$", value) and value.endswith(".") else ""
+    value = re.sub(r"^(?:the|The)\s+", "", value.strip(" .,:;-–—*_\"'“”")) + kept
+    return re.sub(r"(?:'s|’s)$", "", value)
+
+
+def _labelled(text: str) -> dict[str, str]:
+    """Account and CSM values of labelled lines, however the labels are spelled."""
+    found: dict[str, str] = {}
+    for match in _LABELLED.finditer(text):
+        label = (match["label"] or match["inline"]).lower()
+        raw = match["value"]
+        head = raw.split(")", 1)[0]
+        value = _clean(head if ")" in raw and "(" not in head else raw)  # "(CSM: Lee) lost"
+        if not value and text[match.end():].startswith("\n"):  # "ACCOUNT:" then the value below
+            value = _clean(text[match.end():].strip().split("\n", 1)[0])
+        field = ("account" if re.fullmatch(_ACCOUNT_LABEL, label) else
+                 "csm" if re.fullmatch(_CSM_LABEL, label) else None)
+        if field is None or field in found or not value:
+            continue
+        if field == "csm":
+            me = _ME.match(value)
+            value = _clean(me["name"]) if me else value
+            if value.casefold() in _NOT_NAMES or len(value.split()) > 4:
+                continue
+        elif len(value.split()) > 8:
+            continue
+        found[field] = value
+    return found
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A run of capitalised words, and where it sits in the text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _spans(text: str) -> list[_Span]:
+    """Capitalised runs, without an opening word that only starts the sentence
+    ("Escalating Halvorsen Hotels" -> "Halvorsen Hotels")."""
+    out = []
+    for match in _SPAN.finditer(text):
+        start, words = match.start(), match[0].split(" ")
+        if len(words) > 1 and words[0].casefold() in _OPENERS:
+            start += len(words[0]) + 1
+        out.append(_Span(text[start: match.end()], start, match.end()))
+    return [span for span in out if span.text.strip()]
+
+
+def _people(text: str) -> set[str]:
+    """Names the text gives to people (senders, greetings, signatures), casefolded."""
+    out = {_clean(m["name"]).casefold() for m in _FROM.finditer(text)}
+    out |= {_clean(m["name"]).casefold() for m in _TO.finditer(text)}
+    out |= {_clean(m["name"]).casefold() for m in _GREETING.finditer(text)}
+    role = r"\((?!(?i:me|csm|(?:the|their|our) csm)\b|[A-Z]{2,}\))[^)\n]{2,40}\)"
+    for name in re.findall(rf"\b({_WORD}(?: {_WORD}){{0,2}}) {role}", text):
+        if not _LEGAL.search(name):
+            out.add(name.casefold())  # "Karen Whitfield (VP Ops)": a person with a role
+    for match in re.finditer(rf"\b({_WORD} {_WORD})[ \t]*\n[ \t]*[A-Z][^\n]{{2,60}}", text):
+        out.add(match[1].casefold())  # a signature's name line above its title line
+    return out
+
+
+def _csm_in(text: str) -> str | None:
+    """Our CSM, from the cues that introduce them; else the addressee of a customer's email."""
+    best: tuple[int, str] | None = None
+    for match in _spans(text):
+        name = _clean(match.text)
+        if name.casefold() in _NOT_NAMES or _LEGAL.search(name):
+            continue
+        before = text[max(0, match.start - 25): match.start]
+        after = text[match.end: match.end + 40]
+        score = 3 * bool(_CSM_AFTER.match(after)) + 2 * bool(_CSM_BEFORE.search(before))
+        if _CSM_BEFORE.search(before) and re.match(r"\s*$", after):
+            score += 1  # a sign-off on its own line
+        if re.search(r"\s[-–—]+\s*$", before) and not text[match.end:].strip():
+            score += 2  # "... is slow. - Tomasz" ends the note
+        if score and (best is None or score > best[0]):
+            best = (score, name)
+    if best:
+        return best[1]
+    to = _TO.search(text)
+    if to and _FROM.search(text):  # a customer's email to us: we are its addressee
+        name = _clean(to["name"])
+        if name and "@" not in name and name.casefold() not in _NOT_NAMES:
+            return name
+    lines = text.strip().splitlines()
+    if len(lines) > 1 and re.fullmatch(rf"\s*{_WORD}(?: {_WORD}){{0,2}}\s*", lines[-1]) \
+            and lines[-1].strip().casefold() not in _NOT_NAMES:
+        return lines[-1].strip()  # a bare name signing the note off
+    return None
+
+
+def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | None:
+    """The best-scoring company-shaped name of the text."""
+    domains = {d.replace("-", "").casefold() for d in _DOMAIN.findall(text)}
+    best: dict[str, float] = {}
+    mentions: dict[str, int] = {}
+    rivals: set[str] = set()
+    written: dict[str, str] = {}
+    for match in _spans(text):
+        name = _clean(match.text)
+        key = name.casefold()
+        words = key.split()
+        if (not name or key in _NOT_NAMES or words[0] in _NOT_NAMES
+                or any(key in p or p in key for p in people if len(p) > 3)):
+            continue
+        before = text[max(0, match.start - 40): match.start]
+        after = text[match.end: match.end + 30]
+        legal = bool(_LEGAL.search(name))
+        cue = 2.0 * bool(_ACCOUNT_BEFORE.search(before)) + 2.0 * bool(_ACCOUNT_AFTER.match(after))
+        acts = bool(_SUBJECT_AFTER.match(after))  # "X just threatened to cancel"
+        opens = acts and bool(_STARTS_SENTENCE.search(before))
+        score = 4.0 * legal + cue + 1.0 * acts + 0.5 * opens + 0.5 * (len(words) > 1)
+        if re.sub(r"[^a-z0-9]", "", key) in domains or any(
+                d.startswith(re.sub(r"[^a-z0-9]", "", words[0])) for d in domains if d):
+            score += 3.0
+        if _RIVAL_BEFORE.search(before):
+            rivals.add(key)  # a competitor or vendor, wherever else it is named
+        if _FEATURE_AFTER.match(after) and not legal:
+            score -= 4.0
+        if len(words) == 1 and not legal and (key in common or len(key) < 3):
+            score -= 5.0  # an ordinary word, capitalised by its place in the sentence
+        if words[-1] in _TITLES:
+            score -= 5.0  # a job title: "Office Manager", "Procurement Lead"
+        if re.fullmatch(r"[A-Z0-9]{2,}(?:-\d+)?", name):
+            score -= 3.0  # an acronym or a ticket id: INC-5530, SSO
+        best[key] = max(best.get(key, score), score)
+        mentions[key] = mentions.get(key, 0) + 1
+        written.setdefault(key, name)
+    scores = {k: best[k] + 0.5 * (mentions[k] - 1) for k in best if k not in rivals}
+    if not scores:
+        return None
+    key = max(scores, key=lambda k: scores[k])
+    return written[key] if scores[key] > 0.5 else None
