@@ -75,8 +75,8 @@ _FEATURE_AFTER = re.compile(
 # Context that makes a name our CSM.
 _CSM_BEFORE = re.compile(
     r"(?:\b(?:i'm|i am|im|it's|its|this is|my name is|me =|me:|me is|csm is|cc|signed)\s*"
-    r"|\bit's me\s+|\bcsm\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*|(?:thanks|cheers|regards|best|thx)"
-    r"[,!]?\s*)$", re.I)
+    r"|\bit's me\s+|\bcsm\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*"
+    r"|(?:thanks|cheers|regards|best|thx)[,!]?\s*)$", re.I)
 _CSM_AFTER = re.compile(
     r"^(?:,? (?:is )?(?:the |their |your |our )?(?:csm|customer success manager)\b"
     r"|\s*\((?:the |their |our )?csm\)|\s*,\s*csm\b|\s+here\b|\s*\n\s*customer success"
