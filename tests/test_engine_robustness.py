@@ -36,9 +36,9 @@ def test_very_long_input_is_truncated_with_a_notice() -> None:
     engine, session = offline_engine(), asking_account()
     replies = engine.handle(session, "Users at Globex cannot log in. " * 400)
     assert "12,399 characters; I kept the first 10,000" in replies[0].text
-    # A description pasted at the account question fills the ticket; the account is still asked.
+    # A description pasted at the account question fills the ticket, the account included.
     assert session.ticket.issue_summary == "Users at Globex cannot log in."
-    assert session.step == "ask:account"
+    assert session.ticket.account == "Globex" and session.step != "ask:account"
     assert all(len(str(v)) <= 10_000 for v in session.ticket.model_dump().values())
     assert round_trips(session)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from coach.domain import EscalationTicket
 from coach.engine import CoachSession, Engine, press
@@ -201,3 +202,49 @@ def test_button_words_typed_at_a_question_are_not_stored_as_answers() -> None:
     assert "Which account" in text_of(replies)
     engine.handle(session, "[button:]")
     assert session.ticket.account is None
+
+
+def test_a_one_line_labelled_paste_at_the_account_question_fills_every_field() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, ["let's draft a ticket"])
+    assert session.step == "ask:account"
+    engine.handle(session, "Account: Globex. Severity: 2. CSM: Dana Li. Issue summary: checkout "
+                           "fails for a third of their orders since 9am.")
+    ticket = session.ticket
+    assert (ticket.account, ticket.severity, ticket.csm) == ("Globex", 2, "Dana Li")
+    assert ticket.issue_summary and ticket.issue_summary.startswith("checkout fails")
+    assert session.step == "ask:business_impact"  # the first missing field, in template order
+
+
+def test_a_deadline_typed_at_another_question_is_the_timeline() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, ["let's draft a ticket", "Globex"])
+    assert session.step == "ask:issue_summary"
+    engine.handle(session, "by Friday")
+    ticket = session.ticket
+    assert ticket.issue_summary is None and ticket.timeline_required == "by Friday"
+    assert ticket.due_by is not None and ticket.due_by.weekday() == 4
+    assert session.step == "ask:issue_summary"
+
+
+def test_the_deadline_falls_in_the_company_time_zone() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    session.profile.timezone = "America/New_York"
+    talk(engine, session, ["let's draft a ticket", "Globex"])
+    engine.handle(session, "by 5pm")
+    due = session.ticket.due_by
+    assert due is not None and due.utcoffset() is not None
+    assert due.astimezone(ZoneInfo("America/New_York")).hour == 17
+
+
+def test_a_paragraph_is_not_stored_as_the_account() -> None:
+    engine = offline_engine()
+    session = start(engine)
+    talk(engine, session, ["let's draft a ticket"])
+    replies = engine.handle(session, "well it is hard to say, there is a lot going on this week "
+                                     "and i am not sure where to begin with all of it honestly")
+    assert session.ticket.account is None and session.step == "ask:account"
+    assert "not stored" in replies[0].text

@@ -61,13 +61,17 @@ def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
     assert read_names(text, common).account is None
 
 
-def test_blind_dev_tickets_floor(common: frozenset[str]) -> None:
-    """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on."""
-    cases = load_jsonl(EVAL / "tickets_blind.jsonl")
+@pytest.mark.parametrize(("name", "account", "csm"), [
+    ("tickets_blind.jsonl", 0.92, 0.90), ("tickets_blind_2.jsonl", 0.65, 0.75)])
+def test_blind_dev_tickets_floor(common: frozenset[str], name: str, account: float,
+                                 csm: float) -> None:
+    """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The
+    second, harder batch (chats, tables, names only in a domain) has lower floors."""
+    cases = load_jsonl(EVAL / name)
     right = {"account": 0, "csm": 0}
     for case in cases:
         names = read_names(case["text"], common)
         for field in right:
             got, want = getattr(names, field), case["expect"][field]
             right[field] += (got or "").casefold() == (want or "").casefold()
-    assert right["account"] >= 0.92 * len(cases) and right["csm"] >= 0.90 * len(cases), right
+    assert right["account"] >= account * len(cases) and right["csm"] >= csm * len(cases), right

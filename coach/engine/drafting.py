@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from coach.domain import SeverityLevel, TicketDraft
 from coach.domain.session import CoachSession
+from coach.parsing.deadlines import deadline
 
 LABELS = {
     "account": "Account",
@@ -39,9 +40,6 @@ _EXPLICIT_LEVEL = re.compile(
     r"\b(?:sev(?:erity)?|priority|p|s)\s*[:#-]?\s*[1-6]\b|\b(?:critical|high|medium|low)\b",
     re.IGNORECASE,
 )
-_WITHIN = re.compile(
-    r"\b(?:within|in)\s+(\d{1,3})\s*(h|hours?|d|days?|business days?|weeks?)\b", re.IGNORECASE
-)
 _BULLET = re.compile(r"^\s*(?:[-*•☐]|\d+[.)])\s*")
 
 
@@ -67,7 +65,7 @@ def set_field(session: CoachSession, name: str, value: str, now: datetime) -> No
     else:
         setattr(ticket, name, value)
     if name == "timeline_required":
-        ticket.due_by = parse_deadline(value, now)
+        ticket.due_by = deadline(value, now, session.profile.timezone)
     if name == "escalation_owner":
         session.progress.owner_given = True
     _unskip(session, name)
@@ -130,27 +128,6 @@ def split_actions(text: str) -> list[str]:
     """One action per line or per "; ", bullets removed."""
     parts = re.split(r"\n|;\s", text)
     return [cleaned for p in parts if (cleaned := _BULLET.sub("", p).strip())]
-
-
-def parse_deadline(text: str, now: datetime) -> datetime | None:
-    """"within 3 days", "in 4 hours" -> a time; other wording stays words only."""
-    match = _WITHIN.search(text)
-    if not match:
-        return None
-    amount, unit = int(match.group(1)), match.group(2).casefold()
-    if unit.startswith("h"):
-        return now + timedelta(hours=amount)
-    if unit.startswith("business"):
-        return _add_business_days(now, amount)
-    return now + timedelta(days=amount * 7 if unit.startswith("w") else amount)
-
-
-def _add_business_days(start: datetime, days: int) -> datetime:
-    moment = start
-    while days > 0:
-        moment += timedelta(days=1)
-        days -= moment.weekday() < 5
-    return moment
 
 
 def _unskip(session: CoachSession, name: str) -> None:

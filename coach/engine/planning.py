@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from coach.content.library import Anchor, Playbook, StepTemplate
 from coach.domain import ActionPlan, ActionStep, EscalationTicket, hours_text
-from coach.engine.drafting import parse_deadline
+from coach.parsing.deadlines import deadline
 
 _STEP_EDIT = re.compile(
     r"^(?:edit\s+|change\s+|set\s+)?step\s+(?P<n>\d{1,2})(?:'s)?\s+(?P<part>action|owner|due|metric"
@@ -94,7 +94,7 @@ def _change(plan: ActionPlan, n: int, part: str, value: str, now: datetime) -> P
         return PlanEdit(None, f"there is no step {n}; the plan has steps 1 to {len(plan.steps)}")
     step = plan.steps[n - 1]
     if part == "due":
-        due = parse_deadline(value, now) or _iso(value, now)
+        due = deadline(value, now) or _iso(value, now)
         if due is None:
             return PlanEdit(None, 'give the due time as "in 6 hours", "within 2 days" or '
                             '"2026-12-01 09:00"')

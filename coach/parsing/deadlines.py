@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 END_OF_DAY = time(17, 0)  # "by Friday" means by the end of that working day, in the clock's zone
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -34,6 +35,26 @@ DEADLINE = re.compile(
     rf"|audit|inspection|launch|deadline|renewal|sale)(?: (?:starts|begins|opens|ends))?\b",
     re.IGNORECASE,
 )
+
+
+def deadline(text: str, now: datetime, zone: str | None = None) -> datetime | None:
+    """When the first deadline phrase of a text falls due, in the company's time zone (an IANA
+    name, e.g. "America/New_York"; `now`'s own zone when None or unknown)."""
+    match = DEADLINE.search(text)
+    if match is None:
+        return None
+    try:
+        local = now.astimezone(ZoneInfo(zone)) if zone else now
+    except (ZoneInfoNotFoundError, ValueError):
+        local = now
+    return due_by(match, local)
+
+
+def is_only_a_deadline(text: str) -> bool:
+    """ "by Friday", "EOD tomorrow please": a deadline and hardly anything else."""
+    match = DEADLINE.search(text)
+    rest = text[: match.start()] + text[match.end():] if match else text
+    return match is not None and len(re.findall(r"\w+", rest)) <= 2
 
 
 def find_deadline(text: str) -> re.Match[str] | None:

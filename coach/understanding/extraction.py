@@ -10,24 +10,12 @@ from typing import Any
 from coach.domain import Classification, SeverityFramework, TicketDraft, parse_level_number
 from coach.parsing.deadlines import DEADLINE, due_by
 from coach.parsing.text import sentences
+from coach.understanding.labels import read_labels
 from coach.understanding.names import read_names
 from coach.understanding.signals import find_signals
 
 Classify = Callable[[str, SeverityFramework], Classification]
 
-_LABELS = {
-    "account": "account|customer|company|client",
-    "severity": "severity|sev|priority|level",
-    "csm": "csm|customer success manager",
-    "issue_summary": "issue summary|issue|summary|problem",
-    "business_impact": "business impact|impact",
-    "actions_taken": "actions taken|actions|steps taken",
-    "resolution_requested": "resolution requested|resolution|request|ask",
-    "timeline_required": "timeline required|timeline|deadline|due",
-    "escalation_owner": "escalation owner|owner",
-}
-_LABEL_LINE = re.compile(
-    r"^\s*(?P<label>" + "|".join(_LABELS.values()) + r")\s*:\s*(?P<value>.*)$", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*•☐☑✓]|\[[ x]?\]|\d+[.)])\s+")
 _CAP = r"[A-Z\u00C0-\u00DE][\w'’&-]{0,30}"  # bounded: no quadratic backtracking on long words
 _NAME = rf"{_CAP}(?:\s+(?:&\s+)?{_CAP}){{0,4}}"
@@ -112,23 +100,12 @@ def extract_ticket(
 
 
 def parse_template(text: str) -> dict[str, Any]:
-    """Fields of a "LABEL: value" template; values may sit on the following lines."""
-    found: dict[str, list[str]] = {}
-    current: str | None = None
-    for line in text.splitlines():
-        match = _LABEL_LINE.match(line)
-        if match:
-            current = _field_of(match.group("label"))
-            found[current] = []
-            line = match.group("value")
-        if current is not None and line.strip():
-            found[current].append(_BULLET.sub("", line).strip())
+    """Labelled fields ("ACCOUNT: X", "cust: X; sev: 2", values on the following lines)."""
     fields: dict[str, Any] = {}
-    for name, lines in found.items():
-        if name == "actions_taken":
-            fields[name] = [ln for ln in lines if ln]
-        elif lines:
-            fields[name] = " ".join(lines)
+    for name, value in read_labels(text).items():
+        lines = [_BULLET.sub("", ln).strip() for ln in value.splitlines()]
+        lines = [ln for ln in lines if ln]
+        fields[name] = lines if name == "actions_taken" else " ".join(lines)
     return {k: v for k, v in fields.items() if v not in (None, "", [])}
 
 
@@ -184,14 +161,9 @@ def _settle_severity(
         fields["escalation_owner"] = level.owner
 
 
-def _field_of(label: str) -> str:
-    key = " ".join(label.lower().split())
-    return next(name for name, pattern in _LABELS.items() if key in pattern.split("|"))
-
-
 def _level_in(value: str, framework: SeverityFramework) -> int | None:
     """The level a template's SEVERITY value names: "2", "Sev 2 (High)", "Critical"."""
-    head = re.split(r"\s*[(:,;]|\s+-\s+", value.strip(), maxsplit=1)[0]
+    head = re.split(r"\s*[(:,;]|\s+-\s+|\.(?:\s|$)", value.strip(), maxsplit=1)[0]
     level = framework.find(head) or framework.find(value)
     return level.level if level else parse_level_number(head)
 

@@ -21,33 +21,21 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from coach.understanding.labels import read_labels
+
 _UPPER = "A-Z\u00C0-\u00DE"
 # "O'Shea" and "Adebayo-Clarke" are one word; "I'm" and "Ltd's" end at the apostrophe.
-_WORD = rf"(?:[{_UPPER}]\w*(?:['’][{_UPPER}]\w*)?(?:-\w+)*|\d+[A-Za-z]*)"
-_JOIN = r"(?:[ \t]+(?:&|de|da|del|van|von|der|den|du|la|le|y|et)[ \t]+|[ \t]+|[ \t]*&[ \t]*)"
+_WORD = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}]\w*(?:['’][{_UPPER}]\w*)?(?:-\w+)*|\d+[A-Za-z]*)"
+_JOIN = (r"(?:[ \t]+(?:&|de|da|del|van|von|der|den|du|la|le|y|et)[ \t]+|[ \t]+|[ \t]*&[ \t]*"
+         r"|,[ \t]+(?=(?:LLC|Inc|Ltd|LLP|GmbH)\b))")
 _FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.?S?|S\.?p\.?A\.?"
-         r"|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP|Co\.(?=\s|$)|Co-op"
+         r"|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP|C[Oo]\.(?=\s|$)|Co-op"
          r"|Corp\.?|Lda\.?|S\.?L\.?|JSC|SE|Srl|KG|Pty|Pvt|Sp\. z o\.o\.)(?!\w)")
 _PART = rf"(?:{_FORM}|\((?:UK|US|EU|Pty|Pvt)\)|{_WORD})"
 _SPAN = re.compile(rf"(?<![\w@.'’]){_WORD}(?:{_JOIN}{_PART}){{0,6}}")
 _LEGAL = re.compile(rf"(?:^|\s){_FORM}$|\((?:Pty|Pvt)\)")
 
-_ACCOUNT_LABEL = (r"account(?: name)?|acct|customer(?: name)?|cust|client(?: name)?|company"
-                  r"|org(?:ani[sz]ation)?|account/customer")
-_CSM_LABEL = (r"csm|account owner(?: \(csm\))?|owner|account manager|am|customer success"
-              r"(?: manager)?|submitted by|from csm")
-_ANY_LABEL = (rf"{_ACCOUNT_LABEL}|{_CSM_LABEL}|sev(?:erity)?|priority|issue|problem|what"
-              r"|impact|actions?|done(?: so far)?|ask|request|deadline|timeline|notes?|summary")
-_SEP = (r"[ \t]*(?:\([^)\n]{0,20}\))?[ \t]*\??[ \t]*"
-        r"(?:[:=/|]|[ \t]-[ \t]|[ \t]–[ \t]|-(?=[ \t]))[ \t]*")
-# A label starts a line or follows a separator; with a colon or "=" it may sit anywhere.
-_LABELLED = re.compile(
-    rf"(?:(?:^|(?<=[\n;|.]) ?|(?<=\s\s)|(?<=[.;|] ))(?P<label>{_ANY_LABEL}){_SEP}"
-    rf"|\b(?P<inline>{_ACCOUNT_LABEL}|csm)[ \t]*[:=][ \t]*)"
-    rf"(?P<value>[^\n;|]*?)(?=[ \t]*(?:[\n;|]|\.?[ \t]+(?:{_ANY_LABEL}){_SEP}|$|\.[ \t]|\s{{2,}}))",
-    re.I | re.M,
-)
-_ME = re.compile(r"^(?:me|myself)\s*\((?P<name>[^)]+)\)", re.I)
+_ME = re.compile(r"^(?:me|myself|yours truly)\s*\((?P<name>[^)]+)\)", re.I)
 
 # Context that makes a name the account, read before (…$) or after (^…) it.
 _ACCOUNT_BEFORE = re.compile(
@@ -80,7 +68,8 @@ _CSM_BEFORE = re.compile(
 _CSM_AFTER = re.compile(
     r"^(?:,? (?:is )?(?:the |their |your |our )?(?:csm|customer success manager)\b"
     r"|\s*\((?:the |their |our )?csm\)|\s*,\s*csm\b|\s+here\b|\s*\n\s*customer success"
-    r"|,? (?:calling|by the way)|\s*,\s*(?:the )?csm on\b|,? i'm (?:the|their) csm)", re.I)
+    r"|,? (?:calling|by the way)|\s*,\s*(?:the )?csm on\b|,? i'm (?:the|their) csm"
+    r"|\s*\(me\)|\s*\|\s*customer success)", re.I)
 # People named by an email's headers or greeting: a customer contact, or (To:) us.
 _FROM = re.compile(r"^\s*>?\s*from:\s*(?P<name>[^<\n,]+)", re.I | re.M)
 _TO = re.compile(r"^\s*to:\s*(?P<name>[^<\n;,]+)", re.I | re.M)
@@ -89,6 +78,15 @@ _GREETING = re.compile(
     rf"(?:\s{_WORD})?)\s*[,!]", re.I | re.M)
 _SIGN_OFF = re.compile(r"^\s*(?:[-–—]+\s*)?(?P<name>[^\n,]{2,40}?)\s*$")
 _DOMAIN = re.compile(r"@(?P<domain>[a-z0-9-]+)\.", re.I)
+_MAIL_HOSTS = frozenset({"gmail", "outlook", "hotmail", "yahoo", "icloud", "proton", "mail"})
+_SPEAKER = re.compile(
+    r"^\s*\[\d{1,2}:\d{2}(?:\s*[ap]m)?\]\s*(?P<name>[^:\n]{2,40}):(?P<said>[^\n]*)", re.I | re.M)
+# Not a person: "To: CS Escalations", "Deal Desk".
+_TEAM = re.compile(r"\b(?:escalations?|desk|team|support|leadership|leads?|success|ops|help"
+                   r"|inbox|alerts?|cs)\b", re.I)
+_SELF_CSM = re.compile(r"\bi'?m (?:their|the) csm\b|\bmy account|\bone of my accounts\b"
+                       r"|\byep,? mine\b|\bmy champion\b", re.I)
+_BOILERPLATE = re.compile(r"^\s*sent from my \w+.*$", re.I | re.M)
 _NOT_NAMES = frozenset("""i me my we our us you your he she his her they them their it its this
     that these those there here hi hey hello dear thanks cheers regards best team all everyone
     anyone someone nobody nothing none no yes ok okay so um uh quick urgent fyi re fwd fw sent
@@ -96,7 +94,8 @@ _NOT_NAMES = frozenset("""i me my we our us you your he she his her they them th
     tomorrow yesterday morning january february march april may june july august september
     october november december sev severity csm customer client account support engineering
     sales finance product security legal qa ops it hr vp ceo cfo cto coo ciso api sso ui ux pdf
-    csv sla p1 p2 p3 p4 eod cob asap call notes update heads note""".split())
+    csv sla p1 p2 p3 p4 eod cob asap call notes update heads note escalation escalating
+    escalate internal recap attendees""".split())
 
 _OPENERS = frozenset("""escalating escalate escalation urgent re fwd fw notes call quick update
     fyi hi hey hello ugh omg so okay ok um uh morning flagging logging csm""".split())
@@ -116,10 +115,13 @@ class Names:
 def read_names(text: str, common_words: Iterable[str] = ()) -> Names:
     """The customer account and our CSM in a pasted note, email or transcript."""
     common = frozenset(common_words)
+    text = _BOILERPLATE.sub("", text)
     labelled = _labelled(text)
-    csm = labelled.get("csm") or _csm_in(text)
+    csm = labelled.get("csm") or _speaker_csm(text) or _csm_in(text)
     people = _people(text) | ({csm.casefold()} if csm else set())
-    account = labelled.get("account") or _account_in(text, people, common)
+    ours = _our_company(text, csm)
+    account = labelled.get("account") or _account_in(text, people | ours, common) or _domain(
+        text, ours)
     if csm and account and csm.casefold() == account.casefold():
         csm = None
     return Names(account=account, csm=csm)
@@ -135,25 +137,18 @@ def _clean(value: str) -> str:
 def _labelled(text: str) -> dict[str, str]:
     """Account and CSM values of labelled lines, however the labels are spelled."""
     found: dict[str, str] = {}
-    for match in _LABELLED.finditer(text):
-        label = (match["label"] or match["inline"]).lower()
-        raw = match["value"]
-        head = raw.split(")", 1)[0]
-        value = _clean(head if ")" in raw and "(" not in head else raw)  # "(CSM: Lee) lost"
-        if not value and text[match.end():].startswith("\n"):  # "ACCOUNT:" then the value below
-            value = _clean(text[match.end():].strip().split("\n", 1)[0])
-        field = ("account" if re.fullmatch(_ACCOUNT_LABEL, label) else
-                 "csm" if re.fullmatch(_CSM_LABEL, label) else None)
-        if field is None or field in found or not value:
+    for field, raw in read_labels(text).items():
+        if field not in ("account", "csm"):
             continue
-        if field == "csm":
-            me = _ME.match(value)
-            value = _clean(me["name"]) if me else value
-            if value.casefold() in _NOT_NAMES or len(value.split()) > 4:
-                continue
-        elif len(value.split()) > 8:
-            continue
-        found[field] = value
+        line = re.split(r"\n|(?<!\bCo)(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\b[A-Z])\.\s+(?=\S)"
+                        r"|\s{2,}|\"\s*,\s*\"", raw.strip(), maxsplit=1)[0]
+        head = line.split(")", 1)[0]
+        value = _clean(head if ")" in line and "(" not in head else line)  # "(CSM: Lee) lost"
+        me = _ME.match(value)
+        value = _clean(me["name"]) if me else value
+        first = value.split(" ")[0].casefold() if value else ""
+        if value and first not in _NOT_NAMES and len(value.split()) <= (4 if field == "csm" else 8):
+            found[field] = value
     return found
 
 
@@ -178,9 +173,39 @@ def _spans(text: str) -> list[_Span]:
     return [span for span in out if span.text.strip()]
 
 
+def _speaker_csm(text: str) -> str | None:
+    """In a pasted chat ("[09:15] Priya: yes, I'm their CSM"), the speaker who says so."""
+    for match in _SPEAKER.finditer(text):
+        if _SELF_CSM.search(match["said"]):
+            return _clean(match["name"])
+    return None
+
+
+def _our_company(text: str, csm: str | None) -> set[str]:
+    """Our own company, casefolded: on the CSM's signature line and in our email domain."""
+    ours: set[str] = set()
+    if csm:
+        for line in text.splitlines():
+            if line.strip().startswith(csm) and re.search(r"customer success|csm", line, re.I):
+                ours |= {_clean(part).casefold() for part in re.split(r"[|·,]", line)[2:]}
+            match = re.search(rf"{re.escape(csm)}\s*<[^@>]+@([\w-]+)\.", line)
+            if match:
+                ours.add(match[1].casefold())
+    return {name for name in ours if name}
+
+
+def _domain(text: str, ours: set[str]) -> str | None:
+    """A customer named only by an email address: "t.nakamura@fernbrook.jp" -> "fernbrook"."""
+    for domain in _DOMAIN.findall(text):
+        if domain.casefold() not in ours and domain.casefold() not in _MAIL_HOSTS:
+            return str(domain)
+    return None
+
+
 def _people(text: str) -> set[str]:
     """Names the text gives to people (senders, greetings, signatures), casefolded."""
     out = {_clean(m["name"]).casefold() for m in _FROM.finditer(text)}
+    out |= {_clean(m["name"]).casefold() for m in _SPEAKER.finditer(text)}
     out |= {_clean(m["name"]).casefold() for m in _TO.finditer(text)}
     out |= {_clean(m["name"]).casefold() for m in _GREETING.finditer(text)}
     role = r"\((?!(?i:me|csm|(?:the|their|our) csm)\b|[A-Z]{2,}\))[^)\n]{2,40}\)"
@@ -213,7 +238,8 @@ def _csm_in(text: str) -> str | None:
     to = _TO.search(text)
     if to and _FROM.search(text):  # a customer's email to us: we are its addressee
         name = _clean(to["name"])
-        if name and "@" not in name and name.casefold() not in _NOT_NAMES:
+        if name and "@" not in name and name.casefold() not in _NOT_NAMES \
+                and not _TEAM.search(name):
             return name
     lines = text.strip().splitlines()
     if len(lines) > 1 and re.fullmatch(rf"\s*{_WORD}(?: {_WORD}){{0,2}}\s*", lines[-1]) \
@@ -233,7 +259,7 @@ def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | No
         name = _clean(match.text)
         key = name.casefold()
         words = key.split()
-        if (not name or key in _NOT_NAMES or words[0] in _NOT_NAMES
+        if (not name or key in _NOT_NAMES or words[0] in _NOT_NAMES or name[0].isdigit()
                 or any(key in p or p in key for p in people if len(p) > 3)):
             continue
         before = text[max(0, match.start - 40): match.start]

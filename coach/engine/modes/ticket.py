@@ -30,11 +30,16 @@ from coach.engine.inputs import command_word, escape
 from coach.engine.modes.base import Context
 from coach.engine.views import cards
 from coach.engine.views.severity import facts, severity_question
+from coach.parsing.deadlines import is_only_a_deadline
+from coach.understanding.labels import read_labels
 
 PASTE_CHARS = 120
 # A message this long at a one-line question is a description, not the answer itself.
 DESCRIPTION_WORDS = 8
 SHORT_FIELDS = {"account", "csm", "escalation_owner", "timeline_required"}
+# What a text must state for its reading to count; severity and owner are derived from them.
+FACTS = ("account", "csm", "issue_summary", "business_impact", "actions_taken",
+         "resolution_requested", "timeline_required")
 # Button ids typed at a free-text question are commands, not answers.
 CONTROL_WORDS = {"confirm", "confirm-ticket", "accept", "accept-plan", "edit", "use-it"}
 REQUIRED = ("account", "severity", "csm", "issue_summary", "business_impact",
@@ -80,10 +85,14 @@ class TicketMode:
         return replies + [self._next(ctx)]
 
     def handle(self, ctx: Context, text: str) -> list[Reply] | None:
+        step, word = ctx.session.step, command_word(text)
+        if step != "done" and len(read_labels(text)) >= 2:  # a labelled paste, at any question
+            captured = self._absorb(ctx, text)
+            if captured:
+                return captured + [self._next(ctx)]
         edit = parse_edit(text, ctx.session.framework)
         if edit is not None:
             return self.amend(ctx, edit)
-        step, word = ctx.session.step, command_word(text)
         if step == "done":
             return [Reply(text="This ticket is confirmed.", buttons=_after_buttons())] if (
                 word in CONFIRM_WORDS) else None
@@ -138,8 +147,9 @@ class TicketMode:
         filled = _account_from_words(ctx, text)
         if _is_paste(text) or len(text.split()) >= DESCRIPTION_WORDS:
             found = ctx.brain.extract_ticket(text, session.framework, ctx.now)
-            filled += [f for f in d.merge(session, found, text) if f not in filled]
-            d.derive_owner(session)
+            if any(getattr(found, name) for name in FACTS):  # else its severity is a guess
+                filled += [f for f in d.merge(session, found, text) if f not in filled]
+                d.derive_owner(session)
         if not filled:
             return []
         summary = cards.captured(session, filled)
@@ -154,6 +164,11 @@ class TicketMode:
             captured = self._absorb(ctx, text)
             if captured:
                 return captured + [self._next(ctx)]
+            if field in SHORT_FIELDS:  # a paragraph is not a name: keep asking
+                return [self._next(ctx, f"That reads as a description, not the "
+                                        f"{d.LABELS[field].lower()}; I have not stored it.")]
+        if field != "timeline_required" and is_only_a_deadline(text):
+            field = "timeline_required"  # "by Friday" typed at another question
         d.set_field(ctx.session, field, text, ctx.now)
         return [self._next(ctx, "Noted:\n\n" + cards.captured(ctx.session, [field]))]
 
@@ -332,7 +347,8 @@ def _asked(step: str) -> str:
 
 
 def _is_paste(text: str) -> bool:
-    return "\n" in text.strip() or len(text) >= PASTE_CHARS
+    """Several lines, a long text, or two labelled fields ("Account: X. CSM: Y.")."""
+    return "\n" in text.strip() or len(text) >= PASTE_CHARS or len(read_labels(text)) >= 2
 
 
 def _account_from_words(ctx: Context, text: str) -> list[str]:

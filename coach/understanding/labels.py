@@ -1,0 +1,86 @@
+"""Labelled ticket fields, however the labels are spelled and wherever they sit.
+
+"ACCOUNT:" on its own line with the value below, "cust: X; owner - Y; issue - Z", "Account name
+= X", "Client: X | CSM: Y | Severity: 2" and "Account: X. Severity: 2. CSM: Y." all label
+fields. A label starts a line or follows a separator (". ", ";", "|", two spaces); the common
+unambiguous ones ("Account:", "CSM:", "Severity:") may also sit mid-sentence before a colon.
+A value runs to the next label.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Field -> its label spellings; the longer spelling of a label comes first.
+LABELS = {
+    "account": r"account name|account|acct|customer name|customer|cust|client name|client"
+               r"|company|organi[sz]ation|org",
+    "severity": r"severity|sev|priority|prio",
+    "csm": r"account owner(?: \(csm\))?|account manager|customer success manager|assignee[_ ]csm"
+           r"|csm|am|owner",
+    "issue_summary": r"issue summary|issue|summary|problem|what happened|what|description"
+                     r"|details|notes?",
+    "business_impact": r"business impact|impact",
+    "actions_taken": r"actions taken|actions|steps taken|done so far|done|tried so far|tried",
+    "resolution_requested": r"resolution requested|resolution|request|the ask|ask",
+    "timeline_required": r"timeline required|timeline|deadline|due by|due|by when",
+    "escalation_owner": r"escalation owner",
+}
+_INLINE = {"account", "severity", "csm", "business_impact", "timeline_required",
+           "escalation_owner"}
+_ANY = "|".join(LABELS.values())
+_SEP = (r"[ \t]*(?:\((?!csm\))[^)\n]{0,20}\))?[ \t]*\??[ \t]*"
+        r"(?:[:=/|]|[ \t]-[ \t]|[ \t]–[ \t]|-(?=[ \t]))[ \t]*")
+_LABEL = re.compile(
+    rf"(?:^|(?<=[\n;|{{,])|(?<=[.;|] )|(?<=\S  ))[ \t*_>\"'-]*(?P<label>{_ANY})(?![\w])"
+    rf"[*_\"']*{_SEP}[*_\"']*[ \t]*"
+    rf"|\b(?P<inline>{_ANY})(?![\w])[ \t]*[:=][ \t]*",
+    re.I | re.M,
+)
+_TRAILER = re.compile(r"[\s;|,\"'*]+$")
+_CELLS = re.compile(r"^\s*\|?(.+?)\|?\s*$")
+
+
+def field_of(label: str) -> str | None:
+    """The ticket field a label names: "cust" -> "account"."""
+    key = " ".join(label.lower().split())
+    for field, spellings in LABELS.items():
+        if re.fullmatch(spellings, key):
+            return field
+    return None
+
+
+def read_labels(text: str) -> dict[str, str]:
+    """Each labelled field's value (the first time a field is labelled), as written."""
+    marks = []
+    for match in _LABEL.finditer(text):
+        field = field_of(match["label"] or match["inline"])
+        if field is None or (match["inline"] and field not in _INLINE):
+            continue
+        marks.append((field, match.start(), match.end()))
+    found: dict[str, str] = _table(text)
+    for n, (field, _, end) in enumerate(marks):
+        stop = marks[n + 1][1] if n + 1 < len(marks) else len(text)
+        value = _TRAILER.sub("", text[end:stop]).strip().strip("\"'*")
+        if value and field not in found:
+            found[field] = value
+    return found
+
+
+def _table(text: str) -> dict[str, str]:
+    """A pasted CRM row: a header line of labels split by "|", then the row of values."""
+    lines = [ln for ln in text.splitlines() if ln.strip() and not re.fullmatch(r"[\s|:-]+", ln)]
+    for header, row in zip(lines, lines[1:], strict=False):
+        if "|" not in header or "|" not in row:
+            continue
+        names = [field_of(cell.strip(" *")) for cell in _cells(header)]
+        if sum(name is not None for name in names) < 2:
+            continue
+        return {name: cell.strip() for name, cell in zip(names, _cells(row), strict=False)
+                if name is not None and cell.strip()}
+    return {}
+
+
+def _cells(line: str) -> list[str]:
+    match = _CELLS.match(line)
+    return match[1].split("|") if match else []
