@@ -62,7 +62,7 @@ def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
 
 
 @pytest.mark.parametrize(("name", "account", "csm"), [
-    ("tickets_blind.jsonl", 0.92, 0.90), ("tickets_blind_2.jsonl", 0.65, 0.75)])
+    ("tickets_blind.jsonl", 0.92, 0.90), ("tickets_blind_2.jsonl", 0.78, 0.80)])
 def test_blind_dev_tickets_floor(common: frozenset[str], name: str, account: float,
                                  csm: float) -> None:
     """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The

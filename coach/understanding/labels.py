@@ -13,7 +13,7 @@ import re
 
 # Field -> its label spellings; the longer spelling of a label comes first.
 LABELS = {
-    "account": r"account name|account|acct|customer name|customer|cust|client name|client"
+    "account": r"account[ _]name|account|acct|customer[ _]name|customer|cust|client[ _]name|client"
                r"|company|organi[sz]ation|org",
     "severity": r"severity|sev|priority|prio",
     "csm": r"account owner(?: \(csm\))?|account manager|customer success manager|assignee[_ ]csm"
@@ -21,16 +21,17 @@ LABELS = {
     "issue_summary": r"issue summary|issue|summary|problem|what happened|what|description"
                      r"|details|notes?",
     "business_impact": r"business impact|impact",
-    "actions_taken": r"actions taken|actions|steps taken|done so far|done|tried so far|tried",
+    "actions_taken": r"actions[ _]taken|actions|steps taken|done so far|done|tried so far|tried",
     "resolution_requested": r"resolution requested|resolution|request|the ask|ask",
-    "timeline_required": r"timeline required|timeline|deadline|due by|due|by when",
+    "timeline_required": r"timeline required|timeline|customer[ _]deadline|deadline|due by|due"
+                         r"|by when",
     "escalation_owner": r"escalation owner",
 }
 _INLINE = {"account", "severity", "csm", "business_impact", "timeline_required",
            "escalation_owner"}
 _ANY = "|".join(LABELS.values())
 _SEP = (r"[ \t]*(?:\((?!csm\))[^)\n]{0,20}\))?[ \t]*\??[ \t]*"
-        r"(?:[:=/|]|[ \t]-[ \t]|[ \t]–[ \t]|-(?=[ \t]))[ \t]*")
+        r"(?:[:=/]|[ \t]-[ \t]|[ \t]–[ \t]|-(?=[ \t]))[ \t]*")
 _LABEL = re.compile(
     rf"(?:^|(?<=[\n;|{{,])|(?<=[.;|] )|(?<=\S  ))[ \t*_>\"'-]*(?P<label>{_ANY})(?![\w])"
     rf"[*_\"']*{_SEP}[*_\"']*[ \t]*"

@@ -41,17 +41,20 @@ _ME = re.compile(r"^(?:me|myself|yours truly)\s*\((?P<name>[^)]+)\)", re.I)
 _ACCOUNT_BEFORE = re.compile(
     r"(?:(?:\b(?:our|my|the) (?:account|customer|client)s?,?|\bfor|\bon|\bover at|\bat|\bwith|\bw/"
     r"|\bfrom|\babout|\bre:|\bfwd?:|\bcsm (?:on|for)|\bescalat(?:e|ing)(?: for| on)?"
+    r"|\bescalation\s*[-–—:]"
     r"|\b(?:manage|own|look after|handle|cover)|\bnotes? (?:from|on)[^\n]{0,25}?|\bnotes? -"
     r"|\b(?:officer|manager|director|lead|head|controller|developer|engineer|founder|president"
     r"|chief|coordinator|administrator|analyst|specialist|supervisor|partner|principal)\b[^\n]*"
     r"(?:[,|–—-][ \t]*|\n[ \t>]*)))\s*$", re.I)  # last: the company line of a signature
 _STARTS_SENTENCE = re.compile(r"(?:^|[\n.!?:]\s*)$")
 _ACCOUNT_AFTER = re.compile(
-    r"^(?:'s?|’s?)\b|^\s+(?:team|ppl|people|folks|users|admins?|staff)\b|^\s*(?:\(|:|[-–—]\s)"
+    r"^(?:'s?|’s?)\b|^\s+(?:team|ppl|people|folks|users|admins?|staff|tenant|instance|workspace"
+    r"|org)\b|^\s*(?:\(|:|[-–—]\s)"
     r"|^,?\s+(?:my|our) (?:account|customer|client)\b",
     re.I)
 _SUBJECT_AFTER = re.compile(
     r"^\s+(?:is|are|was|were|has|have|had|just|wants?|needs?|asked|says?|said|disputes?|reports?"
+    r"|will|won't|would|might|may|plans?|refuses?|complained|found|noticed"
     r"|reported|opened|switching|threaten\w*|can't|cannot|mentioned|called|emailed)\b", re.I)
 _RIVAL_BEFORE = re.compile(
     r"\b(?:to|into|evaluating|trialling|trialing|vendor|competitor|partner|use|using|via|like"
@@ -82,6 +85,9 @@ _MAIL_HOSTS = frozenset({"gmail", "outlook", "hotmail", "yahoo", "icloud", "prot
 _SPEAKER = re.compile(
     r"^\s*\[\d{1,2}:\d{2}(?:\s*[ap]m)?\]\s*(?P<name>[^:\n]{2,40}):(?P<said>[^\n]*)", re.I | re.M)
 # Not a person: "To: CS Escalations", "Deal Desk".
+_ROLE = re.compile(r"\b(?:vp|ceo|cfo|cto|coo|ciso|it|ops|admin|champion|manager|lead|head"
+                   r"|director|officer|engineer|ae|gm|owner|founder|president|controller"
+                   r"|analyst|sponsor|contact)\b", re.I)
 _TEAM = re.compile(r"\b(?:escalations?|desk|team|support|leadership|leads?|success|ops|help"
                    r"|inbox|alerts?|cs)\b", re.I)
 _SELF_CSM = re.compile(r"\bi'?m (?:their|the) csm\b|\bmy account|\bone of my accounts\b"
@@ -117,7 +123,7 @@ def read_names(text: str, common_words: Iterable[str] = ()) -> Names:
     common = frozenset(common_words)
     text = _BOILERPLATE.sub("", text)
     labelled = _labelled(text)
-    csm = labelled.get("csm") or _speaker_csm(text) or _csm_in(text)
+    csm = labelled.get("csm") or _speaker_csm(text) or _internal_sender(text) or _csm_in(text)
     people = _people(text) | ({csm.casefold()} if csm else set())
     ours = _our_company(text, csm)
     account = labelled.get("account") or _account_in(text, people | ours, common) or _domain(
@@ -181,6 +187,23 @@ def _speaker_csm(text: str) -> str | None:
     return None
 
 
+def _internal_sender(text: str) -> str | None:
+    """The sender of an email to colleagues (a team alias, a role, our own domain): our CSM."""
+    sender, to = _FROM.search(text), _TO.search(text)
+    if not sender or not to:
+        return None
+    end = text.find("\n", to.start())
+    line = text[to.start(): end if end >= 0 else None]
+    theirs, ours = _DOMAIN.search(text[sender.start(): to.start()]), _DOMAIN.search(line)
+    same = bool(theirs and ours and theirs[1].casefold() == ours[1].casefold())
+    name = _clean(sender["name"])
+    # A team or role addressee means colleagues, unless the sender writes from outside.
+    undressed = "@" not in text[sender.start(): to.start()]
+    if (same or (undressed and (_TEAM.search(line) or _ROLE.search(line)))) and "@" not in name:
+        return name or None
+    return None
+
+
 def _our_company(text: str, csm: str | None) -> set[str]:
     """Our own company, casefolded: on the CSM's signature line and in our email domain."""
     ours: set[str] = set()
@@ -188,7 +211,7 @@ def _our_company(text: str, csm: str | None) -> set[str]:
         for line in text.splitlines():
             if line.strip().startswith(csm) and re.search(r"customer success|csm", line, re.I):
                 ours |= {_clean(part).casefold() for part in re.split(r"[|·,]", line)[2:]}
-            match = re.search(rf"{re.escape(csm)}\s*<[^@>]+@([\w-]+)\.", line)
+            match = re.search(rf"{re.escape(csm)}\s*<[^@>]+@([\w-]+)\.", line, re.I)
             if match:
                 ours.add(match[1].casefold())
     return {name for name in ours if name}
@@ -208,9 +231,8 @@ def _people(text: str) -> set[str]:
     out |= {_clean(m["name"]).casefold() for m in _SPEAKER.finditer(text)}
     out |= {_clean(m["name"]).casefold() for m in _TO.finditer(text)}
     out |= {_clean(m["name"]).casefold() for m in _GREETING.finditer(text)}
-    role = r"\((?!(?i:me|csm|(?:the|their|our) csm)\b|[A-Z]{2,}\))[^)\n]{2,40}\)"
-    for name in re.findall(rf"\b({_WORD}(?: {_WORD}){{0,2}}) {role}", text):
-        if not _LEGAL.search(name):
+    for name, role in re.findall(rf"\b({_WORD}(?: {_WORD}){{0,2}}) \(([^)\n]{{2,40}})\)", text):
+        if not _LEGAL.search(name) and _ROLE.search(role):
             out.add(name.casefold())  # "Karen Whitfield (VP Ops)": a person with a role
     for match in re.finditer(rf"\b({_WORD} {_WORD})[ \t]*\n[ \t]*[A-Z][^\n]{{2,60}}", text):
         out.add(match[1].casefold())  # a signature's name line above its title line
