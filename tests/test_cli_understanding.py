@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +14,12 @@ import yaml
 from coach.domain import TICKET_FIELDS, SeverityFramework
 
 
-def coach(*args: str) -> subprocess.CompletedProcess[str]:
+def coach(*args: str, now: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "COACH_NOW"}
+    if now is not None:
+        env["COACH_NOW"] = now
     return subprocess.run([sys.executable, "-m", "coach", *args], capture_output=True, text=True,
-                          timeout=60)
+                          timeout=60, env=env)
 
 
 @pytest.fixture
@@ -109,3 +113,19 @@ def test_classify_needs_neither_chroma_nor_langchain() -> None:
             "assert not [m for m in sys.modules if m.startswith(('chromadb', 'langchain'))]")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_coach_now_fixes_the_time_deadlines_count_from() -> None:
+    text = "Account: Globex. CSM: Dana Li. Checkout is down; they need it back by Friday."
+    done = coach("ticket", "draft", "--json", "--text", text, now="2026-12-01T09:30:00-05:00")
+    assert done.returncode == 0, done.stderr
+    ticket = json.loads(done.stdout)["ticket"]
+    assert ticket["timeline_required"] == "by Friday"
+    assert ticket["due_by"] == "2026-12-04T17:00:00-05:00"  # that Friday, on that clock
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-12-01T09:00:00"])
+def test_a_bad_coach_now_is_one_line_and_exit_2(value: str) -> None:
+    done = coach("ticket", "draft", "--text", "Account: Globex. CSM: Dana.", now=value)
+    assert done.returncode == 2 and "COACH_NOW" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

@@ -16,7 +16,8 @@ def llm_wanted(settings: Settings) -> bool:
 
 
 def make_brain(settings: Settings, clock: Clock = system_clock) -> Brain:
-    """The brain the settings ask for; the only place that chooses between modes."""
+    """The brain the settings ask for; the only place that chooses between modes. `clock` times
+    the LLM circuit breaker: real time, whatever COACH_NOW says."""
     offline = OfflineBrain(settings)
     if not llm_wanted(settings):
         return offline

@@ -5,7 +5,7 @@ from __future__ import annotations
 from coach.brains.base import Brain
 from coach.brains.factory import make_brain
 from coach.content.frameworks import load_framework, seed_framework
-from coach.domain.clock import Clock, system_clock
+from coach.domain.clock import Clock, coach_now
 from coach.domain.session import CoachSession
 from coach.engine.core import Engine
 from coach.engine.inputs import press
@@ -15,7 +15,7 @@ __all__ = ["CoachSession", "Engine", "make_engine", "press"]
 
 
 def make_engine(
-    settings: Settings, clock: Clock = system_clock, brain: Brain | None = None
+    settings: Settings, clock: Clock = coach_now, brain: Brain | None = None
 ) -> Engine:
     """The engine the settings describe: their brain, knowledge and framework file."""
     framework = (

@@ -12,7 +12,7 @@ from coach.brains.base import Brain
 from coach.brains.turn import turn as open_turn
 from coach.content.library import Library
 from coach.domain import Button, CoachError, Reply, SeverityFramework
-from coach.domain.clock import Clock, system_clock
+from coach.domain.clock import Clock, coach_now
 from coach.domain.session import HOME, CoachSession
 from coach.engine.chat_commands import COMMANDS, Command, find_command
 from coach.engine.inputs import (
@@ -40,7 +40,7 @@ class Engine:
         brain: Brain,
         library: Library,
         framework: SeverityFramework,
-        clock: Clock = system_clock,
+        clock: Clock = coach_now,
         modes: Sequence[Mode] | None = None,
     ) -> None:
         self.brain = brain

@@ -41,13 +41,15 @@ def deadline(text: str, now: datetime, zone: str | None = None) -> datetime | No
     """When the first deadline phrase of a text falls due, in the company's time zone (an IANA
     name, e.g. "America/New_York"; `now`'s own zone when None or unknown)."""
     match = DEADLINE.search(text)
-    if match is None:
-        return None
+    return due_by(match, in_zone(now, zone)) if match else None
+
+
+def in_zone(now: datetime, zone: str | None) -> datetime:
+    """`now` on the company's wall clock (an IANA zone name); unchanged when unknown."""
     try:
-        local = now.astimezone(ZoneInfo(zone)) if zone else now
+        return now.astimezone(ZoneInfo(zone)) if zone else now
     except (ZoneInfoNotFoundError, ValueError):
-        local = now
-    return due_by(match, local)
+        return now
 
 
 def is_only_a_deadline(text: str) -> bool:

@@ -83,6 +83,8 @@ def extract_ticket(
     fields = parse_template(text)
     if len(fields) < 2:
         fields = parse_prose(text)
+    elif "timeline_required" not in fields and (deadline := DEADLINE.search(text)):
+        fields["timeline_required"] = deadline[0]  # "they need it by Friday" beside the labels
     names = read_names(text, common_words)
     for field, value in (("account", names.account), ("csm", names.csm)):
         if value:

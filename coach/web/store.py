@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coach.domain import CoachError
-from coach.domain.clock import Clock, system_clock
+from coach.domain.clock import Clock, coach_now
 from coach.domain.session import CoachSession
 from coach.web.chat_history import sync_url
 from coach.web.tables import Base, SessionRow, UserRow, WorkRow
@@ -77,7 +77,7 @@ class SavedWork:
 class Store:
     """Users and their saved work; build with `Store.open(url)`."""
 
-    def __init__(self, engine: Engine, clock: Clock = system_clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock = coach_now) -> None:
         self.engine = engine
         self._clock = clock
         self._sessions = sessionmaker(engine, expire_on_commit=False)

@@ -15,7 +15,7 @@ from coach.cli.commands.common import (
     require_text,
 )
 from coach.domain import TICKET_FIELDS, EscalationTicket, describe_errors
-from coach.domain.clock import system_clock
+from coach.domain.clock import coach_now
 from coach.settings import get_settings
 
 
@@ -33,7 +33,7 @@ def run_draft(args: argparse.Namespace) -> int:
     text = require_text(args.text, "text")
     settings = get_settings()
     framework = active_framework(args.framework, settings)
-    now = system_clock()
+    now = coach_now()
     draft = make_brain(settings).extract_ticket(text, framework, now)
     try:
         EscalationTicket.from_draft(draft, framework, now)

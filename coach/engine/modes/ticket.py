@@ -30,7 +30,7 @@ from coach.engine.inputs import command_word, escape
 from coach.engine.modes.base import Context
 from coach.engine.views import cards
 from coach.engine.views.severity import facts, severity_question
-from coach.parsing.deadlines import is_only_a_deadline
+from coach.parsing.deadlines import in_zone, is_only_a_deadline
 from coach.understanding.labels import read_labels
 
 PASTE_CHARS = 120
@@ -146,7 +146,8 @@ class TicketMode:
         session = ctx.session
         filled = _account_from_words(ctx, text)
         if _is_paste(text) or len(text.split()) >= DESCRIPTION_WORDS:
-            found = ctx.brain.extract_ticket(text, session.framework, ctx.now)
+            local = in_zone(ctx.now, session.profile.timezone)  # deadlines on their clock
+            found = ctx.brain.extract_ticket(text, session.framework, local)
             if any(getattr(found, name) for name in FACTS):  # else its severity is a guess
                 filled += [f for f in d.merge(session, found, text) if f not in filled]
                 d.derive_owner(session)
