@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 _SIGNALS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
     ("outage", 1, (
-        r"\b(?:is|are|was|were|went|been|goes|go) down\b",
+        r"\b(?:is|are|was|were|went|been|goes|go)(?: \w+ly| still| all)? down\b",
         r"\boutages?\b",
         r"\bunreachable\b",
         r"\boffline\b",
