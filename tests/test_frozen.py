@@ -11,6 +11,7 @@ import pytest
 
 from coach.brains.offline import OfflineBrain
 from coach.domain import SeverityFramework
+from coach.understanding.names import read_names
 from tests.conftest import FROZEN
 from tools.evaluate import load_jsonl, question_report, severity_report
 
@@ -29,3 +30,15 @@ def test_questions_on_the_frozen_set(brain: OfflineBrain, seed: SeverityFramewor
     cases = load_jsonl(FROZEN / "questions.jsonl")
     right = question_report(lambda q: brain.answer(q, framework=seed), seed, cases)
     assert right >= 0.80 * len(cases), f"{right}/{len(cases)} answered right with sources"
+
+
+def test_ticket_names_on_the_frozen_set(brain: OfflineBrain) -> None:
+    cases = load_jsonl(FROZEN / "tickets.jsonl")
+    right = {"account": 0, "csm": 0}
+    for case in cases:
+        names = read_names(str(case["text"]), brain.common_words)
+        for field in right:
+            got, want = getattr(names, field), case["expect"][field]
+            right[field] += (got or "").casefold() == (want or "").casefold()
+    totals = f"{right} of {len(cases)}"
+    assert right["account"] >= 0.70 * len(cases) and right["csm"] >= 0.84 * len(cases), totals
