@@ -13,7 +13,7 @@ from coach.brains.offline import OfflineBrain
 from coach.domain import SeverityFramework
 from coach.understanding.names import read_names
 from tests.conftest import FROZEN
-from tools.evaluate import load_jsonl, question_report, severity_report
+from tools.evaluate import load_jsonl, names_report, question_report, severity_report
 
 pytestmark = pytest.mark.slow
 
@@ -34,11 +34,6 @@ def test_questions_on_the_frozen_set(brain: OfflineBrain, seed: SeverityFramewor
 
 def test_ticket_names_on_the_frozen_set(brain: OfflineBrain) -> None:
     cases = load_jsonl(FROZEN / "tickets.jsonl")
-    right = {"account": 0, "csm": 0}
-    for case in cases:
-        names = read_names(str(case["text"]), brain.common_words)
-        for field in right:
-            got, want = getattr(names, field), case["expect"][field]
-            right[field] += (got or "").casefold() == (want or "").casefold()
+    right = names_report(lambda text: read_names(text, brain.common_words), cases)
     totals = f"{right} of {len(cases)}"
     assert right["account"] >= 0.70 * len(cases) and right["csm"] >= 0.84 * len(cases), totals

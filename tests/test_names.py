@@ -7,7 +7,7 @@ import pytest
 from coach.brains.offline import OfflineBrain
 from coach.understanding.names import read_names
 from tests.conftest import EVAL
-from tools.evaluate import load_jsonl
+from tools.evaluate import load_jsonl, names_report
 
 
 @pytest.fixture(scope="module")
@@ -68,10 +68,5 @@ def test_blind_dev_tickets_floor(common: frozenset[str], name: str, account: flo
     """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The
     second, harder batch (chats, tables, names only in a domain) has lower floors."""
     cases = load_jsonl(EVAL / name)
-    right = {"account": 0, "csm": 0}
-    for case in cases:
-        names = read_names(case["text"], common)
-        for field in right:
-            got, want = getattr(names, field), case["expect"][field]
-            right[field] += (got or "").casefold() == (want or "").casefold()
+    right = names_report(lambda text: read_names(text, common), cases)
     assert right["account"] >= account * len(cases) and right["csm"] >= csm * len(cases), right

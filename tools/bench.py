@@ -141,6 +141,7 @@ def compare_embedders(settings: Settings, rows: list[dict[str, str]]) -> None:
 
 
 def bench_understanding(brain: OfflineBrain, settings: Settings, env: dict[str, str]) -> None:
+    from coach.understanding.names import read_names
     from tools import evaluate
 
     framework = seed_framework(settings.knowledge_dir)
@@ -155,6 +156,13 @@ def bench_understanding(brain: OfflineBrain, settings: Settings, env: dict[str, 
                                      questions)
     print(f"frozen questions answered right, with sources: {right}/{len(questions)} = "
           f"{right / len(questions):.1%}")
+    for name, path in (("dev", EVAL / "tickets_blind.jsonl"),
+                       ("dev, second batch", EVAL / "tickets_blind_2.jsonl"),
+                       ("frozen", FROZEN / "tickets.jsonl")):
+        rows = evaluate.load_jsonl(path)
+        named = evaluate.names_report(lambda t: read_names(t, brain.common_words), rows)
+        print(f"ticket names, {name} set: account {named['account']}/{len(rows)}, "
+              f"CSM {named['csm']}/{len(rows)}")
     tickets = evaluate.load_jsonl(EVAL / "tickets.jsonl")
     now = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
     accuracy, _ = evaluate.ticket_report(brain.extract_ticket, framework, tickets, now)

@@ -103,6 +103,19 @@ def question_report(
     return right
 
 
+def names_report(
+    read: Callable[[str], Any], cases: Iterable[dict[str, Any]]
+) -> dict[str, int]:
+    """How many cases' account and CSM the reader gets right (case-insensitive)."""
+    right = {"account": 0, "csm": 0}
+    for case in cases:
+        names = read(str(case["text"]))
+        for name in right:
+            got, want = getattr(names, name), case["expect"][name]
+            right[name] += (got or "").casefold() == (want or "").casefold()
+    return right
+
+
 def situation_cases(questions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Level questions that tell a situation, as severity cases of that situation alone."""
     from coach.answering.levels import situation
