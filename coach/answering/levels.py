@@ -20,6 +20,8 @@ from coach.domain import (
     SeverityFramework,
     SeverityLevel,
     hours_text,
+    level_number,
+    level_ref,
 )
 from coach.parsing.text import mentioned_levels
 
@@ -107,8 +109,8 @@ _QUESTION_CLAUSE = re.compile(
 
 # "is a typo on the pricing page a sev 3?": a situation offered with the level in mind
 _PROPOSED = re.compile(
-    r"\b(?:is|are|would)\s+(?P<situation>.{6,200}?)\s+(?:be\s+|count as\s+)?an?\s+"
-    r"(?:sev(?:erity)?|p|priority)[\s-]?(?P<level>[1-6])\b",
+    rf"\b(?:is|are|would)\s+(?P<situation>.{{6,200}}?)\s+(?:be\s+|count as\s+)?an?\s+"
+    rf"{level_ref('level')}",
     re.I,
 )
 
@@ -242,7 +244,7 @@ def graded_lead(
         return None  # no situation told: the question is about the framework itself
     grade = classify(described, framework)
     level = framework.level(grade.severity)
-    offered = int(proposed["level"]) if proposed else level.level
+    offered = level_number(proposed["level"]) if proposed else level.level
     rather = f" rather than Severity {offered}" if offered != level.level else ""
     examples = ", ".join(e.lower() for e in level.examples)
     return Answer(

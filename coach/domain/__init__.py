@@ -11,12 +11,15 @@ from pydantic import BaseModel
 
 from coach.domain.base import CoachError, Model, Text, describe_errors, plain_error
 from coach.domain.framework import (
+    LEVEL_REF,
     SeverityFramework,
     SeverityLevel,
     UnknownLevelError,
     framework_markdown,
     framework_problems,
     hours_text,
+    level_number,
+    level_ref,
     parse_level_number,
 )
 from coach.domain.profile import (
@@ -77,6 +80,9 @@ __all__ = [
     "hours_text",
     "json_schemas",
     "parse_level_number",
+    "LEVEL_REF",
+    "level_number",
+    "level_ref",
     "plain_error",
 ]
 

@@ -9,18 +9,35 @@ from pydantic import Field, field_validator, model_validator
 from coach.domain.base import CoachError, Model, Text, plain_error
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_LEVEL_REF = re.compile(
-    r"^(?:sev(?:erity)?|s|p|priority|level|lvl|l)?[\s\-_#]*(\d|one|two|three|four|five|six)$"
-)
+_NUMBER = r"[1-9]|one|two|three|four|five|six"
+
+
+def level_ref(group: str = "") -> str:
+    """The one grammar for a level named by its number, used by every reader of the coach:
+    "sev 2", "sev-2", "severity two", "Sev: 1", "level 4", "lvl 3", "priority 2", "P1", "S2",
+    "p2s"; not "it's 2 days" (the apostrophe), "has 2 users" (a letter before the "s") nor
+    "low priority one" (a low-priority item).
+    A pattern to embed, the number captured as `group` when one is named."""
+    number = f"(?P<{group}>{_NUMBER})" if group else f"(?:{_NUMBER})"
+    return (rf"(?<![\w'’])(?<!low )(?<!high )(?<!top )(?<!medium )"  # "low priority one"
+            rf"(?:(?:sev(?:erity)?|priority|prio|pri|level|lvl)[ \t\-_#:]*"
+            rf"|[ps][\-_#]?){number}s?(?![\w])")
+
+
+LEVEL_REF = re.compile(level_ref("n"), re.IGNORECASE)
+
+
+def level_number(token: str) -> int:
+    """ "2" -> 2, "two" -> 2 (a token LEVEL_REF captured)."""
+    token = token.casefold()
+    return int(token) if token.isdigit() else _WORD_NUMBERS[token]
 
 
 def parse_level_number(text: str) -> int | None:
     """Read a level number from "sev 1", "S2", "P3", "level four", "2"; None if it is not one."""
-    match = _LEVEL_REF.match(text.strip().lower())
-    if not match:
-        return None
-    token = match.group(1)
-    return int(token) if token.isdigit() else _WORD_NUMBERS[token]
+    text = text.strip()
+    match = LEVEL_REF.fullmatch(text) or re.fullmatch(rf"(?P<n>{_NUMBER})", text, re.I)
+    return level_number(match["n"]) if match else None
 
 
 class SeverityLevel(Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from coach.domain import SeverityLevel, TicketDraft
+from coach.domain import SeverityLevel, TicketDraft, level_ref
 from coach.domain.session import CoachSession
 from coach.parsing.deadlines import deadline
 
@@ -36,10 +36,7 @@ QUESTIONS = {
     "timeline_required": "What deadline matters? E.g. \"within 2 days\", or a date and time zone.",
     "escalation_owner": "Who owns this escalation?",
 }
-_EXPLICIT_LEVEL = re.compile(
-    r"\b(?:sev(?:erity)?|priority|p|s)\s*[:#-]?\s*[1-6]\b|\b(?:critical|high|medium|low)\b",
-    re.IGNORECASE,
-)
+_EXPLICIT_LEVEL = re.compile(rf"{level_ref()}|\b(?:critical|high|medium|low)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•☐]|\d+[.)])\s*")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from coach.domain import SeverityFramework
+from coach.domain import LEVEL_REF, SeverityFramework, level_number
 
 K = TypeVar("K", bound=str)
 WORD_NUMBERS = {
@@ -22,11 +22,6 @@ _UNIT = r"minutes?|mins?|m|hours?|hrs?|hr|h|business\s+days?|days?|d|weeks?|wks?
 _DURATION = re.compile(
     rf"(?<![\w.])(?:(?P<half>half\s+an?\s+hour)|(?:(?P<n>\d+(?:\.\d+)?)[\s-]*|(?P<w>{_WORDS})[\s-]+)"
     rf"(?P<u>{_UNIT}))(?![\w])",
-    re.IGNORECASE,
-)
-_LEVEL_REF = re.compile(
-    r"(?<![\w])(?:sev(?:erity)?|p|s|priority|level|lvl)[\s\-_#]*"
-    r"(?P<n>[1-9]|one|two|three|four|five|six)(?![\w])",
     re.IGNORECASE,
 )
 _BARE_DIGIT = re.compile(r"(?<![\w.:])(?P<n>[1-9])(?![\w.:])")
@@ -77,9 +72,9 @@ def parse_hours(text: str) -> float | None:
 
 def find_level(text: str, framework: SeverityFramework) -> int | None:
     """The severity a text names: "sev 2", "P2", a level's name, "high", or a lone digit."""
-    match = _LEVEL_REF.search(text)
+    match = LEVEL_REF.search(text)
     if match:
-        return _in_range(number_value(match.group("n")), framework)
+        return _in_range(level_number(match["n"]), framework)
     names = {lvl.name.casefold(): lvl.level for lvl in framework.levels}
     named = scan(text, {str(n): [name] for name, n in names.items()})
     if named:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from coach.domain import LEVEL_REF, level_number
+
 STOPWORDS = frozenset(
     """a an and are as at be been being but by can could did do does doing for from had has have
     how i if in into is it its just me my of on or our so than that the their them then there these
@@ -13,12 +15,6 @@ STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-# "sev2", "P2", "S2", "p2s" (plural), "sev three", "level four"
-_LEVEL_ALIAS = re.compile(
-    r"\b(?:sev(?:erity)?|p|s|priority|level)[\s\-]?([1-6]|one|two|three|four|five|six)s?\b",
-    re.IGNORECASE,
-)
-_WORD_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # "is this a 2 or a 3?": bare numbers offered as a choice of levels
 # The seed's level names in everyday speech: "a critical escalation", "a low-priority ticket"
 _LEVEL_NAME = re.compile(
@@ -34,9 +30,7 @@ def normalise_levels(text: str) -> str:
     """Spell level shorthands out: "sev2", "P2", "S2" -> "severity 2"; "a 2 or a 3" too."""
     text = _LEVEL_NAME.sub(lambda m: f"severity {_NAMED[m[1].lower()]}", text)
     text = _LEVEL_CHOICE.sub(lambda m: f"severity {m[1]} {m[2]} severity {m[3]}", text)
-    return _LEVEL_ALIAS.sub(
-        lambda m: f"severity {_WORD_NUMBER.get(m[1].lower(), m[1])}", text
-    )
+    return LEVEL_REF.sub(lambda m: f"severity {level_number(m['n'])}", text)
 
 
 def mentioned_levels(text: str) -> set[int]:

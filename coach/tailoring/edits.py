@@ -6,7 +6,15 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
-from coach.domain import CoachError, CompanyProfile, Model, SeverityFramework, Text, hours_text
+from coach.domain import (
+    CoachError,
+    CompanyProfile,
+    Model,
+    SeverityFramework,
+    Text,
+    hours_text,
+    level_ref,
+)
 from coach.parsing.short_answers import parse_hours, scan
 from coach.tailoring.validation import ProposalError, validate_proposal
 
@@ -67,7 +75,7 @@ def parse_framework_edit(text: str, framework: SeverityFramework) -> FrameworkEd
     if "\n" in text or not line:
         return None
     names = "|".join(re.escape(lvl.name) for lvl in framework.levels)
-    level = rf"(?P<ref>(?:sev(?:erity)?|level|lvl|priority|p|s)[\s\-#]*\d+|{names})"
+    level = rf"(?P<ref>{level_ref()}|{names})"
     for kind, pattern in _patterns(level):
         match = pattern.match(line)
         if match:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from coach.domain import LEVEL_REF, level_number
 from coach.parsing.short_answers import Found, blank, find_duration, number_value, scan
 from coach.tailoring.guide import Guide, QuestionKey
 
@@ -17,8 +18,7 @@ _TEAM = re.compile(rf"\b(?:cs\s+)?team\s+of\s+{_COUNT}\b|\b{_COUNT}[\s-](?:perso
                    re.IGNORECASE)
 _VOLUME = re.compile(rf"{_COUNT}\s+(?:escalations?\s*)?(?:a|per|each|every|/)\s*month\b"
                      rf"|{_COUNT}\s+escalations?\b", re.IGNORECASE)
-_SLA_LEVEL = re.compile(r"(?<![\w])(?:sev(?:erity)?|p|priority|level)[\s\-#]*([1-6])(?![\w])",
-                        re.IGNORECASE)
+
 _NO_SLAS = re.compile(r"\bno\s+(?:contractual\s+)?(?:slas?|sla\s+commitments|promises)\b|^no-slas$",
                       re.IGNORECASE)
 _COUNTED_ROLE = re.compile(rf"{_COUNT}\s*$", re.IGNORECASE)
@@ -127,10 +127,11 @@ def _slas(text: str, out: Understood) -> None:
     promises = []
     # Each clause ("sev 1 within 30 minutes") pairs one level with one duration.
     for clause in re.split(r"[,;.]|\band\b", text):
-        level = _SLA_LEVEL.search(clause)
+        level = LEVEL_REF.search(clause)
         duration = find_duration(blank(clause, [Found("l", *level.span())]) if level else clause)
         if level and duration:
-            promises.append({"severity": int(level.group(1)), "response_hours": duration[0]})
+            promises.append({"severity": level_number(level["n"]),
+                             "response_hours": duration[0]})
     if promises:
         out.fields["contractual_slas"] = promises
         out.answered.add("slas")

@@ -7,7 +7,15 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from coach.domain import Classification, SeverityFramework, TicketDraft, parse_level_number
+from coach.domain import (
+    LEVEL_REF,
+    Classification,
+    SeverityFramework,
+    TicketDraft,
+    level_number,
+    level_ref,
+    parse_level_number,
+)
 from coach.parsing.deadlines import DEADLINE, due_by
 from coach.parsing.text import sentences
 from coach.understanding.labels import read_labels
@@ -17,40 +25,6 @@ from coach.understanding.signals import find_signals
 Classify = Callable[[str, SeverityFramework], Classification]
 
 _BULLET = re.compile(r"^\s*(?:[-*•☐☑✓]|\[[ x]?\]|\d+[.)])\s+")
-_CAP = r"[A-Z\u00C0-\u00DE][\w'’&-]{0,30}"  # bounded: no quadratic backtracking on long words
-_NAME = rf"{_CAP}(?:\s+(?:&\s+)?{_CAP}){{0,4}}"
-_PERSON = rf"{_CAP}(?:\s+{_CAP}){{1,2}}"
-# Capitalised sentence openers that are not company names.
-_NOT_A_NAME = (r"(?!(?:The|Their|They|We|Our|I|It|This|That|These|Those|Hi|Hey|Hello|Customer"
-               r"|Support|Engineering|Sales|Everyone|Nobody|Someone|Quick|Update|FYI|Heads)\b)")
-_ACCOUNT = [re.compile(p) for p in (
-    rf"\b[Aa]ccount:\s*(?P<name>{_NAME})",
-    rf"\b[Ee]scalat(?:e|ing) (?:for |on )?(?P<name>{_NAME})",
-    rf"(?:^|[.!?]\s+){_NOT_A_NAME}(?P<name>{_NAME})'s\b",
-    rf"\b(?:[Oo]ur|[Mm]y) (?:customer|client|account) (?P<name>{_NAME})",
-    rf"(?P<name>{_NAME}), my account\b",
-    rf"\bI (?:manage|own|look after) (?P<name>{_NAME})",
-    rf"\b(?:[Ss]ev(?:erity)?|P|S) ?[1-6]\s*(?:for|:)\s*(?P<name>{_NAME})",
-    rf"^[^.]*?:\s*at (?P<name>{_NAME}),",
-    rf"(?:^|[.!?]\s+){_NOT_A_NAME}(?P<name>{_NAME})\s*(?:\([^)]*\)\s*)?(?:says|said|reports?"
-    rf"|reported|is (?:reporting|threatening|asking|saying)|wants|asked|told|threatened"
-    rf"|emailed|called|lost|has lost|can't|cannot|is down|are down)\b",
-    rf"\b(?:team|users?|people|staff|admins?|everyone|folks|customers?) (?:at|from) "
-    rf"(?P<name>{_NAME})",
-)]
-_CSM = [re.compile(p) for p in (
-    rf"\b(?:I'm|I am|[Tt]his is|[Mm]y name is)\s+(?P<name>{_PERSON})",
-    rf"\bCSM(?: is)?:?\s+(?P<name>{_PERSON}|{_CAP})",
-    rf"(?P<name>{_PERSON}) is (?:the|their|our|its) (?:CSM|customer success manager)\b",
-    rf"\b(?:I'm|I am|[Tt]his is|[Mm]y name is)\s+(?P<name>{_CAP}),? (?:the|their|your|its|"
-    rf"the account's) (?:CSM|customer success manager)\b",
-    rf"(?:^|[.!?,]\s*)(?P<name>{_CAP}) here\b",
-    rf"(?:^|\n)\s*[-—–]\s*(?P<name>{_PERSON})\s*$",
-    rf"\b(?:[Tt]hanks|[Cc]heers|[Rr]egards),?\s+(?P<name>{_PERSON})\s*$",
-)]
-# "Sev 2", "P3", "severity: 1"; not "opened a P1 with engineering", which is a ticket's priority.
-# Case-sensitive P/S so that "it's 2 days" is not read as "S2".
-_STATED_LEVEL = re.compile(r"\b(?:(?i:sev(?:erity)?)\s*[:#-]?\s*|[PpSs])(?P<n>[1-6])\b")
 _OTHER_TICKET = re.compile(
     r"\b(?:opened|filed|raised|logged|created|submitted)\s+(?:\w+\s+){0,2}$"
     r"|\b(?:ticket|bug|case|jira)\s*#?\s*$"
@@ -71,7 +45,7 @@ _IMPACT_SCALE = re.compile(
     r"[^.;]{0,30}?\b(?:staff|users|team|people)\b|\bin excel\b|\bby hand\b", re.I)
 _INTRO = re.compile(
     r"^(?:hi|hey|hello)\b|\b(?:this is|my name is|i'm|i am) [A-Z]|\bescalat(?:e|ing)\b"
-    r"|^\W*(?:sev(?:erity)?|p|s)\s?\d\b", re.I)
+    rf"|^\W*{level_ref()}", re.I)
 
 
 def extract_ticket(
@@ -117,7 +91,6 @@ def parse_prose(text: str) -> dict[str, Any]:
     # Clauses joined by ";" often say different things ("lost $50k; I've paged on-call").
     parts = [clause for s in sentences(flat) for clause in re.split(r";\s+", s) if clause]
     fields: dict[str, Any] = {
-        "account": _first(_ACCOUNT, text), "csm": _first(_CSM, text.strip()),
         "severity": stated_severity(flat),
     }
     actions = [clause for s in parts for clause in _actions(s)]
@@ -139,10 +112,10 @@ def parse_prose(text: str) -> dict[str, Any]:
 
 def stated_severity(text: str) -> int | None:
     """A severity the writer states ("sev 1", "P2"), ignoring other tickets' priorities."""
-    for match in _STATED_LEVEL.finditer(text):
+    for match in LEVEL_REF.finditer(text):  # not "opened a P1 with engineering": another ticket
         before, after = text[max(0, match.start() - 30): match.start()], text[match.end():]
         if not _OTHER_TICKET.search(before) and not _OTHER_TICKET.match(after):
-            return int(match.group("n"))
+            return level_number(match["n"])
     return None
 
 
@@ -168,14 +141,6 @@ def _level_in(value: str, framework: SeverityFramework) -> int | None:
     head = re.split(r"\s*[(:,;]|\s+-\s+|\.(?:\s|$)", value.strip(), maxsplit=1)[0]
     level = framework.find(head) or framework.find(value)
     return level.level if level else parse_level_number(head)
-
-
-def _first(patterns: list[re.Pattern[str]], text: str) -> str | None:
-    for pattern in patterns:
-        match = pattern.search(text)
-        if match:
-            return match.group("name").strip(" .,'’")
-    return None
 
 
 def _after_intro(sentence: str) -> str:
