@@ -79,15 +79,15 @@ _TO = re.compile(r"^\s*to:\s*(?P<name>[^<\n;,]+)", re.I | re.M)
 _GREETING = re.compile(
     rf"^\s*(?:hi|hello|hey|dear)\s+(?:mr\.?|ms\.?|mrs\.?|dr\.?)?\s*(?P<name>{_WORD}"
     rf"(?:\s{_WORD})?)\s*[,!]", re.I | re.M)
-_SIGN_OFF = re.compile(r"^\s*(?:[-–—]+\s*)?(?P<name>[^\n,]{2,40}?)\s*$")
 _DOMAIN = re.compile(r"@(?P<domain>[a-z0-9-]+)\.", re.I)
 _MAIL_HOSTS = frozenset({"gmail", "outlook", "hotmail", "yahoo", "icloud", "proton", "mail"})
 _SPEAKER = re.compile(
     r"^\s*\[\d{1,2}:\d{2}(?:\s*[ap]m)?\]\s*(?P<name>[^:\n]{2,40}):(?P<said>[^\n]*)", re.I | re.M)
-# Not a person: "To: CS Escalations", "Deal Desk".
+# A role in brackets makes the name before it a person: "Karen Whitfield (VP Ops)".
 _ROLE = re.compile(r"\b(?:vp|ceo|cfo|cto|coo|ciso|it|ops|admin|champion|manager|lead|head"
                    r"|director|officer|engineer|ae|gm|owner|founder|president|controller"
                    r"|analyst|sponsor|contact)\b", re.I)
+# Not a person: "To: CS Escalations", "Deal Desk".
 _TEAM = re.compile(r"\b(?:escalations?|desk|team|support|leadership|leads?|success|ops|help"
                    r"|inbox|alerts?|cs)\b", re.I)
 _SELF_CSM = re.compile(r"\bi'?m (?:their|the) csm\b|\bmy account|\bone of my accounts\b"
@@ -240,7 +240,8 @@ def _people(text: str) -> set[str]:
 
 
 def _csm_in(text: str) -> str | None:
-    """Our CSM, from the cues that introduce them; else the addressee of a customer's email."""
+    """Our CSM, from the cues that introduce them; else the addressee of a customer's email,
+    else a bare name signing the note off."""
     best: tuple[int, str] | None = None
     for match in _spans(text):
         name = _clean(match.text)
@@ -271,7 +272,8 @@ def _csm_in(text: str) -> str | None:
 
 
 def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | None:
-    """The best-scoring company-shaped name of the text."""
+    """The best-scoring company-shaped name of the text; a name mentioned again scores more,
+    and one ever named as a competitor or vendor never wins."""
     domains = {d.replace("-", "").casefold() for d in _DOMAIN.findall(text)}
     best: dict[str, float] = {}
     mentions: dict[str, int] = {}
@@ -280,30 +282,14 @@ def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | No
     for match in _spans(text):
         name = _clean(match.text)
         key = name.casefold()
-        words = key.split()
-        if (not name or key in _NOT_NAMES or words[0] in _NOT_NAMES or name[0].isdigit()
+        if (not name or key in _NOT_NAMES or key.split()[0] in _NOT_NAMES or name[0].isdigit()
                 or any(key in p or p in key for p in people if len(p) > 3)):
             continue
         before = text[max(0, match.start - 40): match.start]
         after = text[match.end: match.end + 30]
-        legal = bool(_LEGAL.search(name))
-        cue = 2.0 * bool(_ACCOUNT_BEFORE.search(before)) + 2.0 * bool(_ACCOUNT_AFTER.match(after))
-        acts = bool(_SUBJECT_AFTER.match(after))  # "X just threatened to cancel"
-        opens = acts and bool(_STARTS_SENTENCE.search(before))
-        score = 4.0 * legal + cue + 1.0 * acts + 0.5 * opens + 0.5 * (len(words) > 1)
-        if re.sub(r"[^a-z0-9]", "", key) in domains or any(
-                d.startswith(re.sub(r"[^a-z0-9]", "", words[0])) for d in domains if d):
-            score += 3.0
         if _RIVAL_BEFORE.search(before):
-            rivals.add(key)  # a competitor or vendor, wherever else it is named
-        if _FEATURE_AFTER.match(after) and not legal:
-            score -= 4.0
-        if len(words) == 1 and not legal and (key in common or len(key) < 3):
-            score -= 5.0  # an ordinary word, capitalised by its place in the sentence
-        if words[-1] in _TITLES:
-            score -= 5.0  # a job title: "Office Manager", "Procurement Lead"
-        if re.fullmatch(r"[A-Z0-9]{2,}(?:-\d+)?", name):
-            score -= 3.0  # an acronym or a ticket id: INC-5530, SSO
+            rivals.add(key)
+        score = _as_account(name, before, after, domains, common)
         best[key] = max(best.get(key, score), score)
         mentions[key] = mentions.get(key, 0) + 1
         written.setdefault(key, name)
@@ -312,3 +298,27 @@ def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | No
         return None
     key = max(scores, key=lambda k: scores[k])
     return written[key] if scores[key] > 0.5 else None
+
+
+def _as_account(name: str, before: str, after: str, domains: set[str],
+                common: frozenset[str]) -> float:
+    """How much one mention of a name, with the text before and after it, says "account"."""
+    words = name.casefold().split()
+    legal = bool(_LEGAL.search(name))
+    cue = 2.0 * bool(_ACCOUNT_BEFORE.search(before)) + 2.0 * bool(_ACCOUNT_AFTER.match(after))
+    acts = bool(_SUBJECT_AFTER.match(after))  # "X just threatened to cancel"
+    opens = acts and bool(_STARTS_SENTENCE.search(before))
+    score = 4.0 * legal + cue + 1.0 * acts + 0.5 * opens + 0.5 * (len(words) > 1)
+    squashed = re.sub(r"[^a-z0-9]", "", "".join(words))
+    if squashed in domains or any(d.startswith(re.sub(r"[^a-z0-9]", "", words[0]))
+                                  for d in domains if d):
+        score += 3.0  # the sender's email domain
+    if _FEATURE_AFTER.match(after) and not legal:
+        score -= 4.0  # a product feature: "the Model Viewer has been crashing"
+    if len(words) == 1 and not legal and (words[0] in common or len(words[0]) < 3):
+        score -= 5.0  # an ordinary word, capitalised by its place in the sentence
+    if words[-1] in _TITLES:
+        score -= 5.0  # a job title: "Office Manager", "Procurement Lead"
+    if re.fullmatch(r"[A-Z0-9]{2,}(?:-\d+)?", name):
+        score -= 3.0  # an acronym or a ticket id: INC-5530, SSO
+    return score
