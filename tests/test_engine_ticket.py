@@ -6,10 +6,14 @@ import json
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+import yaml
+
 from coach.domain import EscalationTicket
 from coach.engine import CoachSession, Engine, press
 from coach.engine.views.files import export_files
-from tests.conftest import NOW
+from coach.parsing.deadlines import ZONES
+from tests.conftest import KNOWLEDGE, NOW
 from tests.test_engine_support import GLOBEX_PASTE, button_ids, offline_engine, talk, text_of
 
 FIELD_BY_FIELD = [
@@ -229,10 +233,11 @@ def test_a_deadline_typed_at_another_question_is_the_timeline() -> None:
     assert session.step == "ask:issue_summary"
 
 
-def test_the_deadline_falls_in_the_company_time_zone() -> None:
+@pytest.mark.parametrize("zone", ["America/New_York", "US Eastern"])
+def test_the_deadline_falls_in_the_company_time_zone(zone: str) -> None:
     engine = offline_engine()
     session = start(engine)
-    session.profile.timezone = "America/New_York"
+    session.profile.timezone = zone  # an IANA zone, or as the tailoring interview names it
     talk(engine, session, ["let's draft a ticket", "Globex"])
     engine.handle(session, "by 5pm")
     due = session.ticket.due_by
@@ -248,3 +253,8 @@ def test_a_paragraph_is_not_stored_as_the_account() -> None:
                                      "and i am not sure where to begin with all of it honestly")
     assert session.ticket.account is None and session.step == "ask:account"
     assert "not stored" in replies[0].text
+
+
+def test_every_zone_the_interview_names_has_a_clock() -> None:
+    guide = yaml.safe_load((KNOWLEDGE / "tailoring_questions.yaml").read_text(encoding="utf-8"))
+    assert {name.casefold() for name in guide["timezones"]} <= ZONES.keys()

@@ -44,10 +44,22 @@ def deadline(text: str, now: datetime, zone: str | None = None) -> datetime | No
     return due_by(match, in_zone(now, zone)) if match else None
 
 
+# The zones the tailoring interview names (knowledge/tailoring_questions.yaml), as IANA zones.
+ZONES = {
+    "us eastern": "America/New_York", "us central": "America/Chicago",
+    "us pacific": "America/Los_Angeles", "uk": "Europe/London",
+    "central european": "Europe/Berlin", "utc": "UTC", "india": "Asia/Kolkata",
+    "australia eastern": "Australia/Sydney", "singapore": "Asia/Singapore",
+}
+
+
 def in_zone(now: datetime, zone: str | None) -> datetime:
-    """`now` on the company's wall clock (an IANA zone name); unchanged when unknown."""
+    """`now` on the company's wall clock: an IANA zone ("America/New_York") or a zone the
+    tailoring interview names ("US Eastern"); unchanged when unknown."""
+    if not zone:
+        return now
     try:
-        return now.astimezone(ZoneInfo(zone)) if zone else now
+        return now.astimezone(ZoneInfo(ZONES.get(zone.casefold(), zone)))
     except (ZoneInfoNotFoundError, ValueError):
         return now
 
