@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coach.domain import LEVEL_REF, level_number
+from coach.parsing.hours import read_hours
 from coach.parsing.short_answers import Found, blank, find_duration, number_value, scan
 from coach.tailoring.guide import Guide, QuestionKey
 
@@ -109,10 +110,11 @@ def _roles(text: str, guide: Guide, out: Understood, asked: QuestionKey | None) 
 
 
 def _coverage(text: str, guide: Guide, out: Understood) -> None:
+    hours = read_hours(text)  # "9-6 ET weekdays", "24/5", "follow the sun"
     hits = scan(text, guide.coverage)
-    if not hits:
+    if hours is None and not hits:
         return
-    out.fields["coverage"] = hits[0].key
+    out.fields["coverage"] = hours.coverage if hours else hits[0].key
     out.answered.add("coverage")
     zones = scan(text, guide.timezones)
     if zones:
