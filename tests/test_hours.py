@@ -1,13 +1,17 @@
-"""Coverage hours in people's words, read by one parser and used by the tailoring interview."""
+"""Hours and durations in people's words, each read by one parser wherever they appear."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from coach.parsing.deadlines import deadline
 from coach.parsing.hours import read_hours
+from coach.parsing.short_answers import parse_hours
 from coach.tailoring.guide import load_guide
 from coach.tailoring.profile_parser import understand
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, NOW
 
 
 @pytest.mark.parametrize(("text", "coverage", "start", "end", "days"), [
@@ -37,3 +41,17 @@ def test_the_interview_understands_hours_and_their_zone() -> None:
     heard = understand("9 to 6 eastern, mon-fri", load_guide(KNOWLEDGE), "coverage")
     assert heard.fields["coverage"] == "business-hours"
     assert heard.fields["timezone"] == "US Eastern"
+
+
+@pytest.mark.parametrize(("text", "hours"), [
+    ("4h", 4), ("four hours", 4), ("30 min", 0.5), ("a day", 24), ("2 weeks", 336)])
+def test_a_duration_reads_the_same_as_an_answer_and_in_a_deadline(text: str,
+                                                                  hours: float) -> None:
+    assert parse_hours(text) == hours
+    assert deadline(f"within {text}", NOW) == NOW + timedelta(hours=hours)
+
+
+def test_business_days_skip_the_weekend_and_business_hours_do_not() -> None:
+    friday = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+    assert deadline("in 2 business days", friday) == datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    assert deadline("within 4 business hours", friday) == friday + timedelta(hours=4)

@@ -6,6 +6,8 @@ import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from coach.parsing.short_answers import COUNT, UNIT, number_value, unit_hours
+
 END_OF_DAY = time(17, 0)  # "by Friday" means by the end of that working day, in the clock's zone
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -13,15 +15,10 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _DAY = r"(?:" + "|".join(_DAYS) + r")"
 _MONTH = r"(?:" + "|".join(m[:3] + r"(?:" + m[3:] + r")?" for m in _MONTHS) + r")\.?"
 _DATE = rf"(?:{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)? {_MONTH})"
-_UNIT = r"(?:minutes?|mins?|hours?|hrs?|h|days?|weeks?)"
-
-_COUNT = r"\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty"
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "thirty": 30}
 
 DEADLINE = re.compile(
-    rf"\b(?:within|in) (?:the next )?(?P<n>{_COUNT}) (?P<biz>business "
-    rf"|working )?(?P<unit>{_UNIT})\b"
+    rf"\b(?:within|in) (?:the next )?(?P<n>{COUNT})[ -]?(?P<biz>business "
+    rf"|working )?(?P<unit>{UNIT})\b"
     rf"|\bwithin the (?P<the_hour>hour)\b"
     rf"|\bby (?P<clock>\d{{1,2}}(?::\d{{2}})?\s*(?:am|pm)|noon|midday|midnight)\b"
     rf"|\bby (?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b"
@@ -125,17 +122,10 @@ def _on_iso(text: str, now: datetime) -> datetime | None:
 
 
 def _within(amount: str, unit: str, business: bool, now: datetime) -> datetime:
-    word = amount.lower()
-    count = float(_NUMBER_WORDS[word]) if word in _NUMBER_WORDS else float(amount)
-    unit = unit.lower()
-    if unit.startswith("m"):
-        return now + timedelta(minutes=count)
-    if unit.startswith("h"):
-        return now + timedelta(hours=count)
-    if unit.startswith("w"):
-        return now + timedelta(weeks=count)
-    if not business:
-        return now + timedelta(days=count)
+    count = number_value(amount) or 0.0
+    in_days = unit_hours(unit) == unit_hours("day")
+    if not (in_days and (business or unit.lower().startswith("business"))):
+        return now + timedelta(hours=count * unit_hours(unit))
     moment, left = now, int(count)
     while left:  # business days skip the weekend
         moment += timedelta(days=1)

@@ -17,11 +17,13 @@ WORD_NUMBERS = {
     "twenty-four": 24, "half": 0.5,
 }
 _UNIT_HOURS = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
-_WORDS = "|".join(sorted(map(re.escape, WORD_NUMBERS), key=len, reverse=True))
-_UNIT = r"minutes?|mins?|m|hours?|hrs?|hr|h|business\s+days?|days?|d|weeks?|wks?"
+# The one duration grammar: a count (digits or words) and a unit. Deadlines embed it too.
+NUMBER_WORDS = "|".join(sorted(map(re.escape, WORD_NUMBERS), key=len, reverse=True))
+COUNT = rf"\d+(?:\.\d+)?|{NUMBER_WORDS}"
+UNIT = r"minutes?|mins?|m|hours?|hrs?|hr|h|business\s+days?|days?|d|weeks?|wks?"
 _DURATION = re.compile(
-    rf"(?<![\w.])(?:(?P<half>half\s+an?\s+hour)|(?:(?P<n>\d+(?:\.\d+)?)[\s-]*|(?P<w>{_WORDS})[\s-]+)"
-    rf"(?P<u>{_UNIT}))(?![\w])",
+    rf"(?<![\w.])(?:(?P<half>half\s+an?\s+hour)|(?:(?P<n>\d+(?:\.\d+)?)[\s-]*"
+    rf"|(?P<w>{NUMBER_WORDS})[\s-]+)(?P<u>{UNIT}))(?![\w])",
     re.IGNORECASE,
 )
 _BARE_DIGIT = re.compile(r"(?<![\w.:])(?P<n>[1-9])(?![\w.:])")
@@ -59,9 +61,14 @@ def find_duration(text: str) -> tuple[float, Found] | None:
         unit = match.group("u").casefold()
         if amount is None or amount <= 0:
             continue
-        key = "d" if unit.startswith("business") else unit[0]
-        return amount * _UNIT_HOURS[key], Found("duration", match.start(), match.end())
+        return amount * unit_hours(unit), Found("duration", match.start(), match.end())
     return None
+
+
+def unit_hours(unit: str) -> float:
+    """Hours in one of a duration's units: "min" -> 1/60, "business days" -> 24."""
+    unit = unit.casefold()
+    return _UNIT_HOURS["d" if unit.startswith("business") else unit[0]]
 
 
 def parse_hours(text: str) -> float | None:
