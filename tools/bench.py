@@ -158,6 +158,7 @@ def bench_understanding(brain: OfflineBrain, settings: Settings, env: dict[str, 
           f"{right / len(questions):.1%}")
     for name, path in (("dev", EVAL / "tickets_blind.jsonl"),
                        ("dev, second batch", EVAL / "tickets_blind_2.jsonl"),
+                       ("dev, third batch", EVAL / "tickets_blind_3.jsonl"),
                        ("frozen", FROZEN / "tickets.jsonl")):
         rows = evaluate.load_jsonl(path)
         named = evaluate.names_report(lambda t: read_names(t, brain.common_words), rows)

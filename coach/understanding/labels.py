@@ -17,7 +17,7 @@ LABELS = {
                r"|company|organi[sz]ation|org",
     "severity": r"severity|sev|priority|prio",
     "csm": r"account owner(?: \(csm\))?|account manager|customer success manager|assignee[_ ]csm"
-           r"|csm|am|owner",
+           r"|owner/csm|csm/owner|raised by|csm|am|owner",
     "issue_summary": r"issue summary|issue|summary|problem|what happened|what|description"
                      r"|details|notes?",
     "business_impact": r"business impact|impact",
@@ -31,7 +31,7 @@ _INLINE = {"account", "severity", "csm", "business_impact", "timeline_required",
            "escalation_owner"}
 _ANY = "|".join(LABELS.values())
 _SEP = (r"[ \t]*(?:\((?!csm\))[^)\n]{0,20}\))?[ \t]*\??[ \t]*"
-        r"(?:[:=/]|[ \t]-[ \t]|[ \t]–[ \t]|-(?=[ \t]))[ \t]*")
+        r"(?:[:=/]|->|→|[ \t][-–—][ \t]|-(?=[ \t]))[ \t]*")
 _LABEL = re.compile(
     rf"(?:^|(?<=[\n;|{{,])|(?<=[.;|] )|(?<=\S  ))[ \t*_>\"'-]*(?P<label>{_ANY})(?![\w])"
     rf"[*_\"']*{_SEP}[*_\"']*[ \t]*"

@@ -30,18 +30,18 @@ _JOIN = (r"(?:[ \t]+(?:&|de|da|del|van|von|der|den|du|la|le|y|et)[ \t]+|[ \t]+|[
          r"|,[ \t]+(?=(?:LLC|Inc|Ltd|LLP|GmbH)\b))")
 _FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.?S?|S\.?p\.?A\.?"
          r"|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP|C[Oo]\.(?=\s|$)|Co-op"
-         r"|Corp\.?|Lda\.?|S\.?L\.?|JSC|SE|Srl|KG|Pty|Pvt|Sp\. z o\.o\.)(?!\w)")
+         r"|Corp\.?|Lda\.?|S\.?L\.?|JSC|SE|Srl|S\.r\.l\.|KG|OÜ|ASA|Pty|Pvt|Sp\. z o\.o\.)(?!\w)")
 _PART = rf"(?:{_FORM}|\((?:UK|US|EU|Pty|Pvt)\)|{_WORD})"
 _SPAN = re.compile(rf"(?<![\w@.'’]){_WORD}(?:{_JOIN}{_PART}){{0,6}}")
 _LEGAL = re.compile(rf"(?:^|\s){_FORM}$|\((?:Pty|Pvt)\)")
 
-_ME = re.compile(r"^(?:me|myself|yours truly)\s*\((?P<name>[^)]+)\)", re.I)
+_ME = re.compile(r"^(?:me|myself|yours truly)\s*(?:\((?P<name>[^)]+)\)|,\s*(?P<named>.+))", re.I)
 
 # Context that makes a name the account, read before (…$) or after (^…) it.
 _ACCOUNT_BEFORE = re.compile(
     r"(?:(?:\b(?:our|my|the) (?:account|customer|client)s?,?|\bfor|\bon|\bover at|\bat|\bwith|\bw/"
     r"|\bfrom|\babout|\bre:|\bfwd?:|\bcsm (?:on|for)|\bescalat(?:e|ing)(?: for| on)?"
-    r"|\bescalation\s*[-–—:]"
+    r"|\bescalation\s*[-–—:]|\baccount (?:is|=)|\[|\s[—–]"
     r"|\b(?:manage|own|look after|handle|cover)|\bnotes? (?:from|on)[^\n]{0,25}?|\bnotes? -"
     r"|\b(?:officer|manager|director|lead|head|controller|developer|engineer|founder|president"
     r"|chief|coordinator|administrator|analyst|specialist|supervisor|partner|principal)\b[^\n]*"
@@ -49,13 +49,16 @@ _ACCOUNT_BEFORE = re.compile(
 _STARTS_SENTENCE = re.compile(r"(?:^|[\n.!?:]\s*)$")
 _ACCOUNT_AFTER = re.compile(
     r"^(?:'s?|’s?)\b|^\s+(?:team|ppl|people|folks|users|admins?|staff|tenant|instance|workspace"
-    r"|org)\b|^\s*(?:\(|:|[-–—]\s)"
+    r"|org)\b|^\s*(?:\(|:|[-–—]\s|\])"
     r"|^,?\s+(?:my|our) (?:account|customer|client)\b",
     re.I)
 _SUBJECT_AFTER = re.compile(
     r"^\s+(?:is|are|was|were|has|have|had|just|wants?|needs?|asked|says?|said|disputes?|reports?"
     r"|will|won't|would|might|may|plans?|refuses?|complained|found|noticed"
-    r"|reported|opened|switching|threaten\w*|can't|cannot|mentioned|called|emailed)\b", re.I)
+    r"|reported|opened|switching|threaten\w*|can't|cannot|mentioned|called|emailed"
+    r"|they're|they are|they)\b", re.I)
+# Voice-note fillers, left out when reading a name's context: "with uh Granite Peak".
+_FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm)\b,?[ \t]*", re.I)
 _RIVAL_BEFORE = re.compile(
     r"\b(?:to|into|evaluating|trialling|trialing|vendor|competitor|partner|use|using|via|like"
     r"|than|versus|vs\.?)\s+(?:the\s+)?$", re.I)
@@ -65,7 +68,7 @@ _FEATURE_AFTER = re.compile(
 
 # Context that makes a name our CSM.
 _CSM_BEFORE = re.compile(
-    r"(?:\b(?:i'm|i am|im|it's|its|this is|my name is|me =|me:|me is|csm is|cc|signed)\s*"
+    r"(?:\b(?:i'm|i am|im|it's|its|this is|my name is|me =|me:|me is|csm is|signed)\s*"
     r"|\bit's me\s+|\bcsm\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*"
     r"|(?:thanks|cheers|regards|best|thx)[,!]?\s*)$", re.I)
 _CSM_AFTER = re.compile(
@@ -84,9 +87,10 @@ _MAIL_HOSTS = frozenset({"gmail", "outlook", "hotmail", "yahoo", "icloud", "prot
 _SPEAKER = re.compile(
     r"^\s*\[\d{1,2}:\d{2}(?:\s*[ap]m)?\]\s*(?P<name>[^:\n]{2,40}):(?P<said>[^\n]*)", re.I | re.M)
 # A role in brackets makes the name before it a person: "Karen Whitfield (VP Ops)".
-_ROLE = re.compile(r"\b(?:vp|ceo|cfo|cto|coo|ciso|it|ops|admin|champion|manager|lead|head"
+_ROLE = re.compile(r"\b(?:vp|ceo|cfo|cto|coo|ciso|md|it|ops|admin|champion|manager|lead|head"
                    r"|director|officer|engineer|ae|gm|owner|founder|president|controller"
-                   r"|analyst|sponsor|contact)\b", re.I)
+                   r"|analyst|sponsor|contact|sre|pm|procurement|legal|counsel|finance"
+                   r"|deal desk|support|on-call)\b", re.I)
 # Not a person: "To: CS Escalations", "Deal Desk".
 _TEAM = re.compile(r"\b(?:escalations?|desk|team|support|leadership|leads?|success|ops|help"
                    r"|inbox|alerts?|cs)\b", re.I)
@@ -101,7 +105,7 @@ _NOT_NAMES = frozenset("""i me my we our us you your he she his her they them th
     october november december sev severity csm customer client account support engineering
     sales finance product security legal qa ops it hr vp ceo cfo cto coo ciso api sso ui ux pdf
     csv sla p1 p2 p3 p4 eod cob asap call notes update heads note escalation escalating
-    escalate internal recap attendees""".split())
+    escalate internal recap attendees forwarded original message ours theirs""".split())
 
 _OPENERS = frozenset("""escalating escalate escalation urgent re fwd fw notes call quick update
     fyi hi hey hello ugh omg so okay ok um uh morning flagging logging csm""".split())
@@ -123,8 +127,10 @@ def read_names(text: str, common_words: Iterable[str] = ()) -> Names:
     common = frozenset(common_words)
     text = _BOILERPLATE.sub("", text)
     labelled = _labelled(text)
-    csm = labelled.get("csm") or _speaker_csm(text) or _internal_sender(text) or _csm_in(text)
-    people = _people(text) | ({csm.casefold()} if csm else set())
+    named = _people(text)
+    csm = (labelled.get("csm") or _speaker_csm(text) or _internal_sender(text)
+           or _csm_in(text, named))
+    people = named | ({csm.casefold()} if csm else set())
     ours = _our_company(text, csm)
     account = labelled.get("account") or _account_in(text, people | ours, common) or _domain(
         text, ours)
@@ -151,7 +157,7 @@ def _labelled(text: str) -> dict[str, str]:
         head = line.split(")", 1)[0]
         value = _clean(head if ")" in line and "(" not in head else line)  # "(CSM: Lee) lost"
         me = _ME.match(value)
-        value = _clean(me["name"]) if me else value
+        value = _clean(me["name"] or me["named"]) if me else value
         first = value.split(" ")[0].casefold() if value else ""
         if value and first not in _NOT_NAMES and len(value.split()) <= (4 if field == "csm" else 8):
             found[field] = value
@@ -234,22 +240,30 @@ def _people(text: str) -> set[str]:
     for name, role in re.findall(rf"\b({_WORD}(?: {_WORD}){{0,2}}) \(([^)\n]{{2,40}})\)", text):
         if not _LEGAL.search(name) and _ROLE.search(role):
             out.add(name.casefold())  # "Karen Whitfield (VP Ops)": a person with a role
-    for match in re.finditer(rf"\b({_WORD} {_WORD})[ \t]*\n[ \t]*[A-Z][^\n]{{2,60}}", text):
-        out.add(match[1].casefold())  # a signature's name line above its title line
+    for match in re.finditer(rf"(?:^|\n)[ \t>]*({_WORD} {_WORD})[ \t]*\n[ \t>]*[A-Z][^\n]{{2,60}}",
+                             text):
+        if not _LEGAL.search(match[1]):
+            out.add(match[1].casefold())  # a signature's name line above its title line
     return out
 
 
-def _csm_in(text: str) -> str | None:
+def _csm_in(text: str, people: set[str]) -> str | None:
     """Our CSM, from the cues that introduce them; else the addressee of a customer's email,
     else a bare name signing the note off."""
     best: tuple[int, str] | None = None
+    senders = {_clean(m["name"]).casefold() for m in _FROM.finditer(text)}
     for match in _spans(text):
         name = _clean(match.text)
-        if name.casefold() in _NOT_NAMES or _LEGAL.search(name):
-            continue
+        if {name.casefold(), name.casefold().split()[0]} & (_NOT_NAMES | senders) \
+                or _LEGAL.search(name):
+            continue  # a customer signing their own email is not our CSM
         before = text[max(0, match.start - 25): match.start]
         after = text[match.end: match.end + 40]
-        score = 3 * bool(_CSM_AFTER.match(after)) + 2 * bool(_CSM_BEFORE.search(before))
+        said = bool(_CSM_AFTER.match(after))  # "Y (CSM)", "Y, the CSM", "Y here"
+        quoted = text[text.rfind("\n", 0, match.start) + 1:].lstrip().startswith(">")
+        if not said and (name.casefold() in people or quoted):
+            continue  # the customer's people, their signatures, quoted replies
+        score = 3 * said + 2 * bool(_CSM_BEFORE.search(before))
         if _CSM_BEFORE.search(before) and re.match(r"\s*$", after):
             score += 1  # a sign-off on its own line
         if re.search(r"\s[-–—]+\s*$", before) and not text[match.end:].strip():
@@ -285,8 +299,8 @@ def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | No
         if (not name or key in _NOT_NAMES or key.split()[0] in _NOT_NAMES or name[0].isdigit()
                 or any(key in p or p in key for p in people if len(p) > 3)):
             continue
-        before = text[max(0, match.start - 40): match.start]
-        after = text[match.end: match.end + 30]
+        before = _FILLERS.sub("", text[max(0, match.start - 40): match.start])
+        after = _FILLERS.sub("", text[match.end: match.end + 30])
         if _RIVAL_BEFORE.search(before):
             rivals.add(key)
         score = _as_account(name, before, after, domains, common)
