@@ -36,4 +36,4 @@ def test_ticket_names_on_the_frozen_set(brain: OfflineBrain) -> None:
     cases = load_jsonl(FROZEN / "tickets.jsonl")
     right = names_report(lambda text: read_names(text, brain.common_words), cases)
     totals = f"{right} of {len(cases)}"
-    assert right["account"] >= 0.70 * len(cases) and right["csm"] >= 0.84 * len(cases), totals
+    assert right["account"] >= 0.75 * len(cases) and right["csm"] >= 0.88 * len(cases), totals
