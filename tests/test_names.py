@@ -52,9 +52,19 @@ def test_names_in_prose_emails_and_signatures(common: frozenset[str], text: str,
     assert (names.account, names.csm) == (account, csm)
 
 
+@pytest.mark.parametrize(("text", "account"), [
+    ("quillfeather wants an export to sheets, no rush", "quillfeather"),
+    ("everything is down at brindle co since the deploy, nobody can log in", "brindle co"),
+    ("zephyrine labs: reports take 10s to load", "zephyrine labs"),
+])
+def test_a_name_typed_in_lower_case(common: frozenset[str], text: str, account: str) -> None:
+    assert read_names(text, common).account == account
+
+
 @pytest.mark.parametrize("text", [
     "Nothing has loaded since the update.", "He is upset about the invoice.",
     "Vessels cannot file their documents today.", "They want it fixed by Friday.",
+    "billing is down for everyone", "reporting module is slow", "the site is down",
 ])
 def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
                                                         text: str) -> None:
@@ -62,8 +72,8 @@ def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
 
 
 @pytest.mark.parametrize(("name", "account", "csm"), [
-    ("tickets_blind.jsonl", 0.92, 0.90), ("tickets_blind_2.jsonl", 0.78, 0.80),
-    ("tickets_blind_3.jsonl", 0.70, 0.80)])
+    ("tickets_blind.jsonl", 0.92, 0.90), ("tickets_blind_2.jsonl", 0.85, 0.80),
+    ("tickets_blind_3.jsonl", 0.75, 0.80)])
 def test_blind_dev_tickets_floor(common: frozenset[str], name: str, account: float,
                                  csm: float) -> None:
     """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The

@@ -57,6 +57,13 @@ _SUBJECT_AFTER = re.compile(
     r"|will|won't|would|might|may|plans?|refuses?|complained|found|noticed"
     r"|reported|opened|switching|threaten\w*|can't|cannot|mentioned|called|emailed"
     r"|they're|they are|they)\b", re.I)
+_LOWER_NAME = re.compile(
+    r"(?:^|\n|:[ \t]+|\b(?:fyi|lol|for|at|w/|with|re|on)[ \t]+)"
+    r"(?P<name>[a-z0-9][\w.&-]*(?:[ \t]+&?[ \t]*[a-z0-9][\w.&-]*){0,3}?)"
+    r"(?='s\b|[ \t]+(?:is|are|was|were|has|had|wants?|needs?|asked|says?|said|keeps?|just"
+    r"|since|they)\b|[ \t]*:[ \t]|[ \t]+[-–—][ \t])")
+_LOWER_STOP = frozenset("""the a an our their my your this that these those everything
+    something nothing nobody everyone someone all some any its it one""".split())
 # Voice-note fillers, left out when reading a name's context: "with uh Granite Peak".
 _FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm)\b,?[ \t]*", re.I)
 _RIVAL_BEFORE = re.compile(
@@ -132,8 +139,8 @@ def read_names(text: str, common_words: Iterable[str] = ()) -> Names:
            or _csm_in(text, named))
     people = named | ({csm.casefold()} if csm else set())
     ours = _our_company(text, csm)
-    account = labelled.get("account") or _account_in(text, people | ours, common) or _domain(
-        text, ours)
+    account = (labelled.get("account") or _account_in(text, people | ours, common)
+               or _lowercase_account(text, common) or _domain(text, ours))
     if csm and account and csm.casefold() == account.casefold():
         csm = None
     return Names(account=account, csm=csm)
@@ -312,6 +319,19 @@ def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | No
         return None
     key = max(scores, key=lambda k: scores[k])
     return written[key] if scores[key] > 0.5 else None
+
+
+def _lowercase_account(text: str, common: frozenset[str]) -> str | None:
+    """A name typed in lower case, where nothing capitalised names the customer: "globex wants
+    dark mode", "down at tallgrass ag since 9", "route66 outfitters: reports are slow"."""
+    for match in _LOWER_NAME.finditer(_FILLERS.sub("", text)):
+        words = match["name"].split()
+        if words[0] in _NOT_NAMES or words[0] in _LOWER_STOP:
+            continue
+        if all(w in common or w in _LOWER_STOP for w in words if w != "&"):
+            continue  # "billing is down", "reporting module is slow": ordinary words
+        return match["name"]
+    return None
 
 
 def _as_account(name: str, before: str, after: str, domains: set[str],
