@@ -136,7 +136,7 @@ def report(name: str, p: np.ndarray, y: np.ndarray, threshold: float = 0.0) -> s
             f"{int(dangerous(y, chosen).sum())}/{len(y)}")
 
 
-class Tuning:
+class TunedHalf:
     """The tuned-encoder half: its cross-validated logits and its final fit."""
 
     def __init__(self, hidden: np.lib.npyio.NpzFile, bank: np.ndarray, signals: np.ndarray,
@@ -203,7 +203,7 @@ def main() -> None:
     print(f"regression: temperature {t:.2f}; ECE of the top probability "
           f"{ece(softmax(z), y):.3f} -> {ece(softmax(z, t), y):.3f}")
     coef, intercept = fit(x, y, c)
-    tuned = Tuning(np.load(HIDDEN), bank_e, data["bank_signals"], y)
+    tuned = TunedHalf(np.load(HIDDEN), bank_e, data["bank_signals"], y)
     tz = tuned.out_of_fold()
     tt = temperature(tz, y)
     print(f"  tuned encoder: CV accuracy {np.mean(tz.argmax(1) + 1 == y):.1%}; temperature "

@@ -19,9 +19,8 @@ import numpy as np
 
 from coach.domain import Alternative, Classification, SeverityFramework, SeverityLevel
 from coach.search.minilm import MiniLMEmbedder
-from coach.understanding.features import Reading, flat
+from coach.understanding.features import Reading, read_texts
 from coach.understanding.severity_model import SeverityModel
-from coach.understanding.signals import find_signals
 
 SEED_LEVELS = 4  # the model and its examples speak the seed's four levels
 BANK_FILE = Path("examples") / "example_bank.jsonl"
@@ -82,8 +81,7 @@ class SeverityClassifier:
     def read(self, text: str) -> Reading:
         """The text's vectors (plain and tuned: one pass through the shared lower layers)."""
         tuning = self.model.tuning
-        plain, tuned = self.embedder.embed_tuned([flat(text)], tuning.weights, tuning.first)
-        return Reading(plain[0], find_signals(text), tuned[0])
+        return read_texts([text], self.embedder, (tuning.weights, tuning.first))[0]
 
     def classify(self, text: str, framework: SeverityFramework) -> Classification:
         """The level the coach proposes, the two likeliest levels, and the reasons."""

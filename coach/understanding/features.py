@@ -6,11 +6,12 @@ never sees features computed two ways.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from coach.search.embeddings import Embedder
+from coach.search.minilm import MiniLMEmbedder
 from coach.understanding.signals import COMPILED, Signal, find_signals
 
 # How a signal's clause frames it; None is "at face value".
@@ -51,7 +52,16 @@ def flat(text: str) -> str:
     return " ".join(text.split()) or " "
 
 
-def read_texts(texts: list[str], embedder: Embedder) -> list[Reading]:
-    """Embed and read a batch of texts."""
-    embeddings = embedder.embed([flat(t) for t in texts])
-    return [Reading(e, find_signals(t)) for e, t in zip(embeddings, texts, strict=True)]
+def read_texts(
+    texts: list[str], embedder: MiniLMEmbedder, tuning: tuple[Mapping[str, np.ndarray], int]
+    | None = None,
+) -> list[Reading]:
+    """Embed and read a batch of texts; with `tuning` (the tuned layers' weights and the first
+    tuned layer) each reading also carries the tuned encoder's vector."""
+    flats = [flat(t) for t in texts]
+    if tuning is None:
+        plain, tuned = embedder.embed(flats), [None] * len(texts)
+    else:
+        plain, both = embedder.embed_tuned(flats, *tuning)
+        tuned = list(both)
+    return [Reading(e, find_signals(t), v) for e, t, v in zip(plain, texts, tuned, strict=True)]
