@@ -43,6 +43,8 @@ def test_labels_spelled_other_ways(common: frozenset[str], text: str, account: s
      "Marrowbone Analytics", "Sam Ortiz"),
     ("I'm Dee, the CSM. Nothing works for Quarry Lane Bakeries since 9am.",
      "Quarry Lane Bakeries", "Dee"),
+    ("[10:02] Ada Moss: Harbourline Ports tenant is down for everyone.\n"
+     "[10:03] Ravi Shah: I am their CSM, on it.", "Harbourline Ports", "Ravi Shah"),
     ("He says Vessels can't dock. Harbourline Ports is down for everyone; they may move to "
      "Dockly.", "Harbourline Ports", None),
 ])

@@ -101,7 +101,7 @@ _ROLE = re.compile(r"\b(?:vp|ceo|cfo|cto|coo|ciso|md|it|ops|admin|champion|manag
 # Not a person: "To: CS Escalations", "Deal Desk".
 _TEAM = re.compile(r"\b(?:escalations?|desk|team|support|leadership|leads?|success|ops|help"
                    r"|inbox|alerts?|cs)\b", re.I)
-_SELF_CSM = re.compile(r"\bi'?m (?:their|the) csm\b|\bmy account|\bone of my accounts\b"
+_SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their|the) csm\b|\bmy account|\bone of my accounts\b"
                        r"|\byep,? mine\b|\bmy champion\b", re.I)
 _BOILERPLATE = re.compile(r"^\s*sent from my \w+.*$", re.I | re.M)
 _NOT_NAMES = frozenset("""i me my we our us you your he she his her they them their it its this
