@@ -66,6 +66,19 @@ def test_prose_gives_only_what_it_says(
     assert draft.due_by == datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
 
 
+def test_a_pasted_chat_is_read_without_its_times_and_speakers(
+    classifier: SeverityClassifier, seed: SeverityFramework, clock: Clock
+) -> None:
+    text = ("[10:02] Dana Li: Globex is fully down since 9, nobody can log in\n"
+            "[10:03] Sam: I paged on-call and opened an incident\n"
+            "[10:05] Dana Li: I am their CSM, they need it back by noon")
+    draft = extract_ticket(text, seed, clock(), classify=classifier.classify)
+    assert (draft.account, draft.csm) == ("Globex", "Dana Li")
+    assert draft.issue_summary == "Globex is fully down since 9, nobody can log in."
+    assert draft.actions_taken == ["I paged on-call and opened an incident"]
+    assert draft.timeline_required == "by noon"
+
+
 def test_nothing_is_guessed(seed: SeverityFramework, clock: Clock) -> None:
     def never(text: str, framework: SeverityFramework) -> Classification:
         level = framework.levels[3]

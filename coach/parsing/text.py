@@ -53,6 +53,19 @@ def tokens(text: str) -> list[str]:
     return [stem(w) for w in bare if w not in STOPWORDS]
 
 
+# A line of a pasted chat: "[10:02] Dana Li: text", "[9:15 am] Priya: text"
+CHAT_LINE = re.compile(
+    r"^\s*\[\d{1,2}:\d{2}(?:\s*[ap]m)?\]\s*(?P<name>[^:\n]{2,40}):(?P<said>[^\n]*)", re.I | re.M)
+
+
+def chat_said(text: str) -> str:
+    """A pasted chat as what was said, one sentence per line, without times and speakers."""
+    if not CHAT_LINE.search(text):
+        return text
+    lines = (CHAT_LINE.sub(lambda m: m["said"], line).strip() for line in text.splitlines())
+    return " ".join(ln if ln[-1:] in ".!?" else f"{ln}." for ln in lines if ln)
+
+
 def sentences(text: str) -> list[str]:
     """Split prose into sentences."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]

@@ -17,7 +17,7 @@ from coach.domain import (
     parse_level_number,
 )
 from coach.parsing.deadlines import DEADLINE, due_by
-from coach.parsing.text import sentences
+from coach.parsing.text import chat_said, sentences
 from coach.understanding.labels import read_labels
 from coach.understanding.names import read_names
 from coach.understanding.signals import find_signals
@@ -87,7 +87,7 @@ def parse_template(text: str) -> dict[str, Any]:
 
 def parse_prose(text: str) -> dict[str, Any]:
     """Fields stated in free prose, each from the sentence that says it."""
-    flat = " ".join(text.split())
+    flat = " ".join(chat_said(text).split())
     # Clauses joined by ";" often say different things ("lost $50k; I've paged on-call").
     parts = [clause for s in sentences(flat) for clause in re.split(r";\s+", s) if clause]
     fields: dict[str, Any] = {

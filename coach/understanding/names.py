@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from coach.parsing.text import CHAT_LINE
 from coach.understanding.labels import read_labels
 
 _UPPER = "A-Z\u00C0-\u00DE"
@@ -91,8 +92,6 @@ _GREETING = re.compile(
     rf"(?:\s{_WORD})?)\s*[,!]", re.I | re.M)
 _DOMAIN = re.compile(r"@(?P<domain>[a-z0-9-]+)\.", re.I)
 _MAIL_HOSTS = frozenset({"gmail", "outlook", "hotmail", "yahoo", "icloud", "proton", "mail"})
-_SPEAKER = re.compile(
-    r"^\s*\[\d{1,2}:\d{2}(?:\s*[ap]m)?\]\s*(?P<name>[^:\n]{2,40}):(?P<said>[^\n]*)", re.I | re.M)
 # A role in brackets makes the name before it a person: "Karen Whitfield (VP Ops)".
 _ROLE = re.compile(r"\b(?:vp|ceo|cfo|cto|coo|ciso|md|it|ops|admin|champion|manager|lead|head"
                    r"|director|officer|engineer|ae|gm|owner|founder|president|controller"
@@ -194,7 +193,7 @@ def _spans(text: str) -> list[_Span]:
 
 def _speaker_csm(text: str) -> str | None:
     """In a pasted chat ("[09:15] Priya: yes, I'm their CSM"), the speaker who says so."""
-    for match in _SPEAKER.finditer(text):
+    for match in CHAT_LINE.finditer(text):
         if _SELF_CSM.search(match["said"]):
             return _clean(match["name"])
     return None
@@ -241,7 +240,7 @@ def _domain(text: str, ours: set[str]) -> str | None:
 def _people(text: str) -> set[str]:
     """Names the text gives to people (senders, greetings, signatures), casefolded."""
     out = {_clean(m["name"]).casefold() for m in _FROM.finditer(text)}
-    out |= {_clean(m["name"]).casefold() for m in _SPEAKER.finditer(text)}
+    out |= {_clean(m["name"]).casefold() for m in CHAT_LINE.finditer(text)}
     out |= {_clean(m["name"]).casefold() for m in _TO.finditer(text)}
     out |= {_clean(m["name"]).casefold() for m in _GREETING.finditer(text)}
     for name, role in re.findall(rf"\b({_WORD}(?: {_WORD}){{0,2}}) \(([^)\n]{{2,40}})\)", text):
@@ -304,7 +303,7 @@ def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | No
         name = _clean(match.text)
         key = name.casefold()
         if (not name or key in _NOT_NAMES or key.split()[0] in _NOT_NAMES or name[0].isdigit()
-                or any(key in p or p in key for p in people if len(p) > 3)):
+                or key in people or any(key in p or p in key for p in people if len(p) > 3)):
             continue
         before = _FILLERS.sub("", text[max(0, match.start - 40): match.start])
         after = _FILLERS.sub("", text[match.end: match.end + 30])
