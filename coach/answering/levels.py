@@ -20,8 +20,8 @@ from coach.domain import (
     SeverityFramework,
     SeverityLevel,
     hours_text,
-    level_number,
     level_ref,
+    matched_level,
 )
 from coach.parsing.text import mentioned_levels
 
@@ -244,7 +244,7 @@ def graded_lead(
         return None  # no situation told: the question is about the framework itself
     grade = classify(described, framework)
     level = framework.level(grade.severity)
-    offered = level_number(proposed["level"]) if proposed else level.level
+    offered = matched_level(proposed, "level") if proposed else level.level
     rather = f" rather than Severity {offered}" if offered != level.level else ""
     examples = ", ".join(e.lower() for e in level.examples)
     return Answer(

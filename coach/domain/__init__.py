@@ -20,6 +20,7 @@ from coach.domain.framework import (
     hours_text,
     level_number,
     level_ref,
+    matched_level,
     parse_level_number,
 )
 from coach.domain.profile import (
@@ -82,6 +83,7 @@ __all__ = [
     "parse_level_number",
     "LEVEL_REF",
     "level_number",
+    "matched_level",
     "level_ref",
     "plain_error",
 ]

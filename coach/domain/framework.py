@@ -10,6 +10,11 @@ from coach.domain.base import CoachError, Model, Text, plain_error
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _NUMBER = r"[1-9]|one|two|three|four|five|six"
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+# Roman numerals in capitals, and a lone "I" only where no verb can follow: "severity I?"
+_ROMAN_NUMBER = r"(?-i:II|III|IV|I(?=\s*(?:[?!),;]|$)))"
+# "severity" as people type it: "sev", "sevirity", "sverity", "severty"
+_SEVERITY = r"sev(?:erity|irity|rity|erty|eirty|ertiy|iarity)?|sverity|svrity"
 
 
 def level_ref(group: str = "") -> str:
@@ -19,25 +24,35 @@ def level_ref(group: str = "") -> str:
     "low priority one" (a low-priority item).
     A pattern to embed, the number captured as `group` when one is named."""
     number = f"(?P<{group}>{_NUMBER})" if group else f"(?:{_NUMBER})"
+    roman = f"(?P<{group}_roman>{_ROMAN_NUMBER})" if group else _ROMAN_NUMBER
     return (rf"(?<![\w'’])(?<!low )(?<!high )(?<!top )(?<!medium )"  # "low priority one"
-            rf"(?:(?:sev(?:erity)?|priority|prio|pri|level|lvl)[ \t\-_#:]*"
-            rf"|[ps][\-_#]?){number}s?(?![\w])")
+            rf"(?:(?:(?:{_SEVERITY}|priority|prio|pri|level|lvl)[ \t\-_#:]*"
+            rf"|[ps][\-_#]?){number}s?(?![\w])"
+            rf"|(?:{_SEVERITY}|level|priority)[ \t\-]+{roman}(?![\w]))")
 
 
 LEVEL_REF = re.compile(level_ref("n"), re.IGNORECASE)
 
 
 def level_number(token: str) -> int:
-    """ "2" -> 2, "two" -> 2 (a token LEVEL_REF captured)."""
+    """ "2" -> 2, "two" -> 2, "IV" -> 4 (a token LEVEL_REF captured)."""
+    if token in _ROMAN:
+        return _ROMAN[token]
     token = token.casefold()
     return int(token) if token.isdigit() else _WORD_NUMBERS[token]
+
+
+def matched_level(match: re.Match[str], group: str = "n") -> int:
+    """The level a LEVEL_REF match (or an embedded `level_ref(group)`) names."""
+    groups = match.groupdict()
+    return level_number(groups[group] or groups[f"{group}_roman"])
 
 
 def parse_level_number(text: str) -> int | None:
     """Read a level number from "sev 1", "S2", "P3", "level four", "2"; None if it is not one."""
     text = text.strip()
     match = LEVEL_REF.fullmatch(text) or re.fullmatch(rf"(?P<n>{_NUMBER})", text, re.I)
-    return level_number(match["n"]) if match else None
+    return matched_level(match) if match else None
 
 
 class SeverityLevel(Model):

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from coach.domain import LEVEL_REF, SeverityFramework, level_number
+from coach.domain import LEVEL_REF, SeverityFramework, matched_level
 
 K = TypeVar("K", bound=str)
 WORD_NUMBERS = {
@@ -81,7 +81,7 @@ def find_level(text: str, framework: SeverityFramework) -> int | None:
     """The severity a text names: "sev 2", "P2", a level's name, "high", or a lone digit."""
     match = LEVEL_REF.search(text)
     if match:
-        return _in_range(level_number(match["n"]), framework)
+        return _in_range(matched_level(match), framework)
     names = {lvl.name.casefold(): lvl.level for lvl in framework.levels}
     named = scan(text, {str(n): [name] for name, n in names.items()})
     if named:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from coach.domain import LEVEL_REF, level_number
+from coach.domain import LEVEL_REF, matched_level
 
 STOPWORDS = frozenset(
     """a an and are as at be been being but by can could did do does doing for from had has have
@@ -30,7 +30,7 @@ def normalise_levels(text: str) -> str:
     """Spell level shorthands out: "sev2", "P2", "S2" -> "severity 2"; "a 2 or a 3" too."""
     text = _LEVEL_NAME.sub(lambda m: f"severity {_NAMED[m[1].lower()]}", text)
     text = _LEVEL_CHOICE.sub(lambda m: f"severity {m[1]} {m[2]} severity {m[3]}", text)
-    return LEVEL_REF.sub(lambda m: f"severity {level_number(m['n'])}", text)
+    return LEVEL_REF.sub(lambda m: f"severity {matched_level(m)}", text)
 
 
 def mentioned_levels(text: str) -> set[int]:

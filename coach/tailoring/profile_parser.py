@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from coach.domain import LEVEL_REF, level_number
+from coach.domain import LEVEL_REF, matched_level
 from coach.parsing.hours import read_hours
 from coach.parsing.short_answers import Found, blank, find_duration, number_value, scan
 from coach.tailoring.guide import Guide, QuestionKey
@@ -132,7 +132,7 @@ def _slas(text: str, out: Understood) -> None:
         level = LEVEL_REF.search(clause)
         duration = find_duration(blank(clause, [Found("l", *level.span())]) if level else clause)
         if level and duration:
-            promises.append({"severity": level_number(level["n"]),
+            promises.append({"severity": matched_level(level),
                              "response_hours": duration[0]})
     if promises:
         out.fields["contractual_slas"] = promises

@@ -12,8 +12,8 @@ from coach.domain import (
     Classification,
     SeverityFramework,
     TicketDraft,
-    level_number,
     level_ref,
+    matched_level,
     parse_level_number,
 )
 from coach.parsing.deadlines import DEADLINE, due_by
@@ -115,7 +115,7 @@ def stated_severity(text: str) -> int | None:
     for match in LEVEL_REF.finditer(text):  # not "opened a P1 with engineering": another ticket
         before, after = text[max(0, match.start() - 30): match.start()], text[match.end():]
         if not _OTHER_TICKET.search(before) and not _OTHER_TICKET.match(after):
-            return level_number(match["n"])
+            return matched_level(match)
     return None
 
 
