@@ -18,8 +18,11 @@ A name is returned as written, legal form kept, possessive dropped; None when no
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
 
 from coach.parsing.text import CHAT_LINE
 from coach.understanding.labels import read_labels
@@ -27,11 +30,13 @@ from coach.understanding.labels import read_labels
 _UPPER = "A-Z\u00C0-\u00DE"
 # "O'Shea" and "Adebayo-Clarke" are one word; "I'm" and "Ltd's" end at the apostrophe.
 _WORD = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}]\w*(?:['’][{_UPPER}]\w*)?(?:-\w+)*|\d+[A-Za-z]*)"
-_JOIN = (r"(?:[ \t]+(?:&|de|da|del|van|von|der|den|du|la|le|y|et)[ \t]+|[ \t]+|[ \t]*&[ \t]*"
-         r"|,[ \t]+(?=(?:LLC|Inc|Ltd|LLP|GmbH)\b))")
-_FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.?S?|S\.?p\.?A\.?"
-         r"|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP|C[Oo]\.(?=\s|$)|Co-op"
-         r"|Corp\.?|Lda\.?|S\.?L\.?|JSC|SE|Srl|S\.r\.l\.|KG|OÜ|ASA|Pty|Pvt|Sp\. z o\.o\.)(?!\w)")
+# Words of one name are joined by spaces, never by a tab: tabs separate a table's cells.
+_JOIN = (r"(?: +(?:&|de|da|del|van|von|der|den|du|la|le|y|et|und|and) +| +| *& *"
+         r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH)\b))")
+_FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.? de C\.?V\.?"
+         r"|S\.?A\.?S?|S\.?p\.?A\.?|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP"
+         r"|C[Oo]\.(?=[\s,]|$)|Co-op|Corp\.?|Ltda\.?|Lda\.?|S\.R\.L\.?|S\.?L\.?|JSC|SE|Srl"
+         r"|S\.r\.l\.|KG|OÜ|ASA|A\.Ş\.?|Pty|Pvt\.?|Sp\. z o\.o\.)(?!\w)")
 _PART = rf"(?:{_FORM}|\((?:UK|US|EU|Pty|Pvt)\)|{_WORD})"
 _SPAN = re.compile(rf"(?<![\w@.'’]){_WORD}(?:{_JOIN}{_PART}){{0,6}}")
 _LEGAL = re.compile(rf"(?:^|\s){_FORM}$|\((?:Pty|Pvt)\)")
@@ -355,3 +360,121 @@ def _as_account(name: str, before: str, after: str, domains: set[str],
     if re.fullmatch(r"[A-Z0-9]{2,}(?:-\d+)?", name):
         score -= 3.0  # an acronym or a ticket id: INC-5530, SSO
     return score
+
+
+# The learned account ranker's view of a candidate name (coach.understanding.account_ranker)
+CANDIDATE_FEATURES = (
+    "labelled", "legal form", "cue before", "cue after", "acts", "opens a sentence",
+    "several words", "email domain", "feature after", "ordinary word", "job title",
+    "acronym or id", "rival", "a person", "lower case", "domain only", "mentions",
+    "first position", "first line", "subject line", "quoted", "common words", "rule score",
+    "rule choice", "starts with a digit",
+)
+CONTEXT_BUCKETS = 32  # hashed words before, and as many after, a mention
+
+
+@dataclass
+class Candidate:
+    """A name that may be the account, as written, with what its mentions say about it."""
+
+    name: str
+    features: dict[str, float]
+    before: set[str]
+    after: set[str]
+
+    def note(self, feature: str, value: float = 1.0) -> None:
+        self.features[feature] = max(self.features.get(feature, 0.0), value)
+
+
+def account_candidates(text: str, common: frozenset[str]) -> list[Candidate]:
+    """Every name in the text that could be the customer, each with its features."""
+    common = frozenset(common)
+    text = _BOILERPLATE.sub("", text)
+    labelled = _labelled(text)
+    csm = (labelled.get("csm") or _speaker_csm(text) or _internal_sender(text)
+           or _csm_in(text, _people(text)))
+    people = _people(text) | ({csm.casefold()} if csm else set())
+    ours = _our_company(text, csm)
+    chosen = (labelled.get("account") or _account_in(text, people | ours, common) or "").casefold()
+    domains = {d.replace("-", "").casefold() for d in _DOMAIN.findall(text)}
+    found: dict[str, Candidate] = {}
+
+    def add(name: str, start: int, end: int) -> Candidate | None:
+        key = name.casefold()
+        if not key.strip() or key in ours:
+            return None
+        candidate = found.setdefault(key, Candidate(name, {}, set(), set()))
+        candidate.features["mentions"] = candidate.features.get("mentions", 0.0) + 1
+        candidate.note("first position", 1 - start / max(len(text), 1))
+        line_start = text.rfind("\n", 0, start) + 1
+        line = text[line_start: text.find("\n", end) if "\n" in text[end:] else None]
+        candidate.note("first line", float(line_start == 0))
+        subject = re.match(r"\s*(?:subject|re|fwd?):", line, re.I)
+        candidate.note("subject line", float(bool(subject)))
+        candidate.note("quoted", float(line.lstrip().startswith(">")))
+        before = _FILLERS.sub("", text[max(0, start - 40): start])
+        after = _FILLERS.sub("", text[end: end + 30])
+        candidate.before |= set(re.findall(r"[a-z']+", before.casefold())[-3:])
+        candidate.after |= set(re.findall(r"[a-z']+", after.casefold())[:2])
+        words = key.split()
+        candidate.note("a person", float(key in people or any(
+            key in p or p in key for p in people if len(p) > 3)))
+        candidate.note("rival", float(bool(_RIVAL_BEFORE.search(before))))
+        candidate.note("common words", sum(w in common for w in words) / len(words))
+        candidate.note("starts with a digit", float(name[:1].isdigit()))
+        candidate.note("lower case", float(name == name.lower()))
+        legal = bool(_LEGAL.search(name))
+        candidate.note("legal form", float(legal))
+        candidate.note("cue before", float(bool(_ACCOUNT_BEFORE.search(before))))
+        candidate.note("cue after", float(bool(_ACCOUNT_AFTER.match(after))))
+        acts = bool(_SUBJECT_AFTER.match(after))
+        candidate.note("acts", float(acts))
+        candidate.note("opens a sentence", float(acts and bool(_STARTS_SENTENCE.search(before))))
+        candidate.note("several words", float(len(words) > 1))
+        squashed = re.sub(r"[^a-z0-9]", "", "".join(words))
+        candidate.note("email domain", float(squashed in domains))
+        candidate.note("feature after", float(bool(_FEATURE_AFTER.match(after))))
+        candidate.note("ordinary word", float(len(words) == 1 and not legal
+                                              and (words[0] in common or len(words[0]) < 3)))
+        candidate.note("job title", float(words[-1] in _TITLES))
+        candidate.note("acronym or id", float(bool(re.fullmatch(r"[A-Z0-9]{2,}(?:-\d+)?", name))))
+        score = _as_account(name, before, after, domains, common)
+        candidate.note("rule score", score)
+        return candidate
+
+    for span in _spans(text):
+        name = _clean(span.text)
+        if name and name.casefold() not in _NOT_NAMES \
+                and name.casefold().split()[0] not in _NOT_NAMES:
+            add(name, span.start, span.end)
+    for match in _LOWER_NAME.finditer(text):
+        words = match["name"].split()
+        if words[0] not in _NOT_NAMES and words[0] not in _LOWER_STOP:
+            add(match["name"], match.start("name"), match.end("name"))
+    for match in _DOMAIN.finditer(text):
+        if match["domain"].casefold() not in _MAIL_HOSTS:
+            candidate = add(match["domain"], match.start("domain"), match.end("domain"))
+            if candidate is not None:
+                candidate.note("domain only")
+    if labelled.get("account"):
+        value = labelled["account"]
+        at = text.find(value)
+        candidate = add(value, max(at, 0), max(at, 0) + len(value))
+        if candidate is not None:
+            candidate.note("labelled")
+    for key, candidate in found.items():
+        candidate.note("rule choice", float(key == chosen))
+        candidate.features["mentions"] = float(np.log1p(candidate.features["mentions"]))
+    return list(found.values())
+
+
+def candidate_vector(candidate: Candidate) -> np.ndarray:
+    """A candidate as the ranker reads it: its features, then its hashed context words."""
+    context = np.zeros(2 * CONTEXT_BUCKETS, dtype=np.float32)
+    for word in candidate.before:
+        context[zlib.crc32(word.encode()) % CONTEXT_BUCKETS] = 1.0
+    for word in candidate.after:
+        context[CONTEXT_BUCKETS + zlib.crc32(word.encode()) % CONTEXT_BUCKETS] = 1.0
+    named = np.array([candidate.features.get(f, 0.0) for f in CANDIDATE_FEATURES],
+                     dtype=np.float32)
+    return np.concatenate([named, context])
