@@ -31,7 +31,7 @@ _UPPER = "A-Z\u00C0-\u00DE"
 # "O'Shea" and "Adebayo-Clarke" are one word; "I'm" and "Ltd's" end at the apostrophe.
 _WORD = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}]\w*(?:['’][{_UPPER}]\w*)?(?:-\w+)*|\d+[A-Za-z]*)"
 # Words of one name are joined by spaces, never by a tab: tabs separate a table's cells.
-_JOIN = (r"(?: +(?:&|de|da|del|van|von|der|den|du|la|le|y|et|und|and) +| +| *& *"
+_JOIN = (r"(?: +(?:&|de|da|del|van|von|der|den|du|la|le|y|et|und) +| +| *& *"
          r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH)\b))")
 _FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.? de C\.?V\.?"
          r"|S\.?A\.?S?|S\.?p\.?A\.?|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP"
