@@ -37,7 +37,9 @@ bench: $(STAMP)
 
 # The severity model: features from the project venv, fitting with scikit-learn in its own venv
 # (never in requirements.lock), coefficients written to knowledge/models/severity.npz.
+# The intent readers (dialogue acts, what a question asks) are small enough to fit with numpy.
 train: $(STAMP) $(TRAIN)/.installed
+	$(BIN)/python -m tools.train_intents
 	$(BIN)/python -m tools.severity_features
 	$(TRAIN)/bin/python tools/train_severity.py
 

@@ -16,6 +16,7 @@ class EchoMode:
 
     name = "echo"
     label = "Echo"
+    topic = "the echo"
 
     def starts(self, text: str) -> bool:
         return text.startswith("echo ")

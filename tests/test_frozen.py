@@ -34,6 +34,6 @@ def test_questions_on_the_frozen_set(brain: OfflineBrain, seed: SeverityFramewor
 
 def test_ticket_names_on_the_frozen_set(brain: OfflineBrain) -> None:
     cases = load_jsonl(FROZEN / "tickets.jsonl")
-    right = names_report(lambda text: read_names(text, brain.common_words), cases)
+    right = names_report(brain.read_names, cases)
     totals = f"{right} of {len(cases)}"
     assert right["account"] >= 0.75 * len(cases) and right["csm"] >= 0.88 * len(cases), totals

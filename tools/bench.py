@@ -161,7 +161,7 @@ def bench_understanding(brain: OfflineBrain, settings: Settings, env: dict[str, 
                        ("dev, third batch", EVAL / "tickets_blind_3.jsonl"),
                        ("frozen", FROZEN / "tickets.jsonl")):
         rows = evaluate.load_jsonl(path)
-        named = evaluate.names_report(lambda t: read_names(t, brain.common_words), rows)
+        named = evaluate.names_report(brain.read_names, rows)
         print(f"ticket names, {name} set: account {named['account']}/{len(rows)}, "
               f"CSM {named['csm']}/{len(rows)}")
     tickets = evaluate.load_jsonl(EVAL / "tickets.jsonl")

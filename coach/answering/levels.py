@@ -13,6 +13,8 @@ from collections.abc import Callable
 from difflib import SequenceMatcher
 from enum import Enum
 
+import numpy as np
+
 from coach.domain import (
     Answer,
     Citation,
@@ -119,8 +121,30 @@ def _asks(text: str) -> set[Asked]:
     return {kind for kind, pattern in _ASKS.items() if pattern.search(text)}
 
 
-def asked(question: str) -> set[Asked]:
-    """What the question asks about a level; empty when it asks about something else."""
+# What the learned model (coach.answering.asks) reads as kinds of question
+_KINDS = {"grade": {Asked.GRADE}, "response": {Asked.RESPONSE}, "owner": {Asked.OWNER},
+          "definition": {Asked.DEFINITION, Asked.EXAMPLES}, "other": set()}
+CUES = (*(kind.value for kind in Asked), "other topic", "level offered", "level named")
+
+
+def cues(question: str) -> np.ndarray:
+    """The wording cues of a question, as features for the learned reader of what it asks."""
+    found = _asks(question)
+    return np.array([*(float(kind in found) for kind in Asked),
+                     float(bool(_OTHER_TOPIC.search(asking(question)))),
+                     float(bool(_PROPOSED.search(question))),
+                     float(bool(mentioned_levels(question)))], dtype=np.float32)
+
+
+def asked(question: str, kind: str | None = None) -> set[Asked]:
+    """What the question asks about a level; empty when it asks about something else.
+    `kind` is what the learned reader (coach.answering.asks) is sure the question asks: it
+    answers the questions whose wording the cues below miss ("P4 SLA?", "which lvl")."""
+    found = _cued(question)
+    return found or set(_KINDS[kind or "other"])
+
+
+def _cued(question: str) -> set[Asked]:
     found = _asks(question)
     if _PROPOSED.search(question):
         found.add(Asked.GRADE)
@@ -216,10 +240,11 @@ def describe(level: SeverityLevel) -> str:
 
 
 def level_answer(
-    question: str, framework: SeverityFramework, source: str = MATRIX_FILE
+    question: str, framework: SeverityFramework, source: str = MATRIX_FILE,
+    kind: str | None = None,
 ) -> Answer | None:
     """The framework's facts for the levels a question names, or None if it names none."""
-    kinds = asked(question)
+    kinds = asked(question, kind)
     if not kinds:
         return None
     # A level in quoted words ("they wrote 'CRITICAL' in the subject") is not asked about.
@@ -233,10 +258,11 @@ def level_answer(
 
 
 def graded_lead(
-    question: str, framework: SeverityFramework, classify: Classify, source: str = MATRIX_FILE
+    question: str, framework: SeverityFramework, classify: Classify, source: str = MATRIX_FILE,
+    kind: str | None = None,
 ) -> Answer | None:
     """For "X happened, how bad is it / how fast / who owns it?": the level X is graded at."""
-    if not asked(question) & {Asked.RESPONSE, Asked.OWNER, Asked.GRADE}:
+    if not asked(question, kind) & {Asked.RESPONSE, Asked.OWNER, Asked.GRADE}:
         return None
     proposed = _PROPOSED.search(question)
     described = " ".join([situation(question), proposed["situation"] if proposed else ""])

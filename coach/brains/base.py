@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from coach.tailoring.guide import QuestionKey
     from coach.tailoring.reading import TailorReading
     from coach.tailoring.rules import Change
+    from coach.understanding.intents import IntentReading
 
 Search = Callable[[str, int], "list[Passage]"]
 """Finds the k passages of the knowledge base closest to a question."""
@@ -48,6 +49,10 @@ class Brain(Protocol):
 
     def classify(self, text: str, framework: SeverityFramework) -> Classification:
         """Judge the severity of a described situation against a framework."""
+        ...
+
+    def read_act(self, text: str) -> IntentReading:
+        """What a turn does: its dialogue act (`coach.understanding.acts.ACTS`)."""
         ...
 
     def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from coach.tailoring.reading import TailorReading
     from coach.tailoring.rules import Change
     from coach.understanding.classifier import SeverityClassifier
+    from coach.understanding.intents import IntentReading, Intents
+    from coach.understanding.names import AccountRanker, Names
 
 
 class OfflineBrain:
@@ -79,13 +81,40 @@ class OfflineBrain:
 
         framework = framework or self.seed
         source = source_of(framework, self.seed)
-        about_a_level = level_answer(question, framework, source)
+        kind = self.asks_about(question)
+        about_a_level = level_answer(question, framework, source, kind)
         if about_a_level is not None:
             return about_a_level
-        lead = graded_lead(question, framework, self.classify, source)
+        lead = graded_lead(question, framework, self.classify, source, kind)
         passages = self.index.search(question, k=4)
         threshold = self._settings.answer_threshold
         return compose_answer(question, passages, threshold, lead)
+
+    def read_act(self, text: str) -> IntentReading:
+        """The dialogue act of a turn (`coach.understanding.acts.ACTS`)."""
+        from coach.understanding.acts import act_features
+
+        return self.readers[0].read(act_features(text, self.classifier.read(text).embedding))
+
+    def asks_about(self, question: str) -> str | None:
+        """What a question asks about the levels (`coach.answering.asks.ASKS`), when the
+        learned reader is sure it asks about a level at all; else None."""
+        from coach.answering.asks import SURE, ask_features
+
+        vector = self.classifier.read(question).embedding
+        reading = self.readers[1].read(ask_features(question, vector))
+        return reading.label if reading.chance("other") < SURE else None
+
+    @cached_property
+    def readers(self) -> tuple[Intents, Intents]:
+        """The learned readers of a turn's act and of what a question asks."""
+        from coach.answering import asks
+        from coach.understanding import acts
+        from coach.understanding.intents import Intents
+
+        knowledge = self._settings.knowledge_dir
+        return (Intents.load(knowledge / acts.MODEL_FILE, acts.ACTS, acts.SHAPE),
+                Intents.load(knowledge / asks.MODEL_FILE, asks.ASKS, asks.EXTRA))
 
     def search(self, question: str, k: int) -> list[Passage]:
         """The k passages of the knowledge base closest to a question (a `Search`)."""
@@ -98,7 +127,19 @@ class OfflineBrain:
         from coach.understanding.extraction import extract_ticket
 
         return extract_ticket(text, framework, now, classify=self.classify,
-                              common_words=self.common_words)
+                              names=self.read_names)
+
+    def read_names(self, text: str) -> Names:
+        """The account (chosen by the learned ranker) and the CSM a text names."""
+        from coach.understanding.names import read_names
+
+        return read_names(text, self.common_words, self.account_ranker)
+
+    @cached_property
+    def account_ranker(self) -> AccountRanker:
+        from coach.understanding.names import AccountRanker
+
+        return AccountRanker.load(self._settings.knowledge_dir)
 
     @cached_property
     def common_words(self) -> frozenset[str]:

@@ -27,6 +27,9 @@ from coach.engine.inputs import (
 from coach.engine.modes.base import Context, Mode, TokenSink
 from coach.engine.registry import default_modes
 
+# Acts that start a mode when the active one does not take them (see Engine._by_act).
+ACT_MODES = ((("company",), "tailor"), (("situation", "paste"), "ticket"))
+
 
 class Engine:
     """Routes each turn: global commands, then the active mode, then other modes, else a re-prompt.
@@ -120,18 +123,36 @@ class Engine:
     def _converse(self, ctx: Context, text: str, word: str) -> list[Reply]:
         if word in self.modes:
             return self._enter(ctx, word, "")
+        ctx.act = self.brain.read_act(text)
         active = self._mode(ctx.session)
         replies = active.handle(ctx, text)
         for mode in self.modes.values():
             interject = getattr(mode, "interject", None)
             if replies is None and mode is not active and callable(interject):
                 replies = interject(ctx, text)
-        for mode in self.modes.values():
-            if replies is None and mode is not active and mode.starts(text):
-                replies = self._enter(ctx, mode.name, text)
+                if replies is not None and active.name != HOME:
+                    replies = [*replies, self._resume(ctx, active)]
+        if replies is None:
+            wanted = [m for m in self._by_act(ctx) if m is not active] or [
+                m for m in self.modes.values() if m is not active and m.starts(text)]
+            if wanted:
+                replies = self._enter(ctx, wanted[0].name, text)
         if replies is None:
             replies = [self._reprompt(ctx, "I didn't understand that.")]
         return replies
+
+    def _by_act(self, ctx: Context) -> list[Mode]:
+        """The mode a turn's act asks for when the active mode did not take it: a company
+        described starts tailoring; a situation or a paste, a ticket."""
+        for acts, name in ACT_MODES:
+            if ctx.is_act(*acts) and name in self.modes:
+                return [self.modes[name]]
+        return []
+
+    def _resume(self, ctx: Context, mode: Mode) -> Reply:
+        """After a digression, where the conversation left off."""
+        prompt = mode.prompt(ctx)
+        return prompt.model_copy(update={"text": f"Back to {mode.topic}: {prompt.text}"})
 
     def _command(self, ctx: Context, command: Command) -> list[Reply]:
         return command.run(ctx, lambda: self._mode(ctx.session).prompt(ctx))

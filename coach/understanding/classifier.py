@@ -12,6 +12,7 @@ the text matches almost word for word) gets that level, and the rationale says s
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from coach.understanding.severity_model import SeverityModel
 
 SEED_LEVELS = 4  # the model and its examples speak the seed's four levels
 BANK_FILE = Path("examples") / "example_bank.jsonl"
+READ_CACHE = 16  # texts whose reading is kept: a turn's text is read once
 OWN_EXAMPLE_MATCH = 0.8  # cosine at which a text is the company's own example, not a neighbour
 
 
@@ -65,6 +67,8 @@ class SeverityClassifier:
     bank: list[tuple[str, int]]
     seed_examples: frozenset[str] = frozenset()
     _own: dict[str, tuple[list[tuple[str, int]], np.ndarray]] = field(default_factory=dict)
+    _read: dict[str, Reading] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def from_knowledge(
@@ -79,9 +83,17 @@ class SeverityClassifier:
         return cls(embedder, SeverityModel.load(knowledge_dir), bank, examples)
 
     def read(self, text: str) -> Reading:
-        """The text's vectors (plain and tuned: one pass through the shared lower layers)."""
-        tuning = self.model.tuning
-        return read_texts([text], self.embedder, (tuning.weights, tuning.first))[0]
+        """The text's vectors (plain and tuned: one pass through the shared lower layers).
+        A turn's text is read once: the act, the question reader and severity share it."""
+        reading = self._read.get(text)
+        if reading is None:
+            tuning = self.model.tuning
+            reading = read_texts([text], self.embedder, (tuning.weights, tuning.first))[0]
+            with self._lock:
+                if len(self._read) >= READ_CACHE:
+                    self._read.pop(next(iter(self._read)))
+                self._read[text] = reading
+        return reading
 
     def classify(self, text: str, framework: SeverityFramework) -> Classification:
         """The level the coach proposes, the two likeliest levels, and the reasons."""

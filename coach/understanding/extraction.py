@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,10 +19,11 @@ from coach.domain import (
 from coach.parsing.deadlines import DEADLINE, due_by
 from coach.parsing.text import chat_said, sentences
 from coach.understanding.labels import read_labels
-from coach.understanding.names import read_names
+from coach.understanding.names import Names, read_names
 from coach.understanding.signals import find_signals
 
 Classify = Callable[[str, SeverityFramework], Classification]
+ReadNames = Callable[[str], Names]
 
 _BULLET = re.compile(r"^\s*(?:[-*•☐☑✓]|\[[ x]?\]|\d+[.)])\s+")
 _OTHER_TICKET = re.compile(
@@ -50,7 +51,7 @@ _INTRO = re.compile(
 
 def extract_ticket(
     text: str, framework: SeverityFramework, now: datetime, classify: Classify,
-    common_words: Iterable[str] = (),
+    names: ReadNames = read_names,
 ) -> TicketDraft:
     """A draft ticket from a template or prose; severity and owner fall back to the framework.
     The account and the CSM come from the names reader, whatever the wording."""
@@ -59,8 +60,8 @@ def extract_ticket(
         fields = parse_prose(text)
     elif "timeline_required" not in fields and (deadline := DEADLINE.search(text)):
         fields["timeline_required"] = deadline[0]  # "they need it by Friday" beside the labels
-    names = read_names(text, common_words)
-    for field, value in (("account", names.account), ("csm", names.csm)):
+    named = names(text)
+    for field, value in (("account", named.account), ("csm", named.csm)):
         if value:
             fields[field] = value
         else:

@@ -21,9 +21,11 @@ import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from coach.domain import CoachError
 from coach.parsing.text import CHAT_LINE
 from coach.understanding.labels import read_labels
 
@@ -133,9 +135,36 @@ class Names:
     csm: str | None
 
 
-def read_names(text: str, common_words: Iterable[str] = ()) -> Names:
-    """The customer account and our CSM in a pasted note, email or transcript."""
+def read_names(text: str, common_words: Iterable[str] = (),
+               ranker: AccountRanker | None = None) -> Names:
+    """The customer account and our CSM in a pasted note, email or transcript. With a
+    `ranker`, the learned ranker chooses the account among the candidate names; the rules'
+    choice is one of its features, and the answer when it has no candidate."""
     common = frozenset(common_words)
+    seen = _read(text, common)
+    account = seen.labelled.get("account")
+    if not account and ranker is not None:
+        account = ranker.choose(_candidates(seen, common))
+    account = account or seen.rules_account
+    csm = seen.csm
+    if csm and account and csm.casefold() == account.casefold():
+        csm = None
+    return Names(account=account, csm=csm)
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What the reader knows of a text before it chooses the account."""
+
+    text: str
+    labelled: dict[str, str]
+    csm: str | None
+    people: set[str]  # casefolded, the CSM included
+    ours: set[str]  # our own company, casefolded
+    rules_account: str | None
+
+
+def _read(text: str, common: frozenset[str]) -> _Seen:
     text = _BOILERPLATE.sub("", text)
     labelled = _labelled(text)
     named = _people(text)
@@ -145,9 +174,7 @@ def read_names(text: str, common_words: Iterable[str] = ()) -> Names:
     ours = _our_company(text, csm)
     account = (labelled.get("account") or _account_in(text, people | ours, common)
                or _lowercase_account(text, common) or _domain(text, ours))
-    if csm and account and csm.casefold() == account.casefold():
-        csm = None
-    return Names(account=account, csm=csm)
+    return _Seen(text, labelled, csm, people, ours, account)
 
 
 def _clean(value: str) -> str:
@@ -368,9 +395,13 @@ CANDIDATE_FEATURES = (
     "several words", "email domain", "feature after", "ordinary word", "job title",
     "acronym or id", "rival", "a person", "lower case", "domain only", "mentions",
     "first position", "first line", "subject line", "quoted", "common words", "rule score",
-    "rule choice", "starts with a digit",
+    "rule choice", "starts with a digit", "whole run", "words left out", "ends in a legal form",
+    "starts with 'the'", "ends in an ordinary word", "speaker", "starts with an ordinary word",
+    "all ordinary words",
 )
 CONTEXT_BUCKETS = 32  # hashed words before, and as many after, a mention
+NAMES_FILE = Path("examples") / "names.jsonl"
+ACCOUNT_MODEL_FILE = Path("models") / "accounts.npz"
 
 
 @dataclass
@@ -386,23 +417,22 @@ class Candidate:
         self.features[feature] = max(self.features.get(feature, 0.0), value)
 
 
-def account_candidates(text: str, common: frozenset[str]) -> list[Candidate]:
+def account_candidates(text: str, common_words: Iterable[str]) -> list[Candidate]:
     """Every name in the text that could be the customer, each with its features."""
-    common = frozenset(common)
-    text = _BOILERPLATE.sub("", text)
-    labelled = _labelled(text)
-    csm = (labelled.get("csm") or _speaker_csm(text) or _internal_sender(text)
-           or _csm_in(text, _people(text)))
-    people = _people(text) | ({csm.casefold()} if csm else set())
-    ours = _our_company(text, csm)
-    chosen = (labelled.get("account") or _account_in(text, people | ours, common) or "").casefold()
+    common = frozenset(common_words)
+    return _candidates(_read(text, common), common)
+
+
+def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
+    text, labelled, people, ours = seen.text, seen.labelled, seen.people, seen.ours
+    chosen = (seen.rules_account or "").casefold()
     domains = {d.replace("-", "").casefold() for d in _DOMAIN.findall(text)}
     found: dict[str, Candidate] = {}
 
     def add(name: str, start: int, end: int) -> Candidate | None:
         key = name.casefold()
-        if not key.strip() or key in ours:
-            return None
+        if not key.strip() or any(re.match(rf"{re.escape(o)}(?:$|[\s,.])", key) for o in ours):
+            return None  # our own company: "Larkwire, Inc." on the CSM's signature
         candidate = found.setdefault(key, Candidate(name, {}, set(), set()))
         candidate.features["mentions"] = candidate.features.get("mentions", 0.0) + 1
         candidate.note("first position", 1 - start / max(len(text), 1))
@@ -438,24 +468,43 @@ def account_candidates(text: str, common: frozenset[str]) -> list[Candidate]:
                                               and (words[0] in common or len(words[0]) < 3)))
         candidate.note("job title", float(words[-1] in _TITLES))
         candidate.note("acronym or id", float(bool(re.fullmatch(r"[A-Z0-9]{2,}(?:-\d+)?", name))))
+        candidate.note("ends in a legal form", float(legal))
+        candidate.note("ends in an ordinary word", float(len(words) > 1 and words[-1] in common))
+        candidate.note("starts with an ordinary word", float(words[0] in common))
+        candidate.note("all ordinary words", float(all(w in common for w in words)))
+        candidate.note("speaker", float(bool(re.match(r"\s*:", after))
+                                        and text[line_start:start].strip().endswith("]")))
         score = _as_account(name, before, after, domains, common)
         candidate.note("rule score", score)
         return candidate
 
     for span in _spans(text):
-        name = _clean(span.text)
-        if name and name.casefold() not in _NOT_NAMES \
-                and name.casefold().split()[0] not in _NOT_NAMES:
-            add(name, span.start, span.end)
+        run = len(span.text.split())
+        for start, end in _pieces(text, span):
+            name = _clean(text[start:end])
+            if not name or name.casefold() in _NOT_NAMES \
+                    or name.casefold().split()[0] in _NOT_NAMES:
+                continue
+            the = re.search(r"\bthe\s+$", text[max(0, start - 4): start], re.I)
+            for written, at in ((name, start), *([(text[start - 4: end].strip(), start - 4)]
+                                                 if the else [])):  # "the Hive"
+                candidate = add(written, at, end)
+                if candidate is not None:
+                    left_out = run - len(text[start:end].split())
+                    candidate.note("whole run", float(left_out == 0))
+                    candidate.note("words left out", float(np.log1p(left_out)))
+                    candidate.note("starts with 'the'", float(written[:4].casefold() == "the "))
     for match in _LOWER_NAME.finditer(text):
         words = match["name"].split()
-        if words[0] not in _NOT_NAMES and words[0] not in _LOWER_STOP:
-            add(match["name"], match.start("name"), match.end("name"))
-    for match in _DOMAIN.finditer(text):
-        if match["domain"].casefold() not in _MAIL_HOSTS:
-            candidate = add(match["domain"], match.start("domain"), match.end("domain"))
-            if candidate is not None:
-                candidate.note("domain only")
+        if words[0] not in _NOT_NAMES and words[0] not in _LOWER_STOP and not all(
+                w in common or w in _LOWER_STOP for w in words if w != "&"):
+            add(match["name"], match.start("name"), match.end("name"))  # not "well it"
+    for match in _FULL_DOMAIN.finditer(text):
+        if match["name"].casefold() not in _MAIL_HOSTS:
+            for name in (match["name"], match["domain"]):  # "kestrel-freight", ".io" kept
+                candidate = add(name, match.start("domain"), match.end("domain"))
+                if candidate is not None:
+                    candidate.note("domain only")
     if labelled.get("account"):
         value = labelled["account"]
         at = text.find(value)
@@ -466,6 +515,44 @@ def account_candidates(text: str, common: frozenset[str]) -> list[Candidate]:
         candidate.note("rule choice", float(key == chosen))
         candidate.features["mentions"] = float(np.log1p(candidate.features["mentions"]))
     return list(found.values())
+
+
+_FULL_DOMAIN = re.compile(r"(?:@|\b(?:www\.|https?://))(?P<domain>(?P<name>[a-z0-9-]+)"
+                          r"(?:\.[a-z0-9-]+)+)", re.I)
+
+
+def _pieces(text: str, span: _Span) -> list[tuple[int, int]]:
+    """Where a capitalised run and its leading and trailing parts start and end: a run may
+    open with a verb ("Raising Kestrel Analytics") or run on into the next sentence
+    ("Pixelforge Studios Ltd. Um")."""
+    bounds = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[span.start: span.end])]
+    starts = [span.start + a for a, _ in bounds]
+    ends = [span.start + b for _, b in bounds]
+    whole = (span.start, span.end)
+    return [whole, *((starts[0], e) for e in ends[:-1]), *((s, span.end) for s in starts[1:])]
+
+
+@dataclass(frozen=True)
+class AccountRanker:
+    """The learned account ranker: a candidate's score is weights @ its vector + bias, and
+    the best-scoring candidate is the account (`make train`: tools/train_names.py)."""
+
+    weights: np.ndarray
+    bias: float
+
+    @classmethod
+    def load(cls, knowledge_dir: Path) -> AccountRanker:
+        with np.load(knowledge_dir / ACCOUNT_MODEL_FILE, allow_pickle=False) as data:
+            if tuple(str(f) for f in data["features"]) != CANDIDATE_FEATURES:
+                raise CoachError("the account ranker predates the current candidate features: "
+                                 "run `make train`")
+            return cls(data["weights"].astype(np.float32), float(data["bias"]))
+
+    def choose(self, candidates: list[Candidate]) -> str | None:
+        if not candidates:
+            return None
+        scores = [float(self.weights @ candidate_vector(c)) for c in candidates]
+        return candidates[int(np.argmax(scores))].name
 
 
 def candidate_vector(candidate: Candidate) -> np.ndarray:

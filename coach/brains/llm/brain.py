@@ -43,6 +43,7 @@ from coach.search.index import Passage
 from coach.tailoring.guide import QuestionKey
 from coach.tailoring.reading import TailorReading
 from coach.tailoring.rules import Change
+from coach.understanding.intents import IntentReading
 
 T = TypeVar("T")
 _CITATION = re.compile(r"\[(\d+)\]")
@@ -185,6 +186,9 @@ class LLMBrain:
             )
 
         return self._guard(call, lambda _: self.fallback.classify(text, framework))
+
+    def read_act(self, text: str) -> IntentReading:
+        return self.fallback.read_act(text)  # the learned offline reader, no model call
 
     def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:
         def call() -> TicketDraft:

@@ -11,6 +11,9 @@ from coach.brains.base import Brain
 from coach.content.library import Library
 from coach.domain import Button, Reply
 from coach.domain.session import CoachSession
+from coach.understanding.intents import IntentReading
+
+SURE_ACT = 0.5
 
 TokenSink = Callable[[str], None]
 """Receives text as it is generated; LLM mode streams through it, offline nothing streams."""
@@ -29,6 +32,14 @@ class Context:
     """Enter another mode by name, passing the text that asked for it."""
     menu: Callable[[], list[Button]]
     """Buttons that start each registered mode."""
+    act: IntentReading | None = None
+    """What the turn's text does (a question, an answer, a situation...), read once by the
+    engine before any mode sees it; None for buttons and commands."""
+
+    def is_act(self, *acts: str) -> bool:
+        """Whether the turn's text is, most likely and more likely than not, one of `acts`."""
+        return self.act is not None and self.act.label in acts and self.act.chance(
+            self.act.label) >= SURE_ACT
 
     def go(self, mode: str, step: str) -> None:
         """Move the session to a mode and step."""
@@ -46,6 +57,8 @@ class Mode(Protocol):
     """Its id: typing it or pressing a button with this id enters the mode."""
     label: str
     """Label of the menu button that enters it."""
+    topic: str
+    """What it works on, for "Back to the ticket: ..." after a digression."""
 
     def starts(self, text: str) -> bool:
         """Whether free words like these ask for this mode, e.g. "let's draft a ticket"."""

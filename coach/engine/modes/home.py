@@ -19,6 +19,7 @@ class HomeMode:
 
     name = "home"
     label = "Menu"
+    topic = "the menu"
 
     def starts(self, text: str) -> bool:
         return command_word(text) in {"menu", "home", "start", "main-menu"}

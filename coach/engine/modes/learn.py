@@ -46,6 +46,7 @@ class LearnMode:
 
     name = "learn"
     label = "Learn the framework"
+    topic = "the lesson"
 
     def __init__(self, knowledge_dir: Path | None = None) -> None:
         self._knowledge_dir = knowledge_dir
@@ -71,7 +72,7 @@ class LearnMode:
 
     def interject(self, ctx: Context, text: str) -> list[Reply] | None:
         """A question asked in any other mode is answered from the knowledge base, with sources."""
-        if not _QUESTION.search(text.strip()):
+        if not (ctx.is_act("question") or (ctx.act is None and _QUESTION.search(text.strip()))):
             return None
         answer = ctx.brain.answer(text, ctx.on_token, ctx.session.framework)
         return [Reply(text=escape(answer.answer), citations=answer.sources, notice=answer.notice)]

@@ -23,6 +23,7 @@ class PlanMode:
 
     name = "plan"
     label = "Build an action plan"
+    topic = "the action plan"
 
     def starts(self, text: str) -> bool:
         return bool(_START.search(text))

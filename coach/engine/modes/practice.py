@@ -49,6 +49,7 @@ class PracticeMode:
 
     name = "practice"
     label = "Practice on scenarios"
+    topic = "practice"
 
     def __init__(self, knowledge_dir: Path | None = None) -> None:
         self._knowledge_dir = knowledge_dir

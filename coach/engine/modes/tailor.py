@@ -26,6 +26,7 @@ class TailorMode:
 
     name = "tailor"
     label = "Tailor the severity levels"
+    topic = "tailoring"
 
     def __init__(self, knowledge_dir: Path | None = None) -> None:
         self._knowledge_dir = knowledge_dir

@@ -67,6 +67,7 @@ class TicketMode:
 
     name = "ticket"
     label = "Draft an escalation ticket"
+    topic = "the ticket"
 
     def starts(self, text: str) -> bool:
         return bool(_START.search(text)) or _is_paste(text)
@@ -160,6 +161,8 @@ class TicketMode:
         field = _asked(ctx.session.step)
         if command_word(text) in CONTROL_WORDS or text.strip().startswith("[button:"):
             return None  # the engine re-prompts with the question
+        if ctx.is_act("question"):
+            return None  # not an answer: the engine answers it, then asks again
         long_answer = field in SHORT_FIELDS and len(text.split()) >= DESCRIPTION_WORDS
         if _is_paste(text) or long_answer:
             captured = self._absorb(ctx, text)
