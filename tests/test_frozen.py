@@ -11,7 +11,6 @@ import pytest
 
 from coach.brains.offline import OfflineBrain
 from coach.domain import SeverityFramework
-from coach.understanding.names import read_names
 from tests.conftest import FROZEN
 from tools.evaluate import load_jsonl, names_report, question_report, severity_report
 

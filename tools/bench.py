@@ -141,7 +141,6 @@ def compare_embedders(settings: Settings, rows: list[dict[str, str]]) -> None:
 
 
 def bench_understanding(brain: OfflineBrain, settings: Settings, env: dict[str, str]) -> None:
-    from coach.understanding.names import read_names
     from tools import evaluate
 
     framework = seed_framework(settings.knowledge_dir)

@@ -112,8 +112,10 @@ def main() -> None:
         train, test = folds[groups] != k, folds[groups] == k
         weights, bias = fit(x[train], y[train], groups[train])
         scores[test] = x[test] @ weights + bias
+    covered = np.mean([any(a.casefold() == c.casefold() for c in found)
+                       for (_, a), found in zip(notes, names, strict=True)])
     print(f"accounts: {len(notes)} notes, {len(y)} candidates; the right name is a candidate "
-          f"in {np.mean([any(a.casefold() == c.casefold() for c in found) for (_, a), found in zip(notes, names, strict=True)]):.1%}")
+          f"in {covered:.1%}")
     print(f"  cross-validated: ranker {accuracy(chosen(scores, groups, names), notes):.1%}, "
           f"rules {accuracy(chosen(rule, groups, names), notes):.1%}")
     weights, bias = fit(x, y, groups)
@@ -121,8 +123,10 @@ def main() -> None:
         cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         dev = [(str(c["text"]), str(c["expect"]["account"])) for c in cases]
         dx, _, dgroups, dnames = rows(dev, common)
-        print(f"  {path.name}: ranker {accuracy(chosen(dx @ weights + bias, dgroups, dnames), dev):.1%}"
-              f", rules {accuracy(chosen(dx[:, CANDIDATE_FEATURES.index('rule choice')], dgroups, dnames), dev):.1%}")
+        ranked = accuracy(chosen(dx @ weights + bias, dgroups, dnames), dev)
+        ruled = accuracy(chosen(dx[:, CANDIDATE_FEATURES.index("rule choice")], dgroups, dnames),
+                         dev)
+        print(f"  {path.name}: ranker {ranked:.1%}, rules {ruled:.1%}")
     np.savez_compressed(knowledge / ACCOUNT_MODEL_FILE, weights=weights.astype(np.float32),
                         bias=np.float32(bias), features=np.array(CANDIDATE_FEATURES))
     print(f"  wrote knowledge/{ACCOUNT_MODEL_FILE}")
