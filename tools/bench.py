@@ -155,9 +155,15 @@ def bench_understanding(brain: OfflineBrain, settings: Settings, env: dict[str, 
                                      questions)
     print(f"frozen questions answered right, with sources: {right}/{len(questions)} = "
           f"{right / len(questions):.1%}")
+    for name in ("level_questions", "level_questions_2", "level_questions_3"):
+        rows = evaluate.load_jsonl(EVAL / f"{name}.jsonl")
+        right = evaluate.question_report(lambda q: brain.answer(q, framework=framework),
+                                         framework, rows)
+        print(f"dev questions ({name}) answered right: {right}/{len(rows)}")
     for name, path in (("dev", EVAL / "tickets_blind.jsonl"),
                        ("dev, second batch", EVAL / "tickets_blind_2.jsonl"),
                        ("dev, third batch", EVAL / "tickets_blind_3.jsonl"),
+                       ("dev, fourth batch", EVAL / "tickets_blind_4.jsonl"),
                        ("frozen", FROZEN / "tickets.jsonl")):
         rows = evaluate.load_jsonl(path)
         named = evaluate.names_report(brain.read_names, rows)
@@ -175,6 +181,17 @@ def bench_understanding(brain: OfflineBrain, settings: Settings, env: dict[str, 
     print(f"extract latency in-process: median {median:.2f} ms, p95 {p95:.2f} ms")
     args = ["classify", "the whole platform is down for every user", "--json"]
     report_cold_start("coach classify", args, env)
+
+
+def bench_intents(settings: Settings) -> None:
+    """Cross-validated accuracy of the learned readers of acts and of what questions ask."""
+    from coach.search.minilm import MiniLMEmbedder
+    from tools import train_intents
+
+    embedder = MiniLMEmbedder(settings.models_dir)
+    for spec in train_intents.SPECS:
+        x, y = train_intents.data(spec, embedder, settings.knowledge_dir)
+        train_intents.report(spec, y, train_intents.cross_validated(x, y, len(spec.labels)))
 
 
 def bench_engine(brain: OfflineBrain, settings: Settings) -> None:
@@ -228,6 +245,7 @@ def main() -> int:
         print(f"index build: {time.perf_counter() - start:.2f} s")
         bench_answers(brain, settings, env)
         bench_understanding(brain, settings, env)
+        bench_intents(settings)
         bench_engine(brain, settings)
         bench_llm(settings)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -77,22 +77,37 @@ def temperature(z: np.ndarray, y: np.ndarray) -> float:
     return float(grid[int(np.argmin(losses))])
 
 
-def train(spec: Spec, embedder: MiniLMEmbedder, knowledge: Path) -> None:
+def data(spec: Spec, embedder: MiniLMEmbedder, knowledge: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The features and labels of a reader's training set."""
     rows = [json.loads(line) for line in
             (knowledge / spec.examples).read_text(encoding="utf-8").splitlines() if line]
     texts = [str(r["text"]) for r in rows]
     y = np.array([spec.labels.index(r[spec.key]) for r in rows])
     vectors = embedder.embed([flat(t) for t in texts])
-    x = np.stack([spec.features(t, v) for t, v in zip(texts, vectors, strict=True)])
+    return np.stack([spec.features(t, v) for t, v in zip(texts, vectors, strict=True)]), y
+
+
+def cross_validated(x: np.ndarray, y: np.ndarray, labels: int) -> np.ndarray:
+    """Out-of-fold logits of every example."""
     folds = np.random.default_rng(0).permutation(len(y)) % FOLDS
-    z = np.zeros((len(y), len(spec.labels)))
+    z = np.zeros((len(y), labels))
     for k in range(FOLDS):
-        coef, intercept = fit(x[folds != k], y[folds != k], len(spec.labels))
+        coef, intercept = fit(x[folds != k], y[folds != k], labels)
         z[folds == k] = x[folds == k] @ coef.T + intercept
+    return z
+
+
+def report(spec: Spec, y: np.ndarray, z: np.ndarray) -> None:
     right = z.argmax(1) == y
     print(f"{spec.key}: {len(y)} utterances, cross-validated accuracy {right.mean():.1%}")
     for n, label in enumerate(spec.labels):
         print(f"  {label:<11} {right[y == n].mean():.1%} of {int((y == n).sum())}")
+
+
+def train(spec: Spec, embedder: MiniLMEmbedder, knowledge: Path) -> None:
+    x, y = data(spec, embedder, knowledge)
+    z = cross_validated(x, y, len(spec.labels))
+    report(spec, y, z)
     t = temperature(z, y)
     coef, intercept = fit(x, y, len(spec.labels))
     np.savez_compressed(knowledge / spec.model, coef=coef.astype(np.float32),
