@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from coach.tailoring.rules import Change
     from coach.understanding.classifier import SeverityClassifier
     from coach.understanding.intents import IntentReading, Intents
+    from coach.understanding.modes import ModeFinder
     from coach.understanding.names import AccountRanker, Names
 
 
@@ -91,10 +92,27 @@ class OfflineBrain:
         return compose_answer(question, passages, threshold, lead)
 
     def read_act(self, text: str) -> IntentReading:
-        """The dialogue act of a turn (`coach.understanding.acts.ACTS`)."""
+        """The dialogue act of a turn (`coach.understanding.acts.ACTS`); for a command, the
+        mode it asks for."""
+        from dataclasses import replace
+
         from coach.understanding.acts import act_features
 
-        return self.readers[0].read(act_features(text, self.classifier.read(text).embedding))
+        vector = self.classifier.read(text).embedding
+        reading = self.readers[0].read(act_features(text, vector))
+        if reading.label != "command":
+            return reading
+        return replace(reading, target=self.modes.find(vector))
+
+    @cached_property
+    def modes(self) -> ModeFinder:
+        from coach.search.embeddings import local_embedder
+        from coach.understanding.features import flat
+        from coach.understanding.modes import ModeFinder
+
+        encoder = local_embedder(self._settings.models_dir)
+        return ModeFinder.load(self._settings.knowledge_dir,
+                               lambda texts: encoder.embed([flat(t) for t in texts]))
 
     def asks_about(self, question: str) -> str | None:
         """What a question asks about the levels (`coach.answering.asks.ASKS`), when the

@@ -133,8 +133,9 @@ class Engine:
                 if replies is not None and active.name != HOME:
                     replies = [*replies, self._resume(ctx, active)]
         if replies is None:
-            wanted = [m for m in self._by_act(ctx) if m is not active] or [
-                m for m in self.modes.values() if m is not active and m.starts(text)]
+            named = [m for m in self.modes.values() if m is not active and m.starts(text)]
+            wanted = named + self._by_act(ctx) if ctx.is_act("command") else (
+                self._by_act(ctx) + named)
             if wanted:
                 replies = self._enter(ctx, wanted[0].name, text)
         if replies is None:
@@ -142,8 +143,12 @@ class Engine:
         return replies
 
     def _by_act(self, ctx: Context) -> list[Mode]:
-        """The mode a turn's act asks for when the active mode did not take it: a company
-        described starts tailoring; a situation or a paste, a ticket."""
+        """The mode a turn's act asks for when the active mode did not take it: the one a
+        command means (after any mode that recognises its words); tailoring for a company
+        described; a ticket for a situation or a paste (before a mode that claims the words)."""
+        target = ctx.act.target if ctx.act is not None and ctx.is_act("command") else None
+        if target in self.modes:
+            return [self.modes[target]]
         for acts, name in ACT_MODES:
             if ctx.is_act(*acts) and name in self.modes:
                 return [self.modes[name]]

@@ -26,6 +26,8 @@ class IntentReading:
 
     label: str
     probabilities: dict[str, float]
+    target: str | None = None
+    """For a command, the mode it asks for (coach.understanding.modes), when one is clear."""
 
     def chance(self, label: str) -> float:
         return self.probabilities.get(label, 0.0)

@@ -14,6 +14,10 @@ WELCOME = (
 )
 
 
+# Words that show the menu: the commands, and greetings.
+WORDS = {"menu", "home", "start", "main-menu", "hi", "hello", "hey", "hi-there", "hello-there"}
+
+
 class HomeMode:
     """The menu: offers every registered mode; free text goes to whichever mode claims it."""
 
@@ -22,13 +26,15 @@ class HomeMode:
     topic = "the menu"
 
     def starts(self, text: str) -> bool:
-        return command_word(text) in {"menu", "home", "start", "main-menu"}
+        return command_word(text) in WORDS
 
     def enter(self, ctx: Context, text: str) -> list[Reply]:
         ctx.go(self.name, "menu")
         return [self.prompt(ctx)]
 
     def handle(self, ctx: Context, text: str) -> list[Reply] | None:
+        if self.starts(text):
+            return [self.prompt(ctx)]
         return None  # the engine offers the text to the other modes
 
     def prompt(self, ctx: Context) -> Reply:
