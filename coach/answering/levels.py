@@ -141,7 +141,9 @@ def asked(question: str, kind: str | None = None) -> set[Asked]:
     `kind` is what the learned reader (coach.answering.asks) is sure the question asks: it
     answers the questions whose wording the cues below miss ("P4 SLA?", "which lvl")."""
     found = _cued(question)
-    return found or set(_KINDS[kind or "other"])
+    if found or len(mentioned_levels(question)) > 1:
+        return found  # two levels and no cue: how to choose between them, which lessons teach
+    return set(_KINDS[kind or "other"])
 
 
 def _cued(question: str) -> set[Asked]:

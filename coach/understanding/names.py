@@ -431,8 +431,9 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
 
     def add(name: str, start: int, end: int) -> Candidate | None:
         key = name.casefold()
-        if not key.strip() or any(re.match(rf"{re.escape(o)}(?:$|[\s,.])", key) for o in ours):
-            return None  # our own company: "Larkwire, Inc." on the CSM's signature
+        if not key.strip() or key in people or any(
+                re.match(rf"{re.escape(o)}(?:$|[\s,.])", key) for o in ours):
+            return None  # a person, or our own company: "Larkwire, Inc." on the CSM's signature
         candidate = found.setdefault(key, Candidate(name, {}, set(), set()))
         candidate.features["mentions"] = candidate.features.get("mentions", 0.0) + 1
         candidate.note("first position", 1 - start / max(len(text), 1))
