@@ -37,9 +37,11 @@ bench: $(STAMP)
 
 # The severity model: features from the project venv, fitting with scikit-learn in its own venv
 # (never in requirements.lock), coefficients written to knowledge/models/severity.npz.
-# The intent readers (dialogue acts, what a question asks) are small enough to fit with numpy.
+# The intent readers (dialogue acts, what a question asks) and the account ranker are small
+# enough to fit with numpy, in the project venv.
 train: $(STAMP) $(TRAIN)/.installed
 	$(BIN)/python -m tools.train_intents
+	$(BIN)/python -m tools.train_names
 	$(BIN)/python -m tools.severity_features
 	$(TRAIN)/bin/python tools/train_severity.py
 

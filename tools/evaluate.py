@@ -11,16 +11,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.domain import (
     Answer,
     Classification,
+    Reply,
     SeverityFramework,
     SeverityLevel,
     TicketDraft,
     hours_text,
 )
+
+if TYPE_CHECKING:
+    from coach.engine import Engine
 
 Classify = Callable[[str, SeverityFramework], Classification]
 Extract = Callable[[str, SeverityFramework, datetime], TicketDraft]
@@ -187,3 +191,41 @@ def cold_start(runs: int = 3, text: str = "Every user is locked out of the app")
                        check=True, capture_output=True)
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def dialogue_checks(engine: Engine, case: dict[str, Any]) -> list[bool]:
+    """Run one scripted conversation (tests/eval/dialogues) on a fresh session; each of its
+    checks on the end state or the last turn's replies, passed or not."""
+    session = engine.new_session()
+    engine.start(session)
+    replies: list[Reply] = []
+    for line in case["turns"]:
+        replies = engine.handle(session, str(line))
+    state = session.model_dump(mode="json")
+    said = "\n".join(reply.text for reply in replies)
+    return [_check(check, state, said) for check in case["checks"]]
+
+
+def _check(check: dict[str, Any], state: dict[str, Any], said: str) -> bool:
+    if "reply" in check:
+        value: Any = said
+    else:
+        value = state
+        for part in str(check["path"]).split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+    text = " ".join(map(str, value)) if isinstance(value, list) else str(value or "")
+    folded = text.casefold()
+    if "equals" in check:
+        want = check["equals"]
+        if want is None or isinstance(want, (int, float)):
+            return bool(value == want)
+        return folded == str(want).casefold()
+    if "contains" in check:
+        return str(check["contains"]).casefold() in folded
+    if "not_contains" in check:
+        return str(check["not_contains"]).casefold() not in folded
+    if "contains_any" in check:
+        return any(str(w).casefold() in folded for w in check["contains_any"])
+    if "not_starts" in check:
+        return not folded.lstrip().startswith(str(check["not_starts"]).casefold())
+    raise ValueError(f"unknown check: {check}")
