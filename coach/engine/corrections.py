@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from coach.domain import SeverityFramework, SeverityLevel
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "account": ("account name", "account"),
+    "account": ("account name", "account", "acct"),
     "severity": ("severity level", "severity", "sev", "priority"),
     "csm": ("customer success manager", "csm"),
     "issue_summary": ("issue summary", "summary", "issue", "problem"),
@@ -20,19 +20,23 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 }
 _ALIAS_TO_FIELD = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
 _ALIASES = "|".join(sorted(map(re.escape, _ALIAS_TO_FIELD), key=len, reverse=True))
-_MARKER = r"(?:(?:actually|no|sorry|correction|oops|wait|oh)\b[\s,:!-]*)"
+_MARKER = r"(?:(?:actually|no|sorry|correction|oops|wait|oh|my bad|hmm|ok|ah)\b[\s,:!.-]*)+"
 # Plain "the issue is ..." is an answer, not an edit: an edit needs a marker, "should be",
 # a colon, or "change/set X to".
 _TEXTS = (
     rf"^{_MARKER}(?:the\s+)?(?P<field>{_ALIASES})\s+(?:is|was|should be)\s+(?P<value>.+)$",
-    rf"^(?:the\s+)?(?P<field>{_ALIASES})\s+(?:should be|should read|is now)\s+(?P<value>.+)$",
-    rf"^{_MARKER}?(?:the\s+)?(?P<field>{_ALIASES})\s*(?::|=|->)\s*(?P<value>.+)$",
-    rf"^{_MARKER}?(?:change|set|update|correct)\s+(?:the\s+)?(?P<field>{_ALIASES})\s+to\s+"
+    rf"^(?:the\s+)?(?P<field>{_ALIASES})\s+(?:should be|should read|should say|is now)\s+"
+    r"(?P<value>.+)$",
+    rf"^(?:{_MARKER})?(?:the\s+)?(?P<field>{_ALIASES})\s*(?::|=|->)\s*(?P<value>.+)$",
+    # "csm is Ivo Brandt": a name given for another field than the one asked
+    r"^(?:the\s+)?(?P<field>csm|account|acct)\s+is\s+(?P<value>\S+(?:\s+\S+){0,4})$",
+    rf"^(?:{_MARKER})?(?:change|set|update|correct)\s+(?:the\s+)?(?P<field>{_ALIASES})\s+to\s*:?\s*"
     r"(?P<value>.+)$",
 )
 _PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in _TEXTS)
 _ADD = re.compile(
-    r"^(?:add|also)(?:\s+(?:an?\s+)?actions?(?:\s+taken)?)?\s*[:\-]\s*(?P<value>.+)$", re.IGNORECASE
+    r"^(?:also\s+)?(?:add|also)(?:\s+(?:an?|another)?\s*actions?(?:\s+taken)?)?\s*[:\-]\s*"
+    r"(?P<value>.+)$", re.IGNORECASE
 )
 _OVERRIDE = re.compile(
     r"^(?:please\s+)?(?:make it|it'?s|it is|set it to|change it to|bump it to|call it|"

@@ -54,11 +54,18 @@ def next_field(session: CoachSession) -> str | None:
     return None
 
 
+# "acct is Mirabel Hotels", "csm: Dana", "it's Globex": the name without its lead-in
+_NAME_LEAD = re.compile(r"^(?:(?:the\s+)?(?:acct|account|customer|client|csm)(?:\s+name)?"
+                        r"\s*(?:is\b|=|:|-)\s*|it'?s\s+|it is\s+|that'?s\s+)", re.I)
+
+
 def set_field(session: CoachSession, name: str, value: str, now: datetime) -> None:
     """Replace one text field from the user's words; severity goes through set_severity."""
     ticket = session.ticket
     if name == "actions_taken":
         ticket.actions_taken = split_actions(value)
+    elif name in ("account", "csm"):
+        setattr(ticket, name, _NAME_LEAD.sub("", value).strip(" .!") or value)
     else:
         setattr(ticket, name, value)
     if name == "timeline_required":

@@ -25,6 +25,7 @@ from coach.understanding.signals import find_signals
 Classify = Callable[[str, SeverityFramework], Classification]
 ReadNames = Callable[[str], Names]
 
+_ENUMERATED = re.compile(r"(?:^|\s+)\(?\d{1,2}[.)]\s+")
 _BULLET = re.compile(r"^\s*(?:[-*•☐☑✓]|\[[ x]?\]|\d+[.)])\s+")
 _OTHER_TICKET = re.compile(
     r"\b(?:opened|filed|raised|logged|created|submitted)\s+(?:\w+\s+){0,2}$"
@@ -56,8 +57,8 @@ def extract_ticket(
     """A draft ticket from a template or prose; severity and owner fall back to the framework.
     The account and the CSM come from the names reader, whatever the wording."""
     fields = parse_template(text)
-    if len(fields) < 2:
-        fields = parse_prose(text)
+    if len(fields) < 2:  # prose, perhaps with one labelled field ("actions so far: ...")
+        fields = {**parse_prose(text), **fields}
     elif "timeline_required" not in fields and (deadline := DEADLINE.search(text)):
         fields["timeline_required"] = deadline[0]  # "they need it by Friday" beside the labels
     named = names(text)
@@ -80,6 +81,8 @@ def parse_template(text: str) -> dict[str, Any]:
     """Labelled fields ("ACCOUNT: X", "cust: X; sev: 2", values on the following lines)."""
     fields: dict[str, Any] = {}
     for name, value in read_labels(text).items():
+        if name == "actions_taken":  # "1) rolled back 2) added a banner" on one line
+            value = _ENUMERATED.sub("\n", value)
         lines = [_BULLET.sub("", ln).strip() for ln in value.splitlines()]
         lines = [ln for ln in lines if ln]
         fields[name] = lines if name == "actions_taken" else " ".join(lines)

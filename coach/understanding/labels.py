@@ -21,7 +21,9 @@ LABELS = {
     "issue_summary": r"issue summary|issue|summary|problem|what happened|what|description"
                      r"|details|notes?",
     "business_impact": r"business impact|impact",
-    "actions_taken": r"actions[ _]taken|actions|steps taken|done so far|done|tried so far|tried",
+    "actions_taken": r"actions[ _]taken(?: so far)?|actions so far"
+                     r"|actions we(?:'ve)? (?:took|taken)|actions|steps taken|done so far|done"
+                     r"|tried so far|tried",
     "resolution_requested": r"resolution requested|resolution|request|the ask|ask",
     "timeline_required": r"timeline required|timeline|customer[ _]deadline|deadline|due by|due"
                          r"|by when",

@@ -49,8 +49,9 @@ ACCEPT_WORDS = {"accept", "yes", "y", "ok", "agree", "sounds-good", "use-it", "f
 SKIP_WORDS = {"skip", "pass", "next", "i-don-t-know", "dont-know", "unknown", "n-a", "later"}
 _START = re.compile(r"\bescalat(?:e|ing)\b|\bticket\b|\bnew escalation\b", re.IGNORECASE)
 _ACCOUNT = re.compile(
-    r"\bescalat(?:e|ing)\s+(?:for\s+|on\s+|with\s+)?(?P<account>[^\s,.!?;:]+(?:\s+[A-Z][^\s,.!?;:]*)*)"
-    , re.IGNORECASE
+    r"(?:\bescalat(?:e|ing)\s+(?:for\s+|on\s+|with\s+)?|\b(?:ticket|escalation)\s+(?:for|on|about)"
+    r"\s+|\b(?:account|acct)\s+(?:is\s+|[:=-]\s*))"
+    r"(?P<account>[^\s,.!?;:]+(?:\s+[A-Z][^\s,.!?;:]*)*)", re.IGNORECASE
 )
 _NOT_ACCOUNTS = {"a", "an", "the", "this", "that", "it", "something", "ticket", "issue", "now",
                  "to", "my", "our", "their", "customer", "account", "please"}
