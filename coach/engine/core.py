@@ -134,8 +134,10 @@ class Engine:
                     replies = [*replies, self._resume(ctx, active)]
         if replies is None:
             named = [m for m in self.modes.values() if m is not active and m.starts(text)]
-            wanted = named + self._by_act(ctx) if ctx.is_act("command") else (
-                self._by_act(ctx) + named)
+            meant = self._by_act(ctx)
+            # A command's meaning decides between the modes its words name; else its words win.
+            wanted = (meant if set(meant) & set(named) else named + meant) if ctx.is_act(
+                "command") else meant + named
             if wanted:
                 replies = self._enter(ctx, wanted[0].name, text)
         if replies is None:

@@ -84,6 +84,8 @@ class PracticeMode:
         if word in SKIP_WORDS:
             state.position, state.answer = state.position + 1, PracticeAnswer()
             return self._next(ctx, state, "Skipped; it is not scored.\n\n")
+        if ctx.is_act("question"):
+            return None  # answered by the engine, not scored; the scenario waits
         answer = read_answer(text, ctx.session.framework, self._roles(), state.answer)
         if answer == state.answer:
             return self._ask_brain(ctx, text) if text.rstrip().endswith("?") else None

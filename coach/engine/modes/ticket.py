@@ -95,6 +95,8 @@ class TicketMode:
         edit = parse_edit(text, ctx.session.framework)
         if edit is not None:
             return self.amend(ctx, edit)
+        if ctx.is_act("question"):
+            return None  # answered by the engine; the ticket waits where it was
         if step == "done":
             return [Reply(text="This ticket is confirmed.", buttons=_after_buttons())] if (
                 word in CONFIRM_WORDS) else None
@@ -162,8 +164,6 @@ class TicketMode:
         field = _asked(ctx.session.step)
         if command_word(text) in CONTROL_WORDS or text.strip().startswith("[button:"):
             return None  # the engine re-prompts with the question
-        if ctx.is_act("question"):
-            return None  # not an answer: the engine answers it, then asks again
         long_answer = field in SHORT_FIELDS and len(text.split()) >= DESCRIPTION_WORDS
         if _is_paste(text) or long_answer:
             captured = self._absorb(ctx, text)
