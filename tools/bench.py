@@ -22,6 +22,7 @@ from coach.settings import Settings
 
 EVAL = Path(__file__).resolve().parent.parent / "tests" / "eval" / "dev"
 FROZEN = EVAL.parent / "test"  # scored as totals only
+DIALOGUES = EVAL.parent / "dialogues"  # dev is tuned on; frozen is scored as totals only
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -194,6 +195,22 @@ def bench_intents(settings: Settings) -> None:
         train_intents.report(spec, y, train_intents.cross_validated(x, y, len(spec.labels)))
 
 
+def bench_dialogues(settings: Settings) -> None:
+    """Checks passed on the scripted conversations (tests/eval/dialogues), totals only."""
+    from coach.brains.factory import make_brain
+    from coach.domain.clock import fixed_clock
+    from coach.engine import make_engine
+    from tools import evaluate
+
+    engine = make_engine(settings, fixed_clock(datetime(2026, 11, 26, 10, 0, tzinfo=UTC)),
+                         make_brain(settings))
+    for name in ("dev", "frozen"):
+        cases = evaluate.load_jsonl(DIALOGUES / f"{name}.jsonl")
+        results = [ok for case in cases for ok in evaluate.dialogue_checks(engine, case)]
+        print(f"dialogue checks passed, {name} set: {sum(results)}/{len(results)} = "
+              f"{sum(results) / len(results):.1%}")
+
+
 def bench_engine(brain: OfflineBrain, settings: Settings) -> None:
     from tools.bench_engine import SCRIPT, turn_latency
 
@@ -246,6 +263,7 @@ def main() -> int:
         bench_answers(brain, settings, env)
         bench_understanding(brain, settings, env)
         bench_intents(settings)
+        bench_dialogues(settings)
         bench_engine(brain, settings)
         bench_llm(settings)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
