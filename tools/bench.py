@@ -195,15 +195,13 @@ def bench_intents(settings: Settings) -> None:
         train_intents.report(spec, y, train_intents.cross_validated(x, y, len(spec.labels)))
 
 
-def bench_dialogues(settings: Settings) -> None:
+def bench_dialogues(brain: OfflineBrain, settings: Settings) -> None:
     """Checks passed on the scripted conversations (tests/eval/dialogues), totals only."""
-    from coach.brains.factory import make_brain
     from coach.domain.clock import fixed_clock
     from coach.engine import make_engine
     from tools import evaluate
 
-    engine = make_engine(settings, fixed_clock(datetime(2026, 11, 26, 10, 0, tzinfo=UTC)),
-                         make_brain(settings))
+    engine = make_engine(settings, fixed_clock(datetime(2026, 11, 26, 10, 0, tzinfo=UTC)), brain)
     for name in ("dev", "frozen"):
         cases = evaluate.load_jsonl(DIALOGUES / f"{name}.jsonl")
         results = [ok for case in cases for ok in evaluate.dialogue_checks(engine, case)]
@@ -263,7 +261,7 @@ def main() -> int:
         bench_answers(brain, settings, env)
         bench_understanding(brain, settings, env)
         bench_intents(settings)
-        bench_dialogues(settings)
+        bench_dialogues(brain, settings)
         bench_engine(brain, settings)
         bench_llm(settings)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
