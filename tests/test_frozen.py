@@ -28,11 +28,11 @@ def test_severity_on_the_frozen_set(brain: OfflineBrain, seed: SeverityFramework
 def test_questions_on_the_frozen_set(brain: OfflineBrain, seed: SeverityFramework) -> None:
     cases = load_jsonl(FROZEN / "questions.jsonl")
     right = question_report(lambda q: brain.answer(q, framework=seed), seed, cases)
-    assert right >= 0.80 * len(cases), f"{right}/{len(cases)} answered right with sources"
+    assert right >= 0.84 * len(cases), f"{right}/{len(cases)} answered right with sources"
 
 
 def test_ticket_names_on_the_frozen_set(brain: OfflineBrain) -> None:
     cases = load_jsonl(FROZEN / "tickets.jsonl")
     right = names_report(brain.read_names, cases)
     totals = f"{right} of {len(cases)}"
-    assert right["account"] >= 0.75 * len(cases) and right["csm"] >= 0.88 * len(cases), totals
+    assert right["account"] >= 0.80 * len(cases) and right["csm"] >= 0.88 * len(cases), totals
