@@ -13,6 +13,10 @@ reader collects every capitalised name in the text and scores each by what surro
   the customer's side, or an ordinary word at the start of a sentence ("Nothing", "Vessels"):
   those never win.
 A name is returned as written, legal form kept, possessive dropped; None when nothing scores.
+
+With the learned account ranker (`AccountRanker`, fitted by `make train` on notes written
+blind), those scores and cues become the features of every candidate name, and the ranker
+chooses among them; a person the text names and our own company are never candidates.
 """
 
 from __future__ import annotations
@@ -389,13 +393,13 @@ def _as_account(name: str, before: str, after: str, domains: set[str],
     return score
 
 
-# The learned account ranker's view of a candidate name (coach.understanding.account_ranker)
+# The learned account ranker's view of a candidate name (AccountRanker, below)
 CANDIDATE_FEATURES = (
     "labelled", "legal form", "cue before", "cue after", "acts", "opens a sentence",
     "several words", "email domain", "feature after", "ordinary word", "job title",
     "acronym or id", "rival", "a person", "lower case", "domain only", "mentions",
     "first position", "first line", "subject line", "quoted", "common words", "rule score",
-    "rule choice", "starts with a digit", "whole run", "words left out", "ends in a legal form",
+    "rule choice", "starts with a digit", "whole run", "words left out",
     "starts with 'the'", "ends in an ordinary word", "speaker", "starts with an ordinary word",
     "all ordinary words",
 )
@@ -469,7 +473,6 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
                                               and (words[0] in common or len(words[0]) < 3)))
         candidate.note("job title", float(words[-1] in _TITLES))
         candidate.note("acronym or id", float(bool(re.fullmatch(r"[A-Z0-9]{2,}(?:-\d+)?", name))))
-        candidate.note("ends in a legal form", float(legal))
         candidate.note("ends in an ordinary word", float(len(words) > 1 and words[-1] in common))
         candidate.note("starts with an ordinary word", float(words[0] in common))
         candidate.note("all ordinary words", float(all(w in common for w in words)))
