@@ -147,3 +147,15 @@ def test_random_turns_never_raise_and_leave_a_valid_session(turns: list[str]) ->
         assert replies and all(r.text for r in replies)
     assert CoachSession.model_validate(session.model_dump()) == session
     assert round_trips(session)
+
+
+def test_restart_asks_before_throwing_away_a_ticket_being_drafted() -> None:
+    engine, session = offline_engine(), asking_account()
+    talk(engine, session, ["Globex"])
+    asked = talk(engine, session, ["restart"])
+    assert "throws away" in asked[0].text and session.ticket.account == "Globex"
+    talk(engine, session, ["Logins fail for every user since 9am"])  # carrying on
+    talk(engine, session, ["restart"])
+    assert session.ticket.account == "Globex"  # asked again, not done
+    replies = talk(engine, session, ["restart"])
+    assert "Started over" in replies[0].text and session.ticket.account is None

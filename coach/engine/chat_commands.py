@@ -48,7 +48,18 @@ def _help(ctx: Context, prompt: Prompt) -> list[Reply]:
 
 
 def _restart(ctx: Context, prompt: Prompt) -> list[Reply]:
-    ctx.session.restart()
+    """Start over; a ticket being drafted is only thrown away when asked twice in a row."""
+    session = ctx.session
+    drafted = session.confirmed_ticket is None and any(
+        value not in (None, [], False) for name, value in session.ticket
+        if name not in ("escalation_owner", "severity_rationale", "severity_unsure"))
+    asked = session.data("restart")
+    if drafted and asked.get("turn") != session.turns:
+        asked["turn"] = session.turns + 1  # the next turn
+        return [Reply(text="Starting over throws away the ticket you are drafting. Type "
+                           "`restart` again to start over, or carry on.",
+                      buttons=[Button(id="restart", label="Start over")]), prompt()]
+    session.restart()
     ctx.go("home", "menu")
     return [Reply(text="Started over; your severity framework is kept."), prompt()]
 
