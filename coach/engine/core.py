@@ -132,29 +132,34 @@ class Engine:
                 replies = interject(ctx, text)
                 if replies is not None and active.name != HOME:
                     replies = [*replies, self._resume(ctx, active)]
-        if replies is None:
-            named = [m for m in self.modes.values() if m is not active and m.starts(text)]
-            meant = self._by_act(ctx)
-            # A command's meaning decides between the modes its words name; else its words win.
-            wanted = (meant if set(meant) & set(named) else named + meant) if ctx.is_act(
-                "command") else meant + named
-            if wanted:
-                replies = self._enter(ctx, wanted[0].name, text)
+        wanted = self._wanted(ctx, text, active) if replies is None else None
+        if wanted is not None:
+            replies = self._enter(ctx, wanted.name, text)
         if replies is None:
             replies = [self._reprompt(ctx, "I didn't understand that.")]
         return replies
 
-    def _by_act(self, ctx: Context) -> list[Mode]:
-        """The mode a turn's act asks for when the active mode did not take it: the one a
-        command means (after any mode that recognises its words); tailoring for a company
-        described; a ticket for a situation or a paste (before a mode that claims the words)."""
+    def _wanted(self, ctx: Context, text: str, active: Mode) -> Mode | None:
+        """The mode to enter when the active one did not take the turn. A command's meaning
+        decides between the modes its words name, and its words win otherwise; for any other
+        act the act comes first (a company described starts tailoring, even when it is long
+        enough to look like a ticket's paste)."""
+        named = [m for m in self.modes.values() if m is not active and m.starts(text)]
+        meant = self._by_act(ctx)
+        if ctx.is_act("command") and meant not in named:
+            return named[0] if named else meant
+        return meant or (named[0] if named else None)
+
+    def _by_act(self, ctx: Context) -> Mode | None:
+        """The mode a turn's act asks for: the one a command means; tailoring for a company
+        described; a ticket for a situation or a paste."""
         target = ctx.act.target if ctx.act is not None and ctx.is_act("command") else None
         if target in self.modes:
-            return [self.modes[target]]
+            return self.modes[str(target)]
         for acts, name in ACT_MODES:
             if ctx.is_act(*acts) and name in self.modes:
-                return [self.modes[name]]
-        return []
+                return self.modes[name]
+        return None
 
     def _resume(self, ctx: Context, mode: Mode) -> Reply:
         """After a digression, where the conversation left off."""
