@@ -192,7 +192,8 @@ def bench_intents(settings: Settings) -> None:
     embedder = MiniLMEmbedder(settings.models_dir)
     for spec in train_intents.SPECS:
         x, y = train_intents.data(spec, embedder, settings.knowledge_dir)
-        train_intents.report(spec, y, train_intents.cross_validated(x, y, len(spec.labels)))
+        z = train_intents.cross_validated(x, y, len(spec.labels), spec.balanced)
+        train_intents.report(spec, y, z)
 
 
 def bench_dialogues(brain: OfflineBrain, settings: Settings) -> None:

@@ -42,10 +42,12 @@ class Spec:
     extra: tuple[str, ...]
     features: Callable[[str, np.ndarray], np.ndarray]
     model: Path
+    balanced: bool = False  # weigh labels equally (their sets differ in size)
 
 
 SPECS = (
-    Spec(acts.EXAMPLES_FILE, "act", acts.ACTS, acts.SHAPE, acts.act_features, acts.MODEL_FILE),
+    Spec(acts.EXAMPLES_FILE, "act", acts.ACTS, acts.SHAPE, acts.act_features, acts.MODEL_FILE,
+         balanced=True),
     Spec(asks.EXAMPLES_FILE, "asks", asks.ASKS, asks.EXTRA, asks.ask_features, asks.MODEL_FILE),
 )
 
@@ -56,14 +58,18 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return out
 
 
-def fit(x: np.ndarray, y: np.ndarray, labels: int) -> tuple[np.ndarray, np.ndarray]:
-    """Coefficients and intercepts in the raw feature space (standardisation folded in)."""
+def fit(x: np.ndarray, y: np.ndarray, labels: int, balanced: bool = False
+        ) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients and intercepts in the raw feature space (standardisation folded in);
+    `balanced` weighs every label the same, however many examples it has."""
     mean, scale = x.mean(0), x.std(0) + 1e-6
     xs = (x - mean) / scale
     onehot = np.eye(labels)[y]
+    counts = np.bincount(y, minlength=labels)
+    weight = (len(y) / (labels * counts[y]))[:, None] if balanced else np.ones((len(y), 1))
     w, b = np.zeros((labels, x.shape[1])), np.zeros(labels)
     for _ in range(STEPS):
-        grad = softmax(xs @ w.T + b) - onehot
+        grad = (softmax(xs @ w.T + b) - onehot) * weight
         w -= RATE * (grad.T @ xs / len(y) + PENALTY * w)
         b -= RATE * grad.mean(0)
     coef = w / scale
@@ -87,12 +93,13 @@ def data(spec: Spec, embedder: MiniLMEmbedder, knowledge: Path) -> tuple[np.ndar
     return np.stack([spec.features(t, v) for t, v in zip(texts, vectors, strict=True)]), y
 
 
-def cross_validated(x: np.ndarray, y: np.ndarray, labels: int) -> np.ndarray:
+def cross_validated(x: np.ndarray, y: np.ndarray, labels: int, balanced: bool = False
+                    ) -> np.ndarray:
     """Out-of-fold logits of every example."""
     folds = np.random.default_rng(0).permutation(len(y)) % FOLDS
     z = np.zeros((len(y), labels))
     for k in range(FOLDS):
-        coef, intercept = fit(x[folds != k], y[folds != k], labels)
+        coef, intercept = fit(x[folds != k], y[folds != k], labels, balanced)
         z[folds == k] = x[folds == k] @ coef.T + intercept
     return z
 
@@ -106,10 +113,10 @@ def report(spec: Spec, y: np.ndarray, z: np.ndarray) -> None:
 
 def train(spec: Spec, embedder: MiniLMEmbedder, knowledge: Path) -> None:
     x, y = data(spec, embedder, knowledge)
-    z = cross_validated(x, y, len(spec.labels))
+    z = cross_validated(x, y, len(spec.labels), spec.balanced)
     report(spec, y, z)
     t = temperature(z, y)
-    coef, intercept = fit(x, y, len(spec.labels))
+    coef, intercept = fit(x, y, len(spec.labels), spec.balanced)
     np.savez_compressed(knowledge / spec.model, coef=coef.astype(np.float32),
                         intercept=intercept.astype(np.float32), temperature=np.float32(t),
                         labels=np.array(spec.labels), extra=np.array(spec.extra))
