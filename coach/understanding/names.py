@@ -345,7 +345,7 @@ def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | No
         after = _FILLERS.sub("", text[match.end: match.end + 30])
         if _RIVAL_BEFORE.search(before):
             rivals.add(key)
-        score = _as_account(name, before, after, domains, common)
+        score = _as_account(_cues(name, before, after, domains, common))
         best[key] = max(best.get(key, score), score)
         mentions[key] = mentions.get(key, 0) + 1
         written.setdefault(key, name)
@@ -369,28 +369,43 @@ def _lowercase_account(text: str, common: frozenset[str]) -> str | None:
     return None
 
 
-def _as_account(name: str, before: str, after: str, domains: set[str],
-                common: frozenset[str]) -> float:
-    """How much one mention of a name, with the text before and after it, says "account"."""
+def _cues(name: str, before: str, after: str, domains: set[str],
+          common: frozenset[str]) -> dict[str, bool]:
+    """What one mention of a name, with the text before and after it, says about it: the
+    rules' score adds these up, and the ranker reads them as features."""
     words = name.casefold().split()
     legal = bool(_LEGAL.search(name))
-    cue = 2.0 * bool(_ACCOUNT_BEFORE.search(before)) + 2.0 * bool(_ACCOUNT_AFTER.match(after))
     acts = bool(_SUBJECT_AFTER.match(after))  # "X just threatened to cancel"
-    opens = acts and bool(_STARTS_SENTENCE.search(before))
-    score = 4.0 * legal + cue + 1.0 * acts + 0.5 * opens + 0.5 * (len(words) > 1)
     squashed = re.sub(r"[^a-z0-9]", "", "".join(words))
-    if squashed in domains or any(d.startswith(re.sub(r"[^a-z0-9]", "", words[0]))
-                                  for d in domains if d):
-        score += 3.0  # the sender's email domain
-    if _FEATURE_AFTER.match(after) and not legal:
+    first = re.sub(r"[^a-z0-9]", "", words[0])
+    return {
+        "legal form": legal,
+        "cue before": bool(_ACCOUNT_BEFORE.search(before)),
+        "cue after": bool(_ACCOUNT_AFTER.match(after)),
+        "acts": acts,
+        "opens a sentence": acts and bool(_STARTS_SENTENCE.search(before)),
+        "several words": len(words) > 1,
+        "email domain": squashed in domains,  # the sender's email domain
+        "domain prefix": any(d.startswith(first) for d in domains if d),
+        "feature after": bool(_FEATURE_AFTER.match(after)),
+        # an ordinary word, capitalised by its place in the sentence
+        "ordinary word": len(words) == 1 and not legal and (words[0] in common
+                                                            or len(words[0]) < 3),
+        "job title": words[-1] in _TITLES,  # "Office Manager", "Procurement Lead"
+        "acronym or id": bool(re.fullmatch(r"[A-Z0-9]{2,}(?:-\d+)?", name)),  # INC-5530, SSO
+    }
+
+
+def _as_account(cue: dict[str, bool]) -> float:
+    """How much one mention of a name says "account", from its cues."""
+    score = (4.0 * cue["legal form"] + 2.0 * cue["cue before"] + 2.0 * cue["cue after"]
+             + 1.0 * cue["acts"] + 0.5 * cue["opens a sentence"] + 0.5 * cue["several words"])
+    if cue["email domain"] or cue["domain prefix"]:
+        score += 3.0
+    if cue["feature after"] and not cue["legal form"]:
         score -= 4.0  # a product feature: "the Model Viewer has been crashing"
-    if len(words) == 1 and not legal and (words[0] in common or len(words[0]) < 3):
-        score -= 5.0  # an ordinary word, capitalised by its place in the sentence
-    if words[-1] in _TITLES:
-        score -= 5.0  # a job title: "Office Manager", "Procurement Lead"
-    if re.fullmatch(r"[A-Z0-9]{2,}(?:-\d+)?", name):
-        score -= 3.0  # an acronym or a ticket id: INC-5530, SSO
-    return score
+    return score - 5.0 * cue["ordinary word"] - 5.0 * cue["job title"] \
+        - 3.0 * cue["acronym or id"]
 
 
 # The learned account ranker's view of a candidate name (AccountRanker, below)
@@ -458,28 +473,16 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
         candidate.note("common words", sum(w in common for w in words) / len(words))
         candidate.note("starts with a digit", float(name[:1].isdigit()))
         candidate.note("lower case", float(name == name.lower()))
-        legal = bool(_LEGAL.search(name))
-        candidate.note("legal form", float(legal))
-        candidate.note("cue before", float(bool(_ACCOUNT_BEFORE.search(before))))
-        candidate.note("cue after", float(bool(_ACCOUNT_AFTER.match(after))))
-        acts = bool(_SUBJECT_AFTER.match(after))
-        candidate.note("acts", float(acts))
-        candidate.note("opens a sentence", float(acts and bool(_STARTS_SENTENCE.search(before))))
-        candidate.note("several words", float(len(words) > 1))
-        squashed = re.sub(r"[^a-z0-9]", "", "".join(words))
-        candidate.note("email domain", float(squashed in domains))
-        candidate.note("feature after", float(bool(_FEATURE_AFTER.match(after))))
-        candidate.note("ordinary word", float(len(words) == 1 and not legal
-                                              and (words[0] in common or len(words[0]) < 3)))
-        candidate.note("job title", float(words[-1] in _TITLES))
-        candidate.note("acronym or id", float(bool(re.fullmatch(r"[A-Z0-9]{2,}(?:-\d+)?", name))))
+        cues = _cues(name, before, after, domains, common)
+        for feature, present in cues.items():
+            if feature in CANDIDATE_FEATURES:
+                candidate.note(feature, float(present))
+        candidate.note("rule score", _as_account(cues))
         candidate.note("ends in an ordinary word", float(len(words) > 1 and words[-1] in common))
         candidate.note("starts with an ordinary word", float(words[0] in common))
         candidate.note("all ordinary words", float(all(w in common for w in words)))
         candidate.note("speaker", float(bool(re.match(r"\s*:", after))
                                         and text[line_start:start].strip().endswith("]")))
-        score = _as_account(name, before, after, domains, common)
-        candidate.note("rule score", score)
         return candidate
 
     for span in _spans(text):
