@@ -106,11 +106,10 @@ class OfflineBrain:
 
     @cached_property
     def modes(self) -> ModeFinder:
-        from coach.search.embeddings import local_embedder
         from coach.understanding.features import flat
         from coach.understanding.modes import ModeFinder
 
-        encoder = local_embedder(self._settings.models_dir)
+        encoder = self.classifier.embedder  # the encoder every turn's reading comes from
         return ModeFinder.load(self._settings.knowledge_dir,
                                lambda texts: encoder.embed([flat(t) for t in texts]))
 

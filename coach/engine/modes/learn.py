@@ -72,7 +72,7 @@ class LearnMode:
 
     def interject(self, ctx: Context, text: str) -> list[Reply] | None:
         """A question asked in any other mode is answered from the knowledge base, with sources."""
-        if not (ctx.is_act("question") or (ctx.act is None and _QUESTION.search(text.strip()))):
+        if not ctx.is_act("question"):  # the engine reads every turn's act before this
             return None
         answer = ctx.brain.answer(text, ctx.on_token, ctx.session.framework)
         return [Reply(text=escape(answer.answer), citations=answer.sources, notice=answer.notice)]
