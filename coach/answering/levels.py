@@ -109,12 +109,29 @@ _QUESTION_CLAUSE = re.compile(
 )
 
 
-# "is a typo on the pricing page a sev 3?": a situation offered with the level in mind
+# "is a typo on the pricing page a sev 3?": a situation offered with the level in mind;
+# "i think a customer threatening to leave is a sev 2?": the same, told as a belief
 _PROPOSED = re.compile(
-    rf"\b(?:is|are|would)\s+(?P<situation>.{{6,200}}?)\s+(?:be\s+|count as\s+)?an?\s+"
-    rf"{level_ref('level')}",
+    rf"\b(?:is|are|would)\s+(?P<situation>[^,.;!?]{{6,200}}?)\s+(?:be\s+|count as\s+)?an?\s+"
+    rf"{level_ref('level')}"
+    rf"|^(?:(?:so|and|but|ok|hmm|wait)[\s,]+)*(?:(?:i (?:think|thought|guess|believe|assume|"
+    rf"figured)(?: that)?|surely|isn'?t)\s+)?(?!(?:what|how|who|which|when|where|why|it|this|"
+    rf"that|there)\b)(?P<belief>.{{6,200}}?)\s+(?:is|are|would be|counts? as|="
+    rf")\s+(?:an?\s+|still\s+an?\s+)?{level_ref('believed')}"
+    rf"|\b(?:is|would)\s+(?:this|that|it)(?:\s+one)?\s+(?:be\s+)?(?:an?\s+)?{level_ref('pointed')}",
     re.I,
 )
+
+
+def _offered(question: str) -> tuple[str, int] | None:
+    """The situation a question offers with a level in mind, and that level."""
+    match = _PROPOSED.search(question)
+    if match is None:
+        return None
+    for told, level in (("situation", "level"), ("belief", "believed"), ("", "pointed")):
+        if told == "" or match[told] is not None:  # "is this a sev 1?": the story is told before
+            return (match[told] if told else ""), matched_level(match, level)
+    return None
 
 
 def _asks(text: str) -> set[Asked]:
@@ -266,17 +283,22 @@ def graded_lead(
     """For "X happened, how bad is it / how fast / who owns it?": the level X is graded at."""
     if not asked(question, kind) & {Asked.RESPONSE, Asked.OWNER, Asked.GRADE}:
         return None
-    proposed = _PROPOSED.search(question)
-    described = " ".join([situation(question), proposed["situation"] if proposed else ""])
+    proposed = _offered(question)
+    offered = proposed[0] if proposed else ""
+    described = offered if len(offered.split()) >= SITUATION_WORDS else " ".join(
+        [situation(question), offered])
     if len(described.split()) < SITUATION_WORDS:
         return None  # no situation told: the question is about the framework itself
     grade = classify(described, framework)
     level = framework.level(grade.severity)
-    offered = matched_level(proposed, "level") if proposed else level.level
-    rather = f" rather than Severity {offered}" if offered != level.level else ""
+    lead = "From what you describe, this is"
+    if proposed and proposed[1] != level.level:  # a wrong belief is corrected, not echoed
+        lead = f"Not quite: from what you describe, this is not Severity {proposed[1]} but"
+    elif proposed:
+        lead = "Yes: from what you describe, this is"
     examples = ", ".join(e.lower() for e in level.examples)
     return Answer(
-        answer=f"From what you describe, this is Severity {level.level} ({level.name}){rather}, "
+        answer=f"{lead} Severity {level.level} ({level.name}), "
         f"like {examples}: first response within {hours_text(level.response_hours)}, "
         f"owned by the {level.owner}.",
         sources=[_cite(level, source)],

@@ -24,11 +24,16 @@ from coach.engine.inputs import (
     read_input,
     shorten,
 )
-from coach.engine.modes.base import Context, Mode, TokenSink
+from coach.engine.modes.base import SURE_ACT, Context, Mode, TokenSink
 from coach.engine.registry import default_modes
 
 # Acts that start a mode when the active one does not take them (see Engine._by_act).
-ACT_MODES = ((("company",), "tailor"), (("situation", "paste"), "ticket"))
+ACT_MODES = ((("company",), "tailor"), (("paste",), "ticket"))
+# A situation told outside a ticket is graded and a ticket offered (TicketMode.offer); an
+# "answer" no mode took, this long, is such a description too: nothing was asked for.
+OFFERED_BY = "ticket"
+SITUATION_ACTS = ("situation", "answer", "paste")
+DESCRIPTION_WORDS = 8
 
 
 class Engine:
@@ -125,6 +130,10 @@ class Engine:
             return self._enter(ctx, word, "")
         ctx.act = self.brain.read_act(text)
         active = self._mode(ctx.session)
+        replies = self._follow_up(ctx, text)
+        if replies is not None:
+            return replies if self._mode(ctx.session) is not active or active.name == HOME else [
+                *replies, self._resume(ctx, active)]
         replies = active.handle(ctx, text)
         for mode in self.modes.values():
             interject = getattr(mode, "interject", None)
@@ -135,6 +144,8 @@ class Engine:
         wanted = self._wanted(ctx, text, active) if replies is None else None
         if wanted is not None:
             replies = self._enter(ctx, wanted.name, text)
+        elif replies is None and self._told(ctx, text):
+            replies = self._offer_ticket(ctx, text)
         if replies is None:
             replies = [self._reprompt(ctx, "I didn't understand that.")]
         return replies
@@ -160,6 +171,28 @@ class Engine:
             if ctx.is_act(*acts) and name in self.modes:
                 return self.modes[name]
         return None
+
+    def _follow_up(self, ctx: Context, text: str) -> list[Reply] | None:
+        """A mode's answer to what it offered last turn ("yes" to a ticket offered)."""
+        replies = None
+        for mode in self.modes.values():
+            follow_up = getattr(mode, "follow_up", None)
+            if callable(follow_up):
+                replies = replies or follow_up(ctx, text)  # every offer lapses after one turn
+        return replies
+
+    def _told(self, ctx: Context, text: str) -> bool:
+        """Whether a turn no mode took describes a situation, with nothing asked for."""
+        act = ctx.act
+        if act is None or act.label not in SITUATION_ACTS:
+            return False
+        chance = sum(act.chance(name) for name in SITUATION_ACTS)
+        return chance >= SURE_ACT and (act.label == "situation" or len(
+            text.split()) >= DESCRIPTION_WORDS)
+
+    def _offer_ticket(self, ctx: Context, text: str) -> list[Reply] | None:
+        offer = getattr(self.modes.get(OFFERED_BY), "offer", None)
+        return offer(ctx, text) if callable(offer) else None
 
     def _resume(self, ctx: Context, mode: Mode) -> Reply:
         """After a digression, where the conversation left off."""

@@ -87,6 +87,8 @@ class PracticeMode:
         if ctx.is_act("question"):
             return None  # answered by the engine, not scored; the scenario waits
         answer = read_answer(text, ctx.session.framework, self._roles(), state.answer)
+        if ctx.is_act("situation") and answer.severity is None:
+            return None  # another situation told, not a level: the engine offers a ticket
         if answer == state.answer:
             return self._ask_brain(ctx, text) if text.rstrip().endswith("?") else None
         state.answer = answer
