@@ -258,3 +258,29 @@ def test_a_paragraph_is_not_stored_as_the_account() -> None:
 def test_every_zone_the_interview_names_has_a_clock() -> None:
     guide = yaml.safe_load((KNOWLEDGE / "tailoring_questions.yaml").read_text(encoding="utf-8"))
     assert {name.casefold() for name in guide["timezones"]} <= ZONES.keys()
+
+
+def test_a_situation_told_in_a_lesson_is_graded_and_a_ticket_offered() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["learn"])
+    told = "Acme's whole platform has been down since 9am and none of their 300 users can work"
+    offer = engine.handle(session, told)
+    assert session.mode == "learn" and "Severity 1 (Critical)" in text_of(offer)
+    assert {"draft-it", "no-ticket"} <= set(button_ids(offer))
+    engine.handle(session, "yes please")
+    assert session.mode == "ticket" and session.ticket.account == "Acme"
+    assert session.ticket.issue_summary and "down since 9am" in session.ticket.issue_summary
+
+
+def test_a_declined_or_ignored_offer_changes_nothing() -> None:
+    engine = offline_engine()
+    told = "Acme's whole platform has been down since 9am and none of their 300 users can work"
+    session = engine.new_session()
+    talk(engine, session, ["learn", told])
+    replies = engine.handle(session, "no thanks")
+    assert session.mode == "learn" and session.ticket.account is None
+    assert "Back to the lesson" in text_of(replies)
+    talk(engine, session, [told, "check"])  # not an answer to the offer: it lapses
+    engine.handle(session, "yes")
+    assert session.mode == "learn" and session.progress.started_at is None

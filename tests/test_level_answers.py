@@ -133,3 +133,15 @@ def test_situations_and_indirect_level_names_floor(
     cases = load_jsonl(EVAL / name)
     right = question_report(lambda q: brain.answer(q, framework=seed), seed, cases)
     assert right >= floor * len(cases), f"{right}/{len(cases)}"
+
+
+def test_a_belief_in_a_question_is_confirmed_or_corrected(brain: OfflineBrain,
+                                                          seed: SeverityFramework) -> None:
+    wrong = brain.answer("i think a customer threatening to leave is a sev 2?", framework=seed)
+    assert wrong.answer.startswith("Not quite") and "not Severity 2 but Severity 1" in wrong.answer
+    right = brain.answer("so a full outage for all their users would be sev 1, right?",
+                         framework=seed)
+    assert right.answer.startswith("Yes") and "Severity 1 (Critical)" in right.answer
+    story = brain.answer("the whole platform is down since 6am and nothing works, would that "
+                         "be a sev 3?", framework=seed)
+    assert "not Severity 3 but Severity 1" in story.answer and story.sources

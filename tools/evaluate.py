@@ -206,6 +206,30 @@ def dialogue_checks(engine: Engine, case: dict[str, Any]) -> list[bool]:
     return [_check(check, state, said) for check in case["checks"]]
 
 
+NOT_UNDERSTOOD = ("I didn't understand", "I don't have anything")
+MENU = {"ticket", "plan", "learn", "practice", "tailor"}
+
+
+def opener_reached(engine: Engine, case: dict[str, Any]) -> bool:
+    """Whether a first message (tests/eval/dialogues/openers_*.jsonl) started a part it asks
+    for (`accept`): its mode; the menu listed, for "menu"; a question about the framework
+    answered with sources, for "learn"; the ticket a plan starts from, for "plan"."""
+    session = engine.new_session()
+    engine.start(session)
+    replies = engine.handle(session, str(case["text"]))
+    said = " ".join(reply.text for reply in replies)
+    if any(reply.text.startswith(NOT_UNDERSTOOD) for reply in replies):
+        return False
+    reached = {session.mode}
+    if MENU <= {button.id for reply in replies for button in reply.buttons}:
+        reached.add("menu")
+    if session.mode == "home" and any(reply.citations for reply in replies):
+        reached.add("learn")
+    if session.mode == "ticket" and "plan starts from a confirmed ticket" in said:
+        reached.add("plan")
+    return bool(reached & set(case["accept"]))
+
+
 def _check(check: dict[str, Any], state: dict[str, Any], said: str) -> bool:
     if "reply" in check:
         value: Any = said

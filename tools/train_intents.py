@@ -1,6 +1,7 @@
 """Fit the intent readers and write their models (part of `make train`):
 - the dialogue act of a turn: knowledge/examples/acts.jsonl -> knowledge/models/acts.npz;
-- what a question asks about the levels: knowledge/examples/asks.jsonl -> models/asks.npz.
+- what a question asks about the levels: knowledge/examples/asks.jsonl -> models/asks.npz;
+- the mode a message asks for: knowledge/examples/modes.jsonl -> models/modes.npz.
 
 Each training set was written by writers who never saw the code. The features are the coach's
 own (`act_features`, `ask_features`); each model is a multinomial logistic regression fitted
@@ -23,7 +24,7 @@ from coach.answering import asks
 from coach.content.paths import content_dir
 from coach.search.minilm import MiniLMEmbedder
 from coach.settings import get_settings
-from coach.understanding import acts
+from coach.understanding import acts, modes
 from coach.understanding.features import flat
 
 FOLDS = 5
@@ -49,6 +50,8 @@ SPECS = (
     Spec(acts.EXAMPLES_FILE, "act", acts.ACTS, acts.SHAPE, acts.act_features, acts.MODEL_FILE,
          balanced=True),
     Spec(asks.EXAMPLES_FILE, "asks", asks.ASKS, asks.EXTRA, asks.ask_features, asks.MODEL_FILE),
+    Spec(modes.EXAMPLES_FILE, "mode", modes.MODES, modes.EXTRA, modes.mode_features,
+         modes.MODEL_FILE, balanced=True),
 )
 
 

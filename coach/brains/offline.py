@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from coach.tailoring.rules import Change
     from coach.understanding.classifier import SeverityClassifier
     from coach.understanding.intents import IntentReading, Intents
-    from coach.understanding.modes import ModeFinder
     from coach.understanding.names import AccountRanker, Names
 
 
@@ -92,26 +91,25 @@ class OfflineBrain:
         return compose_answer(question, passages, threshold, lead)
 
     def read_act(self, text: str) -> IntentReading:
-        """The dialogue act of a turn (`coach.understanding.acts.ACTS`); for a command, the
-        mode it asks for."""
+        """The dialogue act of a turn (`coach.understanding.acts.ACTS`), and the mode it asks
+        for when its meaning asks for one (`coach.understanding.modes`)."""
         from dataclasses import replace
 
         from coach.understanding.acts import act_features
+        from coach.understanding.modes import MAYBE, asked_mode, mode_features, respelt
 
         vector = self.classifier.read(text).embedding
         reading = self.readers[0].read(act_features(text, vector))
-        if reading.label != "command":
-            return reading
-        return replace(reading, target=self.modes.find(vector))
+        fixed = respelt(text, self.common_words, self.request_words)  # "pracitce mode"
+        asking = vector if fixed == text else self.classifier.read(fixed).embedding
+        modes = self.readers[2].read(mode_features(fixed, asking))
+        return replace(reading, target=asked_mode(modes), maybe=asked_mode(modes, MAYBE))
 
     @cached_property
-    def modes(self) -> ModeFinder:
-        from coach.understanding.features import flat
-        from coach.understanding.modes import ModeFinder
+    def request_words(self) -> frozenset[str]:
+        from coach.understanding.modes import EXAMPLES_FILE, request_words
 
-        encoder = self.classifier.embedder  # the encoder every turn's reading comes from
-        return ModeFinder.load(self._settings.knowledge_dir,
-                               lambda texts: encoder.embed([flat(t) for t in texts]))
+        return request_words(self._settings.knowledge_dir / EXAMPLES_FILE, self.common_words)
 
     def asks_about(self, question: str) -> str | None:
         """What a question asks about the levels (`coach.answering.asks.ASKS`), when the
@@ -123,15 +121,17 @@ class OfflineBrain:
         return reading.label if reading.chance("other") < SURE else None
 
     @cached_property
-    def readers(self) -> tuple[Intents, Intents]:
-        """The learned readers of a turn's act and of what a question asks."""
+    def readers(self) -> tuple[Intents, Intents, Intents]:
+        """The learned readers of a turn's act, of what a question asks, and of the mode a
+        message asks for."""
         from coach.answering import asks
-        from coach.understanding import acts
+        from coach.understanding import acts, modes
         from coach.understanding.intents import Intents
 
         knowledge = self._settings.knowledge_dir
         return (Intents.load(knowledge / acts.MODEL_FILE, acts.ACTS, acts.SHAPE),
-                Intents.load(knowledge / asks.MODEL_FILE, asks.ASKS, asks.EXTRA))
+                Intents.load(knowledge / asks.MODEL_FILE, asks.ASKS, asks.EXTRA),
+                Intents.load(knowledge / modes.MODEL_FILE, modes.MODES, modes.EXTRA))
 
     def search(self, question: str, k: int) -> list[Passage]:
         """The k passages of the knowledge base closest to a question (a `Search`)."""

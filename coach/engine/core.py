@@ -135,6 +135,9 @@ class Engine:
             return replies if self._mode(ctx.session) is not active or active.name == HOME else [
                 *replies, self._resume(ctx, active)]
         replies = active.handle(ctx, text)
+        meant = self._meant(ctx, text, active)
+        if replies is None and meant is not None:
+            return self._enter(ctx, meant.name, text)
         for mode in self.modes.values():
             interject = getattr(mode, "interject", None)
             if replies is None and mode is not active and callable(interject):
@@ -146,27 +149,32 @@ class Engine:
             replies = self._enter(ctx, wanted.name, text)
         elif replies is None and self._told(ctx, text):
             replies = self._offer_ticket(ctx, text)
-        if replies is None:
+        maybe = ctx.act.maybe if ctx.act is not None else None
+        if replies is None and active.name == HOME and maybe in self.modes and maybe != HOME:
+            replies = self._enter(ctx, str(maybe), text)  # on the menu, a likely wish beats
+        if replies is None:  # a dead end; elsewhere the question asked is asked again
             replies = [self._reprompt(ctx, "I didn't understand that.")]
         return replies
 
-    def _wanted(self, ctx: Context, text: str, active: Mode) -> Mode | None:
-        """The mode to enter when the active one did not take the turn. A command's meaning
-        decides between the modes its words name, and its words win otherwise; for any other
-        act the act comes first (a company described starts tailoring, even when it is long
-        enough to look like a ticket's paste)."""
+    def _meant(self, ctx: Context, text: str, active: Mode) -> Mode | None:
+        """The mode a turn asks for by its meaning ("throw some scenarios at me"), unless
+        its words name others; a question that reads as a wish to learn is answered instead."""
+        target = ctx.act.target if ctx.act is not None else None
+        if target not in self.modes or (target == "learn" and ctx.is_act("question")):
+            return None
+        meant = self.modes[str(target)]
         named = [m for m in self.modes.values() if m is not active and m.starts(text)]
-        meant = self._by_act(ctx)
-        if ctx.is_act("command") and meant not in named:
-            return named[0] if named else meant
-        return meant or (named[0] if named else None)
+        return meant if not named or meant in named else None
+
+    def _wanted(self, ctx: Context, text: str, active: Mode) -> Mode | None:
+        """The mode to enter when the active one did not take the turn: the one an act asks
+        for (a company described starts tailoring, even when it is long enough to look like a
+        ticket's paste), else one whose words the text uses."""
+        named = [m for m in self.modes.values() if m is not active and m.starts(text)]
+        return self._by_act(ctx) or (named[0] if named else None)
 
     def _by_act(self, ctx: Context) -> Mode | None:
-        """The mode a turn's act asks for: the one a command means; tailoring for a company
-        described; a ticket for a situation or a paste."""
-        target = ctx.act.target if ctx.act is not None and ctx.is_act("command") else None
-        if target in self.modes:
-            return self.modes[str(target)]
+        """Tailoring for a company described; a ticket for a paste."""
         for acts, name in ACT_MODES:
             if ctx.is_act(*acts) and name in self.modes:
                 return self.modes[name]

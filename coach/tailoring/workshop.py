@@ -72,9 +72,9 @@ class Workshop:
             state.skipped = [k for k in state.skipped if k != key]
         return CompanyProfile.model_validate(data), sorted(heard.answered)
 
-    def describes_company(self, text: str) -> bool:
-        """Whether free text is about the company: it answers two or more questions."""
-        return len(understand(text, self.guide).answered) >= 2
+    def describes_company(self, text: str, facts: int = 2) -> bool:
+        """Whether free text is about the company: it answers `facts` questions or more."""
+        return len(understand(text, self.guide).answered) >= facts
 
     def skip(self, profile: CompanyProfile, state: TailorState, key: QuestionKey) -> CompanyProfile:
         """Mark a question skipped; a skipped roles question falls back to the seed's roles."""

@@ -27,7 +27,9 @@ class IntentReading:
     label: str
     probabilities: dict[str, float]
     target: str | None = None
-    """For a command, the mode it asks for (coach.understanding.modes), when one is clear."""
+    """The mode the message asks for (coach.understanding.modes), when that is clear."""
+    maybe: str | None = None
+    """The mode it may ask for, when nothing else makes sense of it."""
 
     def chance(self, label: str) -> float:
         return self.probabilities.get(label, 0.0)

@@ -15,7 +15,9 @@ WELCOME = (
 
 
 # Words that show the menu: the commands, and greetings.
-WORDS = {"menu", "home", "start", "main-menu", "hi", "hello", "hey", "hi-there", "hello-there"}
+WORDS = {"menu", "home", "start", "main-menu", "hi", "hello", "hey", "hi-there", "hello-there",
+         "hey-there", "yo", "hiya", "howdy", "greetings", "good-morning", "good-afternoon",
+         "good-evening", "morning", "options", "show-options"}
 
 
 class HomeMode:

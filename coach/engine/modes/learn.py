@@ -72,8 +72,8 @@ class LearnMode:
 
     def interject(self, ctx: Context, text: str) -> list[Reply] | None:
         """A question asked in any other mode is answered from the knowledge base, with sources."""
-        if not ctx.is_act("question"):  # the engine reads every turn's act before this
-            return None
+        if ctx.act is None or ctx.act.label != "question":  # read before any mode sees it
+            return None  # (a likeliest question no mode took is answered, even if unsure)
         answer = ctx.brain.answer(text, ctx.on_token, ctx.session.framework)
         return [Reply(text=escape(answer.answer), citations=answer.sources, notice=answer.notice)]
 

@@ -20,6 +20,10 @@ SKIP_WORDS = {"skip", "pass", "next", "i-don-t-know", "dont-know", "not-sure", "
 _START = re.compile(r"^(?:let'?s\s+|i\s+want\s+to\s+|help\s+me\s+)?(?:tailor|customi[sz]e|adapt)\b"
                     r"|\btailor(?:ed|ing)?\b.*\b(?:severity|framework|levels)\b", re.IGNORECASE)
 
+# "...just a head of CS and 4 CSMs, adjust it?": one fact about the company is enough with these
+_FIT = re.compile(r"\b(?:adjust|adapt|tweak|modify|fit|customi[sz]e|tailor|rework)\b",
+                  re.IGNORECASE)
+
 
 class TailorMode:
     """Builds a `CompanyProfile` from answers, proposes a valid framework, accepts, exports."""
@@ -40,7 +44,8 @@ class TailorMode:
     def starts(self, text: str) -> bool:
         if len(text) >= 400:
             return False
-        return bool(_START.search(text)) or self.workshop.describes_company(text)
+        return bool(_START.search(text)) or self.workshop.describes_company(
+            text, 1 if _FIT.search(text) else 2)
 
     def enter(self, ctx: Context, text: str) -> list[Reply]:
         state = self._state(ctx)

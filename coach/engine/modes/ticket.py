@@ -48,7 +48,9 @@ REQUIRED = ("account", "severity", "csm", "issue_summary", "business_impact",
 CONFIRM_WORDS = {"confirm", "yes", "y", "ok", "looks-good", "correct", "confirm-ticket"}
 ACCEPT_WORDS = {"accept", "yes", "y", "ok", "agree", "sounds-good", "use-it", "fine"}
 SKIP_WORDS = {"skip", "pass", "next", "i-don-t-know", "dont-know", "unknown", "n-a", "later"}
-_START = re.compile(r"\bescalat(?:e|ing)\b|\bticket\b|\bnew escalation\b", re.IGNORECASE)
+_START = re.compile(r"\bescalat(?:e|ing)\b|\bticket\b|\bnew escalation\b"
+                    r"|\b(?:file|raise|log|open|submit)\s+(?:an?\s+|new\s+)*(?:sev|p)\s*-?\d\b",
+                    re.IGNORECASE)
 _ACCOUNT = re.compile(
     r"(?:\bescalat(?:e|ing)\s+(?:for\s+|on\s+|with\s+)?|\b(?:ticket|escalation)\s+(?:for|on|about)"
     r"\s+|\b(?:account|acct)\s+(?:is\s+|[:=-]\s*))"
