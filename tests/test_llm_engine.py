@@ -37,9 +37,15 @@ PASTE = (
 )
 
 
+READ = {"act": "situation", "mode": "none", "confidence": 0.9, "ticket": EXTRACTED}
+"""The turn's reading of PASTE: its act, and the ticket fields it states."""
+
+
 def llm_reply(request: dict[str, Any]) -> Scripted:
-    """A model stand-in that always extracts the Initech ticket (used by make bench too)."""
-    return Scripted(content=json.dumps(EXTRACTED))
+    """A model stand-in that always reads or extracts the Initech ticket (used by make bench
+    too)."""
+    reading = "Say what the message does" in json.dumps(request)
+    return Scripted(content=json.dumps(READ if reading else EXTRACTED))
 
 
 @pytest.fixture
@@ -65,7 +71,7 @@ def llm_engine(settings: Settings, server: FakeOpenAI, retries: int = 0) -> Engi
 def confirmed_by_llm(engine: Engine, server: FakeOpenAI) -> CoachSession:
     """A session whose ticket the model read from PASTE, accepted and confirmed."""
     session = engine.new_session()
-    server.enqueue(Scripted(content=json.dumps(EXTRACTED)))
+    server.enqueue(Scripted(content=json.dumps(READ)))
     for line in ["ticket", PASTE, "accept", "confirm"]:
         engine.handle(session, line)
     return session
@@ -76,7 +82,7 @@ def test_ticket_by_llm_makes_at_most_one_call_per_turn(
 ) -> None:
     engine = llm_engine(settings, server)
     session = engine.new_session()
-    server.enqueue(Scripted(content=json.dumps(EXTRACTED)))
+    server.enqueue(Scripted(content=json.dumps(READ)))  # the act and the fields, in one call
     counts = []
     for line in ["ticket", PASTE, "accept", "confirm"]:
         before = len(server.chat_requests)
@@ -147,3 +153,32 @@ def test_triage_answers_reach_the_llm_in_the_turn_s_one_call(
     assert "cannot do their core work" in graded and "workaround" in graded
     assert "Severity 1" in text_of(replies)
     assert "Triage answers:" in (session.ticket.severity_rationale or "")
+
+
+def test_an_unsure_turn_is_read_by_the_model_in_its_one_call(
+    settings: Settings, server: FakeOpenAI
+) -> None:
+    engine = llm_engine(settings, server)
+    session = engine.new_session()
+    server.enqueue(Scripted(content=json.dumps(
+        {"act": "command", "mode": "practice", "confidence": 0.9, "ticket": None})))
+    engine.handle(session, "explian the severity tiers")  # offline: a command, not sure
+    assert len(server.chat_requests) == 1 and session.mode == "practice"
+    prompt = server.chat_requests[-1]["messages"][-1]["content"]
+    assert "explian the severity tiers" in prompt and "home: menu" in prompt
+
+
+def test_a_sure_or_short_turn_makes_no_reading_call_and_a_failed_one_falls_back(
+    settings: Settings, server: FakeOpenAI
+) -> None:
+    engine = llm_engine(settings, server)
+    session = engine.new_session()
+    for line in ["ticket", "Initech", "Some orders reach the warehouse late.", "skip"]:
+        engine.handle(session, line)
+    readings = [r for r in server.chat_requests if "Say what the message does" in json.dumps(r)]
+    assert readings == [] and session.ticket.account == "Initech"
+    fresh = engine.new_session()
+    server.enqueue(Scripted(status=500))
+    replies = engine.handle(fresh, "explian the severity tiers")
+    assert replies[0].notice and "Answered offline" in replies[0].notice
+    assert fresh.mode == "learn"  # the offline reading's target

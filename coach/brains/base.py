@@ -51,8 +51,9 @@ class Brain(Protocol):
         """Judge the severity of a described situation against a framework."""
         ...
 
-    def read_act(self, text: str) -> IntentReading:
-        """What a turn does: its dialogue act (`coach.understanding.acts.ACTS`)."""
+    def read_act(self, text: str, pending: str = "") -> IntentReading:
+        """What a turn does: its dialogue act (`coach.understanding.acts.ACTS`) and the mode
+        it asks for; `pending` says what the coach was doing ("ticket: ask:account")."""
         ...
 
     def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:

@@ -90,7 +90,7 @@ class OfflineBrain:
         threshold = self._settings.answer_threshold
         return compose_answer(question, passages, threshold, lead)
 
-    def read_act(self, text: str) -> IntentReading:
+    def read_act(self, text: str, pending: str = "") -> IntentReading:
         """The dialogue act of a turn (`coach.understanding.acts.ACTS`), and the mode it asks
         for when its meaning asks for one (`coach.understanding.modes`)."""
         from dataclasses import replace

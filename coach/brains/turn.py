@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 from coach.domain.session import Usage
 
@@ -23,6 +24,8 @@ class Turn:
     notices: list[str] = field(default_factory=list)
     deadline: float | None = None
     """time.monotonic() by which every model call of the turn must be done."""
+    read: dict[str, Any] = field(default_factory=dict)
+    """What the model read of a text this turn, by text: later steps reuse it, no new call."""
 
     def deadline_after(self, seconds: float) -> float:
         """The turn's model budget: set by its first model call, shared by the rest."""

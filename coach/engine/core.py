@@ -128,7 +128,7 @@ class Engine:
     def _converse(self, ctx: Context, text: str, word: str) -> list[Reply]:
         if word in self.modes:
             return self._enter(ctx, word, "")
-        ctx.act = self.brain.read_act(text)
+        ctx.act = self.brain.read_act(text, f"{ctx.session.mode}: {ctx.session.step}")
         active = self._mode(ctx.session)
         replies = self._follow_up(ctx, text)
         if replies is not None:

@@ -19,7 +19,13 @@ from coach.answering.levels import describe, named_levels, section_name, source_
 from coach.brains.base import Brain, Search
 from coach.brains.llm.breaker import Breaker
 from coach.brains.llm.client import LLMClient, LLMUnavailable, TokenSink
-from coach.brains.llm.outputs import LLMClassification, LLMMessages, LLMTicket, level_numbers
+from coach.brains.llm.outputs import (
+    LLMClassification,
+    LLMMessages,
+    LLMReading,
+    LLMTicket,
+    level_numbers,
+)
 from coach.brains.llm.tailoring import (
     LLMRefinement,
     LLMTailorTurn,
@@ -43,11 +49,18 @@ from coach.search.index import Passage
 from coach.tailoring.guide import QuestionKey
 from coach.tailoring.reading import TailorReading
 from coach.tailoring.rules import Change
+from coach.understanding.acts import ACTS
 from coach.understanding.intents import IntentReading
+from coach.understanding.modes import MODES
 
 T = TypeVar("T")
 _CITATION = re.compile(r"\[(\d+)\]")
 LLM_UNSURE = 0.6  # below this self-reported confidence, the chat asks triage questions
+SURE_OFFLINE = 0.75  # an offline act reading this sure is kept: no model call to read a turn
+READ_WORDS = 3  # shorter turns ("accept", "sev 2") are read offline
+# Turns whose one call comes later and reads them itself: a question (the answer), a company
+# described and any tailoring turn (the tailoring reading).
+ANSWERED_LATER = ("question", "company", "tailor")
 
 
 def _levels_text(framework: SeverityFramework) -> str:
@@ -55,6 +68,11 @@ def _levels_text(framework: SeverityFramework) -> str:
         f"{lvl.level}: {lvl.name} - {lvl.definition}; {', '.join(lvl.examples)}"
         for lvl in framework.levels
     )
+
+
+def _fits(read: LLMTicket, framework: SeverityFramework) -> bool:
+    """Whether a reading's severity (read against the seed) is a level of `framework`."""
+    return read.severity is None or framework.find(read.severity) is not None
 
 
 class LLMBrain:
@@ -187,10 +205,35 @@ class LLMBrain:
 
         return self._guard(call, lambda _: self.fallback.classify(text, framework))
 
-    def read_act(self, text: str) -> IntentReading:
-        return self.fallback.read_act(text)  # the learned offline reader, no model call
+    def read_act(self, text: str, pending: str = "") -> IntentReading:
+        """The offline reading when it is sure; else the model's, in the turn's first call,
+        with the ticket fields the text states kept for `extract_ticket` in the same turn."""
+        offline = self.fallback.read_act(text, pending)
+        if (offline.chance(offline.label) >= SURE_OFFLINE or len(text.split()) < READ_WORDS
+                or offline.label in ANSWERED_LATER or pending.startswith(ANSWERED_LATER)):
+            return offline
+
+        def call() -> IntentReading:
+            out = self._client.structured(
+                self._messages("read_turn", text=text, pending=pending or "the menu",
+                               acts=", ".join(ACTS), modes=", ".join(MODES),
+                               allowed=level_numbers(self.seed)),
+                LLMReading,
+                {"acts": ACTS, "modes": MODES},
+            )
+            current_turn().read[text] = out.ticket
+            others = (1 - out.confidence) / (len(ACTS) - 1)
+            chances = {act: out.confidence if act == out.act else others for act in ACTS}
+            wanted = None if out.mode == "none" else out.mode
+            return IntentReading(out.act, chances, target=wanted, maybe=wanted)
+
+        return self._guard(call, lambda _: offline)
 
     def extract_ticket(self, text: str, framework: SeverityFramework, now: datetime) -> TicketDraft:
+        read = current_turn().read.get(text)
+        if isinstance(read, LLMTicket) and _fits(read, framework):  # read with the turn's act
+            return self._draft(read, text, framework, now)
+
         def call() -> TicketDraft:
             out = self._client.structured(
                 self._messages("extract_ticket", text=text, allowed=level_numbers(framework)),

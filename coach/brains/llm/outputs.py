@@ -97,3 +97,25 @@ class LLMMessages(Model):
                 f"the customer update must say the next update comes by {stamp}",
             )
         return self
+
+
+class LLMReading(Model):
+    """What one chat message does, the part of the coach it asks for, and the ticket fields
+    it states: the turn's understanding step, in one call."""
+
+    act: str = Field(description="What the message does: one of the acts listed.")
+    mode: str = Field(default="none", description="The part it asks to start, or none.")
+    confidence: float = Field(ge=0, le=1, description="How sure the reading of the act is.")
+    ticket: LLMTicket | None = Field(
+        default=None, description="The ticket fields the message states, when it tells of an "
+        "escalation or answers a ticket question; else null.")
+
+    @model_validator(mode="after")
+    def _a_known_act_and_mode(self, info: ValidationInfo) -> LLMReading:
+        acts = context_value(info, "acts", tuple) or (self.act,)
+        modes = context_value(info, "modes", tuple) or (self.mode,)
+        if self.act not in acts:
+            raise plain_error("act", f"act must be one of {', '.join(acts)}")
+        if self.mode not in modes:
+            raise plain_error("mode", f"mode must be one of {', '.join(modes)}")
+        return self
