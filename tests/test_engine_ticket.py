@@ -284,3 +284,17 @@ def test_a_declined_or_ignored_offer_changes_nothing() -> None:
     talk(engine, session, [told, "check"])  # not an answer to the offer: it lapses
     engine.handle(session, "yes")
     assert session.mode == "learn" and session.progress.started_at is None
+
+
+def test_a_slot_is_filled_only_by_a_value_that_fits_it() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["ticket", "Globex"])
+    assert session.step == "ask:issue_summary"
+    replies = engine.handle(session, "yes")  # a yes is not what is wrong
+    assert session.ticket.issue_summary is None and session.step == "ask:issue_summary"
+    assert "not the issue summary; I have not stored it" in text_of(replies)
+    engine.handle(session, "lets do practice instead")  # another part asked for: nothing stored
+    assert session.mode == "practice" and session.ticket.issue_summary is None
+    talk(engine, session, ["ticket"])
+    assert session.step == "ask:issue_summary" and session.ticket.account == "Globex"

@@ -7,35 +7,33 @@ from datetime import datetime
 
 from coach.domain import SeverityLevel, TicketDraft, level_ref
 from coach.domain.session import CoachSession
+from coach.engine.forms import Form, Slot, a_name
 from coach.parsing.deadlines import deadline
 
-LABELS = {
-    "account": "Account",
-    "severity": "Severity",
-    "csm": "CSM",
-    "issue_summary": "Issue summary",
-    "business_impact": "Business impact",
-    "actions_taken": "Actions taken",
-    "resolution_requested": "Resolution requested",
-    "timeline_required": "Timeline required",
-    "escalation_owner": "Escalation owner",
-}
+TICKET_FORM = Form((
+    Slot("account", "Account", "Which account is this? Use the CRM name; ARR and renewal date "
+         "help.", a_name),
+    Slot("severity", "Severity", "Which severity level is it?"),
+    Slot("csm", "CSM", "Who is the CSM on this account?", a_name),
+    Slot("issue_summary", "Issue summary",
+         "What is wrong, since when, and for whom? A few factual sentences."),
+    Slot("business_impact", "Business impact",
+         "What does it cost the customer? Users affected, deadlines, money at risk."),
+    Slot("actions_taken", "Actions taken",  # "no, nothing yet" is an answer here
+         "What has been tried so far, and by whom? One action per line.", refuses=()),
+    Slot("resolution_requested", "Resolution requested",
+         "What outcome is the customer asking for?"),
+    Slot("timeline_required", "Timeline required",
+         'What deadline matters? E.g. "within 2 days", or a date and time zone.', refuses=()),
+    Slot("escalation_owner", "Escalation owner", "Who owns this escalation?", a_name),
+))
+LABELS = TICKET_FORM.labels
+QUESTIONS = TICKET_FORM.questions
 # The order questions are asked in: severity comes after the facts it is judged from.
 ASK_ORDER = (
     "account", "issue_summary", "business_impact", "severity", "csm",
     "actions_taken", "resolution_requested", "timeline_required", "escalation_owner",
 )
-QUESTIONS = {
-    "account": "Which account is this? Use the CRM name; ARR and renewal date help.",
-    "issue_summary": "What is wrong, since when, and for whom? A few factual sentences.",
-    "business_impact": "What does it cost the customer? Users affected, deadlines, money at risk.",
-    "severity": "Which severity level is it?",
-    "csm": "Who is the CSM on this account?",
-    "actions_taken": "What has been tried so far, and by whom? One action per line.",
-    "resolution_requested": "What outcome is the customer asking for?",
-    "timeline_required": "What deadline matters? E.g. \"within 2 days\", or a date and time zone.",
-    "escalation_owner": "Who owns this escalation?",
-}
 _EXPLICIT_LEVEL = re.compile(rf"{level_ref()}|\b(?:critical|high|medium|low)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•☐]|\d+[.)])\s*")
 

@@ -27,6 +27,7 @@ from coach.engine.corrections import (
     parse_edit,
     parse_level,
 )
+from coach.engine.forms import asks_elsewhere
 from coach.engine.inputs import command_word, escape
 from coach.engine.modes.base import Context
 from coach.engine.views import cards
@@ -199,16 +200,19 @@ class TicketMode:
         field = _asked(ctx.session.step)
         if command_word(text) in CONTROL_WORDS or text.strip().startswith("[button:"):
             return None  # the engine re-prompts with the question
+        if asks_elsewhere(ctx.act):
+            return None  # "let's do practice instead": the engine goes there; the draft waits
         long_answer = field in SHORT_FIELDS and len(text.split()) >= DESCRIPTION_WORDS
         if _is_paste(text) or long_answer:
             captured = self._absorb(ctx, text)
             if captured:
                 return captured + [self._next(ctx)]
-            if field in SHORT_FIELDS:  # a paragraph is not a name: keep asking
-                return [self._next(ctx, f"That reads as a description, not the "
-                                        f"{d.LABELS[field].lower()}; I have not stored it.")]
         if field != "timeline_required" and is_only_a_deadline(text):
             field = "timeline_required"  # "by Friday" typed at another question
+        slot = d.TICKET_FORM[field]
+        problem = slot.problem(text, ctx.act)
+        if problem is not None:  # the slot is asked again; nothing is stored
+            return [self._next(ctx, f"{slot.refusal(problem)} Say `skip` to leave it out.")]
         d.set_field(ctx.session, field, text, ctx.now)
         return [self._next(ctx, "Noted:\n\n" + cards.captured(ctx.session, [field]))]
 
