@@ -267,7 +267,7 @@ def test_a_situation_told_in_a_lesson_is_graded_and_a_ticket_offered() -> None:
     told = "Acme's whole platform has been down since 9am and none of their 300 users can work"
     offer = engine.handle(session, told)
     assert session.mode == "learn" and "Severity 1 (Critical)" in text_of(offer)
-    assert {"draft-it", "no-ticket"} <= set(button_ids(offer))
+    assert {"accept-offer", "decline-offer"} <= set(button_ids(offer))
     engine.handle(session, "yes please")
     assert session.mode == "ticket" and session.ticket.account == "Acme"
     assert session.ticket.issue_summary and "down since 9am" in session.ticket.issue_summary
@@ -298,3 +298,19 @@ def test_a_slot_is_filled_only_by_a_value_that_fits_it() -> None:
     assert session.mode == "practice" and session.ticket.issue_summary is None
     talk(engine, session, ["ticket"])
     assert session.step == "ask:issue_summary" and session.ticket.account == "Globex"
+
+
+def test_a_company_described_mid_ticket_is_offered_tailoring_and_the_ticket_waits() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["ticket", "Globex"])
+    company = ("we're a 40-person series A startup selling to mid-market, 3 CSMs and a head of "
+               "CS, 9-5 eastern")
+    replies = engine.handle(session, company)
+    said = text_of(replies)
+    assert "tailor the severity levels" in said and "team and roles" in said
+    assert "Back to the ticket" in said and session.ticket.issue_summary is None
+    engine.handle(session, "yes")
+    assert session.mode == "tailor" and session.profile.stage == "series-a"
+    talk(engine, session, ["ticket"])
+    assert session.ticket.account == "Globex" and session.step == "ask:issue_summary"

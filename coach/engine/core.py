@@ -14,6 +14,7 @@ from coach.content.library import Library
 from coach.domain import Button, CoachError, Reply, SeverityFramework
 from coach.domain.clock import Clock, coach_now
 from coach.domain.session import HOME, CoachSession
+from coach.engine import offers
 from coach.engine.chat_commands import COMMANDS, Command, find_command
 from coach.engine.inputs import (
     MAX_INPUT_CHARS,
@@ -29,9 +30,13 @@ from coach.engine.registry import default_modes
 
 # Acts that start a mode when the active one does not take them (see Engine._by_act).
 ACT_MODES = ((("company",), "tailor"), (("paste",), "ticket"))
-# A situation told outside a ticket is graded and a ticket offered (TicketMode.offer); an
-# "answer" no mode took, this long, is such a description too: nothing was asked for.
-OFFERED_BY = "ticket"
+# What is offered (coach.engine.offers) when a turn tells what another part handles: a ticket
+# for a situation, tailoring for a company described away from the menu. An "answer" no mode
+# took, this long, is a situation too: nothing was asked for.
+PROPOSE_TICKET, PROPOSE_TAILOR = "ticket", "tailor"
+# Modes holding unfinished work: a company described there is offered tailoring rather than
+# started (elsewhere it starts tailoring, the facts captured).
+UNFINISHED = ("ticket", "plan")
 SITUATION_ACTS = ("situation", "answer", "paste")
 DESCRIPTION_WORDS = 8
 
@@ -130,31 +135,54 @@ class Engine:
             return self._enter(ctx, word, "")
         ctx.act = self.brain.read_act(text, f"{ctx.session.mode}: {ctx.session.step}")
         active = self._mode(ctx.session)
-        replies = self._follow_up(ctx, text)
-        if replies is not None:
-            return replies if self._mode(ctx.session) is not active or active.name == HOME else [
-                *replies, self._resume(ctx, active)]
+        taken = offers.answer(ctx.session, text)
+        if isinstance(taken, tuple):  # "yes" to last turn's offer: start it from what was told
+            return self._enter(ctx, *taken)
+        if taken is False:
+            return self._after_digression(ctx, active, [Reply(text="Fine, we'll leave it.")])
         replies = active.handle(ctx, text)
+        if replies is not None:
+            return replies
         meant = self._meant(ctx, text, active)
-        if replies is None and meant is not None:
+        if meant is not None:
             return self._enter(ctx, meant.name, text)
         for mode in self.modes.values():
             interject = getattr(mode, "interject", None)
             if replies is None and mode is not active and callable(interject):
                 replies = interject(ctx, text)
-                if replies is not None and active.name != HOME:
-                    replies = [*replies, self._resume(ctx, active)]
-        wanted = self._wanted(ctx, text, active) if replies is None else None
+        if replies is not None:
+            return self._after_digression(ctx, active, replies)
+        return self._unclaimed(ctx, text, active)
+
+    def _unclaimed(self, ctx: Context, text: str, active: Mode) -> list[Reply]:
+        """A turn that neither the active mode nor a digression took: the part it asks for,
+        an offer of the part that handles what it tells, a likely wish on the menu, or a
+        re-prompt saying it was not understood."""
+        if ctx.is_act("company") and active.name in UNFINISHED and PROPOSE_TAILOR in self.modes:
+            return self._after_digression(ctx, active, self._propose(ctx, PROPOSE_TAILOR, text))
+        if self._told(ctx, text) and active.name not in (HOME, PROPOSE_TICKET) and (
+                PROPOSE_TICKET in self.modes):
+            return self._after_digression(ctx, active, self._propose(ctx, PROPOSE_TICKET, text))
+        wanted = self._wanted(ctx, text, active)
         if wanted is not None:
-            replies = self._enter(ctx, wanted.name, text)
-        elif replies is None and self._told(ctx, text):
-            replies = self._offer_ticket(ctx, text)
+            return self._enter(ctx, wanted.name, text)
+        if self._told(ctx, text) and PROPOSE_TICKET in self.modes:
+            return self._propose(ctx, PROPOSE_TICKET, text)
         maybe = ctx.act.maybe if ctx.act is not None else None
-        if replies is None and active.name == HOME and maybe in self.modes and maybe != HOME:
-            replies = self._enter(ctx, str(maybe), text)  # on the menu, a likely wish beats
-        if replies is None:  # a dead end; elsewhere the question asked is asked again
-            replies = [self._reprompt(ctx, "I didn't understand that.")]
-        return replies
+        if active.name == HOME and maybe in self.modes and maybe != HOME:
+            return self._enter(ctx, str(maybe), text)  # on the menu, a likely wish beats a
+        return [self._reprompt(ctx, "I didn't understand that.")]  # dead end
+
+    def _after_digression(self, ctx: Context, active: Mode, replies: list[Reply]
+                          ) -> list[Reply]:
+        """Replies that leave the active mode where it was, then where it left off."""
+        return replies if active.name == HOME else [*replies, self._resume(ctx, active)]
+
+    def _propose(self, ctx: Context, name: str, text: str) -> list[Reply]:
+        """Offer the mode `name` from a turn that tells what it handles."""
+        pitch = getattr(self.modes[name], "pitch", None)
+        said = pitch(ctx, text) if callable(pitch) else f"Shall we go to {name} with that?"
+        return [offers.make(ctx.session, name, text, said)]
 
     def _meant(self, ctx: Context, text: str, active: Mode) -> Mode | None:
         """The mode a turn asks for by its meaning ("throw some scenarios at me"), unless
@@ -180,15 +208,6 @@ class Engine:
                 return self.modes[name]
         return None
 
-    def _follow_up(self, ctx: Context, text: str) -> list[Reply] | None:
-        """A mode's answer to what it offered last turn ("yes" to a ticket offered)."""
-        replies = None
-        for mode in self.modes.values():
-            follow_up = getattr(mode, "follow_up", None)
-            if callable(follow_up):
-                replies = replies or follow_up(ctx, text)  # every offer lapses after one turn
-        return replies
-
     def _told(self, ctx: Context, text: str) -> bool:
         """Whether a turn no mode took describes a situation, with nothing asked for."""
         act = ctx.act
@@ -197,10 +216,6 @@ class Engine:
         chance = sum(act.chance(name) for name in SITUATION_ACTS)
         return chance >= SURE_ACT and (act.label == "situation" or len(
             text.split()) >= DESCRIPTION_WORDS)
-
-    def _offer_ticket(self, ctx: Context, text: str) -> list[Reply] | None:
-        offer = getattr(self.modes.get(OFFERED_BY), "offer", None)
-        return offer(ctx, text) if callable(offer) else None
 
     def _resume(self, ctx: Context, mode: Mode) -> Reply:
         """After a digression, where the conversation left off."""

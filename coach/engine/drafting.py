@@ -20,11 +20,12 @@ TICKET_FORM = Form((
     Slot("business_impact", "Business impact",
          "What does it cost the customer? Users affected, deadlines, money at risk."),
     Slot("actions_taken", "Actions taken",  # "no, nothing yet" is an answer here
-         "What has been tried so far, and by whom? One action per line.", refuses=()),
+         "What has been tried so far, and by whom? One action per line.", refuses=("company",)),
     Slot("resolution_requested", "Resolution requested",
          "What outcome is the customer asking for?"),
     Slot("timeline_required", "Timeline required",
-         'What deadline matters? E.g. "within 2 days", or a date and time zone.', refuses=()),
+         'What deadline matters? E.g. "within 2 days", or a date and time zone.',
+         refuses=("company",)),
     Slot("escalation_owner", "Escalation owner", "Who owns this escalation?", a_name),
 ))
 LABELS = TICKET_FORM.labels

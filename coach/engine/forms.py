@@ -45,8 +45,9 @@ class Slot:
     label: str
     question: str
     check: Check = any_text
-    refuses: tuple[str, ...] = ("yesno",)
-    """Acts that never fill this slot, when the reading is sure of them."""
+    refuses: tuple[str, ...] = ("yesno", "company")
+    """Acts that never fill this slot, when the reading is sure of them: a company described
+    is offered tailoring instead (coach.engine.offers)."""
 
     def problem(self, value: str, act: IntentReading | None) -> str | None:
         """Why the value does not fill the slot ("That reads as a yes or no"); None when it

@@ -74,7 +74,12 @@ class Workshop:
 
     def describes_company(self, text: str, facts: int = 2) -> bool:
         """Whether free text is about the company: it answers `facts` questions or more."""
-        return len(understand(text, self.guide).answered) >= facts
+        return len(self.answered_by(text)) >= facts
+
+    def answered_by(self, text: str) -> list[QuestionKey]:
+        """The questions free text answers, in the guide's order."""
+        answered = understand(text, self.guide).answered
+        return [q.key for q in self.guide.questions if q.key in answered]
 
     def skip(self, profile: CompanyProfile, state: TailorState, key: QuestionKey) -> CompanyProfile:
         """Mark a question skipped; a skipped roles question falls back to the seed's roles."""

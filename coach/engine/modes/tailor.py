@@ -47,6 +47,13 @@ class TailorMode:
         return bool(_START.search(text)) or self.workshop.describes_company(
             text, 1 if _FIT.search(text) else 2)
 
+    def pitch(self, ctx: Context, text: str) -> str:
+        """What a company described outside tailoring tells, offering to tailor from it."""
+        heard = self.workshop.answered_by(text)
+        told = f" I heard its {_heard_words(heard)}." if heard else ""
+        return (f"That describes your company.{told} Shall I tailor the severity levels to it? "
+                "Nothing changes until you accept a proposal.")
+
     def enter(self, ctx: Context, text: str) -> list[Reply]:
         state = self._state(ctx)
         heard: list[QuestionKey] = []
@@ -199,8 +206,14 @@ def _asked(step: str) -> QuestionKey | None:
     return cast(QuestionKey, step.removeprefix("ask:")) if step.startswith("ask:") else None
 
 
+_HEARD = {"stage": "stage", "segments": "customers", "roles": "team and roles",
+          "coverage": "coverage", "slas": "contract SLAs", "concerns": "what matters most",
+          "volume": "escalation volume"}
+
+
+def _heard_words(keys: list[QuestionKey]) -> str:
+    return ", ".join(_HEARD[k] for k in keys)
+
+
 def _heard_text(keys: list[QuestionKey]) -> str:
-    words = {"stage": "stage", "segments": "customers", "roles": "team and roles",
-             "coverage": "coverage", "slas": "contract SLAs", "concerns": "what matters most",
-             "volume": "escalation volume"}
-    return f"Got it: {', '.join(words[k] for k in keys)}. " if keys else ""
+    return f"Got it: {_heard_words(keys)}. " if keys else ""

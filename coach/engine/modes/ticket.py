@@ -60,11 +60,6 @@ _ACCOUNT = re.compile(
 _NOT_ACCOUNTS = {"a", "an", "the", "this", "that", "it", "something", "ticket", "issue", "now",
                  "to", "my", "our", "their", "customer", "account", "please"}
 SKIP = Button(id="skip", label="Skip this question")
-OFFER_BUTTONS = [Button(id="draft-it", label="Yes, draft the ticket"),
-                 Button(id="no-ticket", label="No thanks")]
-_AGREE = re.compile(r"^(?:draft it|y|yes|yeah|yep|yup|ya|sure|ok|okay|k|please|go ahead|go for it|"
-                    r"do it|do that|let'?s|lets|sounds good|absolutely|definitely|why not)\b")
-_DECLINE = re.compile(r"^(?:no ticket|n|no|nope|nah|not now|no thanks|don'?t|skip it|never mind)\b")
 CARD_BUTTONS = [
     Button(id="confirm", label="Confirm ticket"), Button(id="edit", label="Edit a field")
 ]
@@ -120,32 +115,14 @@ class TicketMode:
             return self._on_triage(ctx, text, word)
         return self._on_answer(ctx, text)
 
-    def offer(self, ctx: Context, text: str) -> list[Reply]:
-        """A situation told outside the ticket: grade it, and offer a ticket that starts from
-        it. The offer stands for the next turn only (see `follow_up`)."""
+    def pitch(self, ctx: Context, text: str) -> str:
+        """What a situation told outside the ticket reads as, offering a ticket from it."""
         framework = ctx.session.framework
         level = framework.level(ctx.brain.classify(text, framework).severity)
-        ctx.session.data(self.name)["offered"] = text
-        return [Reply(
-            text=f"That sounds like an escalation. From what you describe, I'd grade it Severity "
-                 f"{level.level} ({escape(level.name)}): first response within "
-                 f"{hours_text(level.response_hours)}, owned by the {escape(level.owner)}. "
-                 "Shall I draft a ticket from what you told me?",
-            buttons=OFFER_BUTTONS,
-        )]
-
-    def follow_up(self, ctx: Context, text: str) -> list[Reply] | None:
-        """The reply to last turn's offer: yes drafts the ticket from the situation told,
-        no declines it; any other turn lets the offer lapse."""
-        offered = ctx.session.data(self.name).pop("offered", None)
-        if not isinstance(offered, str):
-            return None
-        said = " ".join(text.casefold().replace("-", " ").split())
-        if _DECLINE.match(said):
-            return [Reply(text="Fine, no ticket.")]
-        if _AGREE.match(said):
-            return self.enter(ctx, offered)
-        return None
+        return (f"That sounds like an escalation. From what you describe, I'd grade it Severity "
+                f"{level.level} ({escape(level.name)}): first response within "
+                f"{hours_text(level.response_hours)}, owned by the {escape(level.owner)}. "
+                "Shall I draft a ticket from what you told me?")
 
     def interject(self, ctx: Context, text: str) -> list[Reply] | None:
         """A ticket edit typed while another mode is active still edits the ticket."""
@@ -211,6 +188,8 @@ class TicketMode:
             field = "timeline_required"  # "by Friday" typed at another question
         slot = d.TICKET_FORM[field]
         problem = slot.problem(text, ctx.act)
+        if problem is not None and ctx.is_act("company"):
+            return None  # the engine offers tailoring; the ticket waits where it was
         if problem is not None:  # the slot is asked again; nothing is stored
             return [self._next(ctx, f"{slot.refusal(problem)} Say `skip` to leave it out.")]
         d.set_field(ctx.session, field, text, ctx.now)
