@@ -36,7 +36,9 @@ def draft_initech_ticket(chat: ChatPage) -> None:
     chat.say("300 analysts cannot build the board report due Friday; $400k ARR.", "Severity")
     chat.say("make it a 2", "CSM")
     chat.say("Dana Lee", "tried so far")
-    chat.say("Support restarted the API workers; engineering is investigating", "outcome")
+    chat.say("Support restarted the API workers", "Anything else tried")
+    chat.say("engineering is investigating", "Anything else tried")  # one action per message
+    chat.press("That's all", "outcome")
     chat.say("Restore the reporting API", "deadline")
     chat.say("within 2 days", "Confirm it, or tell me what to change")
     chat.say("actually the account is Initech Corp", "Initech Corp")

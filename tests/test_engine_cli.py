@@ -22,6 +22,7 @@ SCRIPT_LINES = [
     "[button:accept]",
     "Priya Raman",
     "Paged the on-call SRE",
+    "[button:done]",
     "Restore checkout",
     "[button:skip]",
     "actually the account is Globex Inc",
@@ -78,9 +79,9 @@ def test_chat_interactive_prints_replies_and_buttons() -> None:
 
 def test_turn_latency_reports_median_and_p95() -> None:
     figures = turn_latency(SCRIPT)
-    assert len(SCRIPT) == 30
+    assert len(SCRIPT) == 31
     assert set(figures) >= {"median_ms", "p95_ms", "turns"}
-    assert figures["turns"] == 30
+    assert figures["turns"] == 31
     assert 0 < figures["median_ms"] <= figures["p95_ms"]
 
 

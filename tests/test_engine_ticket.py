@@ -23,6 +23,7 @@ FIELD_BY_FIELD = [
     press("accept"),
     "Dana Lee",
     "Support cleared the SSO cache; no change",
+    "done",
     "Restore SSO login today",
     "within 4 hours",
 ]

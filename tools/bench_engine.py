@@ -18,6 +18,7 @@ SCRIPT = [
     press("accept"),
     "Priya Raman",
     "Paged the on-call SRE; opened a status page incident",
+    "done",
     "Restore checkout and send an RCA",
     "within 1 hour",
     "status",

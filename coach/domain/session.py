@@ -55,6 +55,9 @@ class TicketProgress(Model):
     skipped: list[str] = Field(default_factory=list, description="Fields the user skipped.")
     severity_confirmed: bool = Field(default=False, description="User chose or accepted it.")
     owner_given: bool = Field(default=False, description="User named the owner themselves.")
+    listing: bool = Field(
+        default=False, description="Actions are coming one per message, until the user is done."
+    )
     suggestion: Classification | None = Field(default=None, description="Last classifier view.")
     triage_plan: list[str] = Field(
         default_factory=list, description="Triage questions still to ask, by key."

@@ -28,6 +28,11 @@ TICKET_FORM = Form((
          refuses=("company",)),
     Slot("escalation_owner", "Escalation owner", "Who owns this escalation?", a_name),
 ))
+LISTED = "actions_taken"  # the slot filled one item per message, until the user is done
+MORE = "Anything else tried? Add the next action, or say `done`."
+DONE_WORDS = {"done", "that-s-all", "thats-all", "that-s-it", "thats-it", "nothing-else",
+              "no", "nope", "no-more", "none", "finished", "all-done", "that-is-all",
+              "nothing-more", "no-that-s-it", "that-s-everything", "nothing", "nothing-yet"}
 LABELS = TICKET_FORM.labels
 QUESTIONS = TICKET_FORM.questions
 # The order questions are asked in: severity comes after the facts it is judged from.
@@ -48,7 +53,7 @@ def next_field(session: CoachSession) -> str | None:
         if name == "severity":
             if ticket.severity is None or not progress.severity_confirmed:
                 return name
-        elif getattr(ticket, name) in (None, []):
+        elif getattr(ticket, name) in (None, []) or (name == LISTED and progress.listing):
             return name
     return None
 
@@ -72,6 +77,20 @@ def set_field(session: CoachSession, name: str, value: str, now: datetime) -> No
     if name == "escalation_owner":
         session.progress.owner_given = True
     _unskip(session, name)
+
+
+def list_actions(session: CoachSession, text: str, word: str) -> bool:
+    """An answer at the actions question: more actions (kept, and asked for again), or the
+    user being done. Returns whether actions were added."""
+    if word in DONE_WORDS:
+        session.progress.listing = False
+        if not session.ticket.actions_taken:
+            skip(session, LISTED)
+        return False
+    session.ticket.actions_taken = [*session.ticket.actions_taken, *split_actions(text)]
+    session.progress.listing = True
+    _unskip(session, LISTED)
+    return True
 
 
 def add_action(session: CoachSession, value: str) -> None:
@@ -123,6 +142,8 @@ def derive_owner(session: CoachSession) -> None:
 
 def skip(session: CoachSession, name: str) -> None:
     """Remember not to ask about a field again."""
+    if name == LISTED:
+        session.progress.listing = False
     if name not in session.progress.skipped:
         session.progress.skipped = [*session.progress.skipped, name]
 

@@ -60,6 +60,7 @@ _ACCOUNT = re.compile(
 _NOT_ACCOUNTS = {"a", "an", "the", "this", "that", "it", "something", "ticket", "issue", "now",
                  "to", "my", "our", "their", "customer", "account", "please"}
 SKIP = Button(id="skip", label="Skip this question")
+DONE = Button(id="done", label="That's all")
 CARD_BUTTONS = [
     Button(id="confirm", label="Confirm ticket"), Button(id="edit", label="Edit a field")
 ]
@@ -192,6 +193,10 @@ class TicketMode:
             return None  # the engine offers tailoring; the ticket waits where it was
         if problem is not None:  # the slot is asked again; nothing is stored
             return [self._next(ctx, f"{slot.refusal(problem)} Say `skip` to leave it out.")]
+        if field == d.LISTED:  # one action per message, until "done"
+            added = d.list_actions(ctx.session, text, command_word(text))
+            said = "Noted:\n\n" + cards.captured(ctx.session, [field]) if added else ""
+            return [self._next(ctx, said)]
         d.set_field(ctx.session, field, text, ctx.now)
         return [self._next(ctx, "Noted:\n\n" + cards.captured(ctx.session, [field]))]
 
@@ -318,6 +323,8 @@ class TicketMode:
                 question = self._triage_question(ctx)
             return question.model_copy(update={"text": lead + question.text})
         ctx.go(self.name, f"ask:{field}")
+        if field == d.LISTED and session.progress.listing:
+            return Reply(text=lead + d.MORE, buttons=[DONE])
         return Reply(text=lead + d.QUESTIONS[field], buttons=[SKIP])
 
 
