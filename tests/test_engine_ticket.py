@@ -315,3 +315,26 @@ def test_a_company_described_mid_ticket_is_offered_tailoring_and_the_ticket_wait
     assert session.mode == "tailor" and session.profile.stage == "series-a"
     talk(engine, session, ["ticket"])
     assert session.ticket.account == "Globex" and session.step == "ask:issue_summary"
+
+
+def test_edits_at_the_card_in_people_s_words() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["ticket", GLOBEX_PASTE, "accept"])
+    assert session.step == "confirm" and session.ticket.severity == 2
+    engine.handle(session, "it's actually critical, they just said all calls fail now")
+    assert session.ticket.severity == 1
+    engine.handle(session, "ok sev 2 sounds right")
+    assert session.ticket.severity == 2 and session.step == "confirm"
+    asked = engine.handle(session, "remove the rate limit action")  # no such action: ask which
+    assert "Which action?" in text_of(asked) and len(session.ticket.actions_taken) == 2
+    engine.handle(session, "remove the manual export action")
+    assert session.ticket.actions_taken == ["Opened engineering ticket ENG-4471"]
+
+
+def test_a_name_is_put_right_by_naming_the_value_it_replaces() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["ticket", "Initech"])
+    engine.handle(session, "whats the account again? oh it's Initech Inc not Initech")
+    assert session.ticket.account == "Initech Inc" and session.ticket.issue_summary is None

@@ -143,3 +143,13 @@ def test_lessons_teach_the_substance_within_a_short_read() -> None:
 def engine_lesson(area: str) -> list[Reply]:
     engine = offline_engine()
     return engine.handle(start(engine), f"learn {area}")
+
+
+def test_a_hedged_letter_answers_the_check_question() -> None:
+    engine = offline_engine()
+    for said in ("b i guess?", "its c right?", "i'd say a"):
+        session = start(engine)
+        talk(engine, session, ["learn", "check"])
+        replies = engine.handle(session, said)
+        assert session.step == "feedback", said
+        assert text_of(replies).startswith(("Correct", "Not quite")), said

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.domain import SeverityFramework, SeverityLevel
+from coach.domain import SeverityFramework, SeverityLevel, TicketDraft
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "account": ("account name", "account", "acct"),
@@ -34,13 +34,37 @@ _TEXTS = (
     r"(?P<value>.+)$",
 )
 _PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in _TEXTS)
+# "whats the account again? oh it's Initech Inc not Initech": a name put right by naming the
+# value it replaces, whichever field holds that value
+_NOT_THAT = re.compile(
+    r"(?:^|[.?!,;]\s*|\b(?:oh|no|sorry|wait|actually)\b[\s,]*)(?:it'?s|its|it is|that'?s|should "
+    r"be|i meant)\s+(?P<value>[^,.?!;]+?)\s*,?\s+not\s+(?P<old>[^,.?!;]+?)\s*[.!]*$",
+    re.IGNORECASE,
+)
+NAMED_FIELDS = ("account", "csm", "escalation_owner")
 _ADD = re.compile(
     r"^(?:also\s+)?(?:add|also)(?:\s+(?:an?|another)?\s*actions?(?:\s+taken)?)?\s*[:\-]\s*"
     r"(?P<value>.+)$", re.IGNORECASE
 )
 _OVERRIDE = re.compile(
-    r"^(?:please\s+)?(?:make it|it'?s|it is|set it to|change it to|bump it to|call it|"
-    r"make that|use|go with)\s+(?:an?\s+)?(?P<level>.+?)(?:\s+please)?[.!]*$",
+    rf"^(?:please\s+)?(?:{_MARKER})?(?:make it|it'?s|it is|set it to|change it to|bump it to|"
+    r"call it|make that|use|go with)\s+(?:actually\s+|really\s+|more like\s+)?(?:an?\s+)?"
+    r"(?P<level>[^,;:.!]+?)(?:\s+please)?"
+    # a reason may follow: "it's actually critical, they just said all calls fail now"
+    r"(?:\s*[,;:.!]+\s*.*|\s+(?:because|since|as|now that)\b.*)?$",
+    re.IGNORECASE,
+)
+# "ok sev 2 sounds right": the level on the table agreed to
+_AGREED = re.compile(
+    rf"^(?:{_MARKER})?(?:yes\s*,?\s*|yeah\s*,?\s*)?(?P<level>.+?)\s+(?:sounds|seems|looks|is|feels)"
+    r"\s+(?:right|good|fine|correct|ok|okay|about right|spot on)\b[.!]*$",
+    re.IGNORECASE,
+)
+# "remove the rate limit action", "delete action 2", "drop the last step"
+_REMOVE = re.compile(
+    rf"^(?:{_MARKER})?(?:please\s+)?(?:remove|delete|drop|take out|scrap|cross out)\s+(?:the\s+)?"
+    r"(?:(?:action|step)\s+(?:#\s*)?(?P<number>\d+)|(?P<what>.+?)\s+(?:action|step|one|entry)"
+    r"|(?:action|step)\s+(?:about|on|for)\s+(?P<about>.+?))\s*(?:please)?[.!]*$",
     re.IGNORECASE,
 )
 
@@ -61,6 +85,14 @@ class AddAction:
 
 
 @dataclass(frozen=True)
+class RemoveAction:
+    """Take one entry out of actions taken, by its number (from 1) or words it contains."""
+
+    number: int | None
+    words: str
+
+
+@dataclass(frozen=True)
 class SetSeverity:
     """Choose a severity level, by number or name."""
 
@@ -74,14 +106,22 @@ class BadSeverity:
     given: str
 
 
-Edit = FieldEdit | AddAction | SetSeverity | BadSeverity
+Edit = FieldEdit | AddAction | RemoveAction | SetSeverity | BadSeverity
 
 
-def parse_edit(text: str, framework: SeverityFramework) -> Edit | None:
-    """The ticket edit a one-line message asks for, or None if it is not an edit."""
+def parse_edit(text: str, framework: SeverityFramework, ticket: TicketDraft | None = None
+               ) -> Edit | None:
+    """The ticket edit a one-line message asks for, or None if it is not an edit; `ticket`
+    (the draft) lets "it's X not Y" put right the field that holds Y."""
     if "\n" in text:
         return None  # a pasted description, not an edit
     line = text.strip()
+    replaced = _NOT_THAT.search(line) if ticket is not None else None
+    if replaced and ticket is not None:
+        old = replaced.group("old").strip().casefold()
+        for name in NAMED_FIELDS:
+            if str(getattr(ticket, name) or "").strip().casefold() == old:
+                return FieldEdit(name, replaced.group("value").strip())
     added = _ADD.match(line)
     if added:
         return AddAction(added.group("value").strip())
@@ -91,11 +131,30 @@ def parse_edit(text: str, framework: SeverityFramework) -> Edit | None:
             field = _ALIAS_TO_FIELD[match.group("field").casefold()]
             value = match.group("value").strip().rstrip(".")
             return _severity(value, framework) if field == "severity" else FieldEdit(field, value)
-    override = _OVERRIDE.match(line)
-    if override:
-        level = framework.find(_level_words(override.group("level")))
-        return SetSeverity(level) if level else None
+    removed = _REMOVE.match(line)
+    if removed:
+        number = removed.group("number")
+        return RemoveAction(int(number) if number else None,
+                            removed.group("what") or removed.group("about") or "")
+    for pattern in (_OVERRIDE, _AGREED):
+        override = pattern.match(line)
+        level = framework.find(_level_words(override.group("level"))) if override else None
+        if level is not None:
+            return SetSeverity(level)
     return None
+
+
+def removed_index(actions: list[str], edit: RemoveAction) -> int | None:
+    """Which action an edit takes out: the numbered one, else the only one holding its words
+    ("the rate limit action" -> "Raised their API rate limit")."""
+    if edit.number is not None:
+        return edit.number - 1 if 1 <= edit.number <= len(actions) else None
+    if edit.words.casefold() in ("last", "latest"):
+        return len(actions) - 1 if actions else None
+    words = [w for w in re.findall(r"\w+", edit.words.casefold()) if w not in ("the", "a", "an")]
+    found = [i for i, action in enumerate(actions)
+             if words and all(re.search(rf"\b{re.escape(w)}", action.casefold()) for w in words)]
+    return found[0] if len(found) == 1 else None
 
 
 def parse_level(text: str, framework: SeverityFramework) -> SeverityLevel | None:

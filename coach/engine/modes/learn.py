@@ -23,6 +23,10 @@ RECHECK_WORDS = {"check", "quiz", "check-question", "test-me", "retry", "try-aga
 PREVIOUS_WORDS = {"previous-lesson", "back-a-lesson", "last-lesson", "go-back-a-lesson",
                   "prev", "earlier-lesson"}
 LETTERS = "abcdef"
+# Words around a letter chosen at a check question: "b i guess?", "its c right?", "i'd say a"
+HEDGES = {"i", "guess", "think", "its", "it", "s", "is", "right", "maybe", "probably", "answer",
+          "option", "the", "hmm", "um", "uh", "my", "go", "with", "id", "d", "say", "pick",
+          "choose", "definitely", "correct", "surely", "then", "ok", "so", "or", "would", "be"}
 _QUESTION = re.compile(r"\?\s*$|^(?:what|how|why|when|who|whom|which|where|can|could|should|"
                        r"is|are|do|does|must|may|explain|tell me)\b", re.IGNORECASE)
 _START = re.compile(r"^(?:let'?s\s+|i\s+want\s+to\s+|i'?d\s+like\s+to\s+)?(?:learn|teach\s+me|"
@@ -139,6 +143,9 @@ class LearnMode:
     def _choice(self, state: LearnState, text: str) -> int | None:
         check = self.lessons[AREAS[state.index]].check
         word = command_word(text).removeprefix("answer-").removeprefix("option-")
+        kept = [w for w in word.split("-") if w not in HEDGES]  # "b i guess?", "its c right?"
+        if len(kept) == 1 and len(kept[0]) == 1:
+            word = kept[0]
         if len(word) == 1 and word in LETTERS[: len(check.choices)]:
             return LETTERS.index(word)
         if word.isdigit() and 1 <= int(word) <= len(check.choices):

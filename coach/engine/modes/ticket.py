@@ -23,9 +23,11 @@ from coach.engine.corrections import (
     BadSeverity,
     Edit,
     FieldEdit,
+    RemoveAction,
     SetSeverity,
     parse_edit,
     parse_level,
+    removed_index,
 )
 from coach.engine.forms import asks_elsewhere
 from coach.engine.inputs import command_word, escape
@@ -97,7 +99,7 @@ class TicketMode:
             captured = self._absorb(ctx, text)
             if captured:
                 return captured + [self._next(ctx)]
-        edit = parse_edit(text, ctx.session.framework)
+        edit = parse_edit(text, ctx.session.framework, ctx.session.ticket)
         if edit is not None:
             return self.amend(ctx, edit)
         if ctx.is_act("question"):
@@ -128,7 +130,7 @@ class TicketMode:
     def interject(self, ctx: Context, text: str) -> list[Reply] | None:
         """A ticket edit typed while another mode is active still edits the ticket."""
         has_draft = ctx.session.progress.started_at is not None
-        edit = parse_edit(text, ctx.session.framework) if has_draft else None
+        edit = parse_edit(text, ctx.session.framework, ctx.session.ticket) if has_draft else None
         if edit is None:
             return None
         ctx.go(self.name, "confirm" if ctx.session.confirmed_ticket else "ask")
@@ -152,6 +154,12 @@ class TicketMode:
         if isinstance(edit, BadSeverity):
             levels = ", ".join(f"{lvl.level} ({lvl.name})" for lvl in session.framework.levels)
             return [Reply(text=f"There is no severity {escape(edit.given)}; choose {levels}.")]
+        if isinstance(edit, RemoveAction) and removed_index(
+                session.ticket.actions_taken, edit) is None:
+            listed = "; ".join(f"{n}. {escape(a)}" for n, a in
+                               enumerate(session.ticket.actions_taken, start=1)) or "none yet"
+            return [Reply(text=f"Which action? Say its number, e.g. \"remove action 2\". "
+                               f"Actions taken: {listed}.")]
         field = _apply(ctx, edit)
         said = "Updated:\n\n" + cards.captured(session, [field])
         if session.confirmed_ticket is not None or session.step in ("confirm", "done"):
@@ -350,6 +358,12 @@ def _apply(ctx: Context, edit: Edit) -> str:
         return edit.field
     if isinstance(edit, AddAction):
         d.add_action(ctx.session, edit.value)
+        return "actions_taken"
+    if isinstance(edit, RemoveAction):
+        index = removed_index(ctx.session.ticket.actions_taken, edit)
+        assert index is not None  # amend asks which action otherwise
+        actions = ctx.session.ticket.actions_taken
+        ctx.session.ticket.actions_taken = actions[:index] + actions[index + 1:]
         return "actions_taken"
     assert isinstance(edit, SetSeverity)
     d.set_severity(ctx.session, edit.level)
