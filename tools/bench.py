@@ -208,6 +208,24 @@ def bench_dialogues(brain: OfflineBrain, settings: Settings) -> None:
         results = [ok for case in cases for ok in evaluate.dialogue_checks(engine, case)]
         print(f"dialogue checks passed, {name} set: {sum(results)}/{len(results)} = "
               f"{sum(results) / len(results):.1%}")
+    short: list[float] = []  # the dev conversations' turns, timed: under 40 words, and pastes
+    pastes: list[float] = []
+    for case in evaluate.load_jsonl(DIALOGUES / "dev.jsonl"):
+        session = engine.new_session()
+        for line in map(str, case["turns"]):
+            start = time.perf_counter()
+            engine.handle(session, line)
+            long = len(line.split()) >= 40 or "\n" in line.strip()
+            (pastes if long else short).append((time.perf_counter() - start) * 1000)
+    for label, times in (("messages under 40 words", short), ("pastes", pastes)):
+        p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
+        print(f"turn latency on the dev dialogues, {label} ({len(times)}): median "
+              f"{statistics.median(times):.1f} ms, p95 {p95:.1f} ms")
+    for name in ("dev", "frozen"):
+        cases = evaluate.load_jsonl(DIALOGUES / f"openers_{name}.jsonl")
+        reached = sum(evaluate.opener_reached(engine, case) for case in cases)
+        print(f"first messages that start the part they ask for, {name} set: "
+              f"{reached}/{len(cases)}")
 
 
 def bench_engine(brain: OfflineBrain, settings: Settings) -> None:
