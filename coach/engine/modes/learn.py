@@ -29,8 +29,6 @@ HEDGES = {"i", "guess", "think", "its", "it", "s", "is", "right", "maybe", "prob
           "choose", "definitely", "correct", "surely", "then", "ok", "so", "or", "would", "be"}
 _QUESTION = re.compile(r"\?\s*$|^(?:what|how|why|when|who|whom|which|where|can|could|should|"
                        r"is|are|do|does|must|may|explain|tell me)\b", re.IGNORECASE)
-_START = re.compile(r"^(?:let'?s\s+|i\s+want\s+to\s+|i'?d\s+like\s+to\s+)?(?:learn|teach\s+me|"
-                    r"lessons?|study|onboard\s+me|train\s+me\s+on)\b", re.IGNORECASE)
 _JUMP = re.compile(r"^(?:go|jump|skip|take me|move|switch)?\s*(?:to|ahead to|back to)?\s*"
                    r"(?:the\s+)?(?:lesson\s+(?:on|about)\s+)?(?P<area>.+?)(?:\s+lesson)?$",
                    re.IGNORECASE)
@@ -62,7 +60,7 @@ class LearnMode:
         return load_lessons(self._knowledge_dir or get_settings().knowledge_dir)
 
     def starts(self, text: str) -> bool:
-        return len(text) < 200 and bool(_START.search(text))
+        return False  # asked for by meaning: the mode reader (coach.understanding.modes)
 
     def enter(self, ctx: Context, text: str) -> list[Reply]:
         state = self._state(ctx)
