@@ -65,16 +65,26 @@ def test_no_hand_rule_changes_the_models_output_on_any_dev_case(
         text = str(case["text"])
         p = classifier.model.probabilities(classifier.read(text))
         result = classifier.classify(text, seed)
-        assert result.severity == propose(p, classifier.model.threshold), text
+        assert result.severity == propose(p, classifier.model.threshold,
+                                          classifier.model.floor), text
         assert [a.severity for a in result.alternatives] == list(np.argsort(-p)[:2] + 1)
         assert result.confidence == pytest.approx(float(p.max()), abs=0.005)
 
 
 def test_unsure_proposes_the_more_severe_of_the_two_likeliest() -> None:
-    assert propose(np.array([0.30, 0.40, 0.20, 0.10]), threshold=0.5) == 1
-    assert propose(np.array([0.05, 0.15, 0.45, 0.35]), threshold=0.5) == 3  # never the milder
-    assert propose(np.array([0.05, 0.15, 0.25, 0.55]), threshold=0.5) == 4
-    assert propose(np.array([0.30, 0.40, 0.20, 0.10]), threshold=0.35) == 2
+    assert propose(np.array([0.30, 0.40, 0.20, 0.10]), threshold=0.5, floor=1) == 1
+    # never the milder
+    assert propose(np.array([0.05, 0.15, 0.45, 0.35]), threshold=0.5, floor=1) == 3
+    assert propose(np.array([0.05, 0.15, 0.25, 0.55]), threshold=0.5, floor=1) == 4
+    assert propose(np.array([0.30, 0.40, 0.20, 0.10]), threshold=0.35, floor=1) == 2
+
+
+def test_a_likely_enough_much_graver_level_is_proposed() -> None:
+    """A 20% chance of a Severity 1 is not graded 3 or 4; a level next to it is not moved."""
+    assert propose(np.array([0.20, 0.05, 0.05, 0.70]), threshold=0.5, floor=0.15) == 1
+    assert propose(np.array([0.10, 0.20, 0.00, 0.70]), threshold=0.5, floor=0.15) == 2
+    assert propose(np.array([0.18, 0.02, 0.80, 0.00]), threshold=0.5, floor=0.15) == 1
+    assert propose(np.array([0.10, 0.30, 0.60, 0.00]), threshold=0.5, floor=0.15) == 3
 
 
 def test_accuracy_floor_on_the_dev_cases(

@@ -11,9 +11,11 @@ The model averages two calibrated halves:
   vector, the same signals and votes (tools/tune_encoder.py, torch).
 In cross-validation each fold's votes come from its own training part only, and a training
 example never votes for itself. Each half's probabilities are calibrated with one temperature
-fitted on its out-of-fold predictions, and the unsure threshold (below it, the more severe of
-the two likeliest levels is proposed) is chosen on out-of-fold predictions of the bank plus the
-dev cases. Everything printed is cross-validated on the bank or measured on dev.
+fitted on its out-of-fold predictions, and the policy (an unsure threshold, below which the more
+severe of the two likeliest levels is proposed, and a floor: a level two or more levels more
+severe than that, this likely, is proposed instead) is chosen on out-of-fold predictions of the
+bank plus the dev cases: the most accurate with dangerous under-calls within MAX_UNDER_CALLS.
+Everything printed is cross-validated on the bank or measured on dev.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ TUNED_FOLDS = 5
 MODEL = ROOT / "knowledge" / "models" / "severity.npz"
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3)
 SEEDS = (0, 1, 2)
-MAX_UNDER_CALLS = 0.01
+# At most this share of dangerous under-calls, pooled over the bank's out-of-fold predictions and
+# the dev sets; below the 1% target, since text nobody tuned on runs harder than the bank.
+MAX_UNDER_CALLS = 0.0075
 
 
 def dangerous(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
@@ -47,13 +51,18 @@ def dangerous(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     return under
 
 
-def propose(probabilities: np.ndarray, threshold: float) -> np.ndarray:
-    """The coach's policy: the likeliest level, or the more severe of the top two if unsure."""
+def propose(probabilities: np.ndarray, threshold: float, floor: float = 1.01) -> np.ndarray:
+    """The coach's policy (coach.understanding.classifier.propose): the likeliest level, or the
+    more severe of the top two if unsure; then the most severe level two or more levels above
+    that whose probability reaches the floor."""
     order = np.argsort(-probabilities, axis=1)
     top, second = order[:, 0], order[:, 1]
     unsure = probabilities.max(axis=1) < threshold
-    chosen: np.ndarray = np.where(unsure & (second < top), second, top) + 1
-    return chosen
+    chosen: np.ndarray = np.where(unsure & (second < top), second, top)
+    for level in range(probabilities.shape[1] - 3, -1, -1):  # the most severe wins: last
+        graver = (chosen - level >= 2) & (probabilities[:, level] >= floor)
+        chosen = np.where(graver, level, chosen)
+    return chosen + 1
 
 
 def fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
@@ -130,8 +139,9 @@ def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     return err
 
 
-def report(name: str, p: np.ndarray, y: np.ndarray, threshold: float = 0.0) -> str:
-    chosen = propose(p, threshold)
+def report(name: str, p: np.ndarray, y: np.ndarray, threshold: float = 0.0,
+           floor: float = 1.01) -> str:
+    chosen = propose(p, threshold, floor)
     return (f"{name}: accuracy {np.mean(chosen == y):.1%}, dangerous under-calls "
             f"{int(dangerous(y, chosen).sum())}/{len(y)}")
 
@@ -216,23 +226,25 @@ def main() -> None:
     dev_tz = tune_encoder.predict(final, tuned.dev, np.arange(len(dev_y)), dev_extra)
     dev_p = (softmax(logits(dev_x, coef, intercept), t) + softmax(dev_tz, tt)) / 2
     pooled_p, pooled_y = np.vstack([oof, dev_p]), np.concatenate([y, dev_y])
-    print("threshold | CV accuracy | CV dangerous | dev accuracy | dev dangerous")
+    print("threshold | floor | CV accuracy | CV dangerous | dev accuracy | dev dangerous")
     rows = []
     np.savez(ROOT / ".train" / "severity-oof.npz", regression=z, tuned=tz, oof=oof, y=y,
              dev_p=dev_p, dev_y=dev_y)  # for analysis; nothing reads it back
-    for threshold in np.round(np.arange(0.0, 0.95, 0.02), 2):
-        pooled = propose(pooled_p, threshold)
-        rows.append((float(threshold), float(np.mean(pooled == pooled_y)),
-                     float(dangerous(pooled_y, pooled).mean())))
-        cv, dev_chosen = propose(oof, threshold), propose(dev_p, threshold)
-        print(f"  {threshold:.2f} | {np.mean(cv == y):.1%} | {int(dangerous(y, cv).sum())} | "
+    for threshold in np.round(np.arange(0.3, 0.95, 0.02), 2):
+        for floor in [*np.round(np.arange(0.06, 0.5, 0.02), 2), 1.01]:  # 1.01: no floor
+            pooled = propose(pooled_p, threshold, floor)
+            rows.append((float(threshold), float(floor), float(np.mean(pooled == pooled_y)),
+                         float(dangerous(pooled_y, pooled).mean())))
+    safe = [r for r in rows if r[3] <= MAX_UNDER_CALLS]
+    threshold, floor = (max(safe, key=lambda r: (r[2], -r[0], r[1])) if safe
+                        else min(rows, key=lambda r: (r[3], -r[2])))[:2]
+    for t_, f_ in sorted({(0.7, 1.01), (threshold, 1.01), (threshold, floor)}):
+        cv, dev_chosen = propose(oof, t_, f_), propose(dev_p, t_, f_)
+        print(f"  {t_:.2f} | {f_:.2f} | {np.mean(cv == y):.1%} | {int(dangerous(y, cv).sum())} | "
               f"{np.mean(dev_chosen == dev_y):.1%} | {int(dangerous(dev_y, dev_chosen).sum())}")
-    safe = [r for r in rows if r[2] <= MAX_UNDER_CALLS]
-    threshold = (max(safe, key=lambda r: (r[1], -r[0])) if safe
-                 else min(rows, key=lambda r: (r[2], -r[1])))[0]
-    print(f"unsure threshold {threshold:.2f}")
-    print(report("cross-validated, with the policy", oof, y, threshold))
-    print(report("dev, with the policy", dev_p, dev_y, threshold))
+    print(f"unsure threshold {threshold:.2f}, floor {floor:.2f}")
+    print(report("cross-validated, with the policy", oof, y, threshold, floor))
+    print(report("dev, with the policy", dev_p, dev_y, threshold, floor))
     MODEL.parent.mkdir(exist_ok=True)
     np.savez_compressed(
         MODEL,
@@ -240,6 +252,7 @@ def main() -> None:
         intercept=intercept.astype(np.float32),
         temperature=np.float32(t),
         threshold=np.float32(threshold),
+        floor=np.float32(floor),
         signal_features=data["signal_features"],
         encoder=data["encoder"],
         bank_hash=data["bank_hash"],

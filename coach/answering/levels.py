@@ -64,7 +64,7 @@ _ASKS = {
         r"\bexamples?\b|\b(?:kinds?|types?|sorts?) of\b|\bcounts? as\b|\bqualif", re.I
     ),
     Asked.GRADE: re.compile(
-        r"\bhow (?:bad|serious|severe|urgent|big)\b|\b(?:what|which|whats|what's)(?: the)? "
+        r"\bhow (?:bad|serious|severe|urgent|big|high)\b|\b(?:what|which|whats|what's)(?: the)? "
         r"(?:level|severity|sev|priority|bucket|tier|category)\b"
         r"|\b(?:whats|what's|what is) the (?:sev|severity|priority|level)\s*\??\s*$"
         r"|(?:^|[.,;:!?]\s*)(?:sev|severity|priority|level)\s*\?\s*$"
@@ -123,9 +123,28 @@ _PROPOSED = re.compile(
 )
 
 
-def _offered(question: str) -> tuple[str, int] | None:
-    """The situation a question offers with a level in mind, and that level."""
+# "...Sev 1 right??", "that's low priority stuff right, just paperwork?": a level put forward
+# for confirmation
+_TAGGED = re.compile(r"(?:,\s*|\s+)(?:right|correct|yeah|yes|no|isn'?t it|surely|yea)\s*[?!]+\s*$"
+                     r"|\bright\s*,", re.IGNORECASE)
+# "hypothetically if a customer told me they'd cancel...": the asking's framing, not a
+# hypothetical event (which the severity model rightly grades low)
+_FRAMING = re.compile(r"^\s*(?:(?:hypothetically|theoretically|in theory|just curious)[,:\s]+)?"
+                      r"(?:(?:so\s+)?(?:what if|if|say|suppose|imagine|let'?s say)\s+)?",
+                      re.IGNORECASE)
+# A level's name shouted as tone, not asked about: "CRITICAL ISSUE!!!!", "HIGH PRIORITY!"
+_SHOUTED = re.compile(r"\b(?:CRITICAL|HIGH|MEDIUM|LOW|URGENT)(?:\s+[A-Z]{3,})?\s*!+")
+
+
+def _offered(question: str, framework: SeverityFramework | None = None
+             ) -> tuple[str, int] | None:
+    """The situation a question offers with a level in mind, and that level; with the
+    framework, also a level named for confirmation after a story ("...Sev 1 right??")."""
     match = _PROPOSED.search(question)
+    if match is None and framework is not None and _TAGGED.search(question):
+        levels = named_levels(_QUOTED.sub(" ", _SHOUTED.sub(" ", question)), framework)
+        if len(levels) == 1 and situation(question):
+            return "", levels[0].level
     if match is None:
         return None
     for told, level in (("situation", "level"), ("belief", "believed"), ("", "pointed")):
@@ -267,10 +286,10 @@ def level_answer(
     if not kinds:
         return None
     # A level in quoted words ("they wrote 'CRITICAL' in the subject") is not asked about.
-    levels = named_levels(_QUOTED.sub(" ", question), framework)
+    levels = named_levels(_QUOTED.sub(" ", _SHOUTED.sub(" ", question)), framework)
     if _ALL_LEVELS.search(question) or len(levels) > 2:
         return _overview(framework, source)
-    if not levels or _PROPOSED.search(question):
+    if not levels or _offered(question, framework):
         return None  # nothing named, or a situation to grade against the level offered
     text = " ".join(describe(level) for level in levels)
     return Answer(answer=text, sources=[_cite(level, source) for level in levels])
@@ -283,13 +302,13 @@ def graded_lead(
     """For "X happened, how bad is it / how fast / who owns it?": the level X is graded at."""
     if not asked(question, kind) & {Asked.RESPONSE, Asked.OWNER, Asked.GRADE}:
         return None
-    proposed = _offered(question)
+    proposed = _offered(question, framework)
     offered = proposed[0] if proposed else ""
     described = offered if len(offered.split()) >= SITUATION_WORDS else " ".join(
         [situation(question), offered])
     if len(described.split()) < SITUATION_WORDS:
         return None  # no situation told: the question is about the framework itself
-    grade = classify(described, framework)
+    grade = classify(_FRAMING.sub("", described), framework)
     level = framework.level(grade.severity)
     lead = "From what you describe, this is"
     if proposed and proposed[1] != level.level:  # a wrong belief is corrected, not echoed

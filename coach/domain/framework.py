@@ -20,14 +20,14 @@ _SEVERITY = r"sev(?:erity|irity|rity|erty|eirty|ertiy|iarity)?|sverity|svrity"
 def level_ref(group: str = "") -> str:
     """The one grammar for a level named by its number, used by every reader of the coach:
     "sev 2", "sev-2", "severity two", "Sev: 1", "level 4", "lvl 3", "priority 2", "P1", "S2",
-    "p2s"; not "it's 2 days" (the apostrophe), "has 2 users" (a letter before the "s") nor
-    "low priority one" (a low-priority item).
+    "p2s"; not "it's 2 days" (the apostrophe), "has 2 users" (a letter before the "s"),
+    "low priority one" (a low-priority item) nor "an S3 bucket" (storage).
     A pattern to embed, the number captured as `group` when one is named."""
     number = f"(?P<{group}>{_NUMBER})" if group else f"(?:{_NUMBER})"
     roman = f"(?P<{group}_roman>{_ROMAN_NUMBER})" if group else _ROMAN_NUMBER
     return (rf"(?<![\w'’])(?<!low )(?<!high )(?<!top )(?<!medium )"  # "low priority one"
             rf"(?:(?:(?:{_SEVERITY}|priority|prio|pri|level|lvl)[ \t\-_#:]*"
-            rf"|[ps][\-_#]?){number}s?(?![\w])"
+            rf"|[ps][\-_#]?){number}s?(?![\w])(?!\s+(?:buckets?|storage|objects?|console)\b)"
             rf"|(?:{_SEVERITY}|level|priority)[ \t\-]+{roman}(?![\w]))")
 
 

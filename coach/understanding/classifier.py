@@ -1,8 +1,9 @@
 """Offline severity classifier: the learned model's probabilities, mapped onto any framework.
 
-No hand rule changes the model's output except one policy: when the model is unsure (its top
-probability is under the threshold chosen in training), the more severe of its two likeliest
-levels is proposed. Unsure never means "Severity 4".
+No hand rule changes the model's output except one policy, chosen in training: when the model
+is unsure (its top probability is under the threshold), the more severe of its two likeliest
+levels is proposed; and a level two or more levels more severe than that, with a probability at
+or above the floor, is proposed instead. Unsure never means "Severity 4".
 
 The one thing that outranks the model is the company's own call: a tailored framework that
 lists this very situation as an example of a level (an example the seed does not have, which
@@ -49,13 +50,15 @@ def on_framework(seed_probabilities: np.ndarray, levels: int) -> np.ndarray:
     return out
 
 
-def propose(probabilities: np.ndarray, threshold: float) -> int:
-    """The likeliest level (1-based), or the more severe of the top two when unsure."""
+def propose(probabilities: np.ndarray, threshold: float, floor: float) -> int:
+    """The likeliest level (1-based), or the more severe of the top two when unsure; and a
+    level two or more levels more severe than that, as likely as `floor` or more, instead (the
+    most severe such): a 20% chance of a Severity 1 is not graded Severity 3 or 4."""
     order = np.argsort(-probabilities, kind="stable")
     top, second = int(order[0]), int(order[1])
-    if probabilities[top] < threshold and second < top:
-        return second + 1
-    return top + 1
+    chosen = second if probabilities[top] < threshold and second < top else top
+    graver = [level for level in range(chosen - 1) if probabilities[level] >= floor]
+    return (graver[0] if graver else chosen) + 1
 
 
 @dataclass
@@ -103,7 +106,7 @@ class SeverityClassifier:
             return _companys_call(framework.level(own[1]), own[0])
         seed_p = self.model.probabilities(reading)
         p = on_framework(seed_p, len(framework.levels))
-        chosen = framework.levels[propose(p, self.model.threshold) - 1]
+        chosen = framework.levels[propose(p, self.model.threshold, self.model.floor) - 1]
         likeliest = np.argsort(-p, kind="stable")[:2]
         seed_level = _seed_level(chosen.level, len(framework.levels), seed_p)
         return Classification(
@@ -114,7 +117,7 @@ class SeverityClassifier:
                           for i in likeliest],
             rationale=self._rationale(reading, chosen.level, chosen.name, seed_level,
                                       unsure=chosen.level != int(likeliest[0]) + 1),
-            unsure=bool(p.max() < self.model.threshold),
+            unsure=bool(p.max() < self.model.threshold) or chosen.level != int(likeliest[0]) + 1,
         )
 
     def _own_example(

@@ -62,6 +62,7 @@ class SeverityModel:
     tuned_head: Head  # over [tuned vector x scale, signals, neighbour votes]
     tuning: Tuning
     threshold: float  # below this top probability, the more severe of the top two is proposed
+    floor: float  # a level 2+ more severe than that, at least this likely, is proposed instead
     encoder: str
     bank_hash: str
     bank_embeddings: np.ndarray  # (examples, embedding width): neighbour votes, rationale
@@ -74,8 +75,9 @@ class SeverityModel:
             if tuple(str(s) for s in data["signal_features"]) != SIGNAL_FEATURES:
                 raise ModelMismatch("the severity model predates the current signals: "
                                     "run `make train`")
-            if "tuned_coef" not in data.files:
-                raise ModelMismatch("the severity model has no tuned encoder: run `make train`")
+            if "tuned_coef" not in data.files or "floor" not in data.files:
+                raise ModelMismatch("the severity model predates its tuned encoder or its "
+                                    "policy: run `make train`")
             return cls(
                 regression=Head(data["coef"].astype(np.float32),
                                 data["intercept"].astype(np.float32), float(data["temperature"])),
@@ -89,6 +91,7 @@ class SeverityModel:
                     scale=float(data["tuned_scale"]),
                 ),
                 threshold=float(data["threshold"]),
+                floor=float(data["floor"]),
                 encoder=str(data["encoder"]),
                 bank_hash=str(data["bank_hash"]),
                 bank_embeddings=data["bank_embeddings"].astype(np.float32),
