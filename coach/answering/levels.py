@@ -123,23 +123,23 @@ _PROPOSED = re.compile(
 )
 
 
-# "...Sev 1 right??", "that's low priority stuff right, just paperwork?": a level put forward
+# "...so a P2, right?", "low priority, right? it's only a typo": a level put forward
 # for confirmation
 _TAGGED = re.compile(r"(?:,\s*|\s+)(?:right|correct|yeah|yes|no|isn'?t it|surely|yea)\s*[?!]+\s*$"
                      r"|\bright\s*,", re.IGNORECASE)
-# "hypothetically if a customer told me they'd cancel...": the asking's framing, not a
+# "hypothetically, if they said they'd leave...": the asking's framing, not a
 # hypothetical event (which the severity model rightly grades low)
 _FRAMING = re.compile(r"^\s*(?:(?:hypothetically|theoretically|in theory|just curious)[,:\s]+)?"
                       r"(?:(?:so\s+)?(?:what if|if|say|suppose|imagine|let'?s say)\s+)?",
                       re.IGNORECASE)
-# A level's name shouted as tone, not asked about: "CRITICAL ISSUE!!!!", "HIGH PRIORITY!"
+# A level's name shouted as tone, not asked about: "CRITICAL!!", "HIGH PRIORITY!"
 _SHOUTED = re.compile(r"\b(?:CRITICAL|HIGH|MEDIUM|LOW|URGENT)(?:\s+[A-Z]{3,})?\s*!+")
 
 
 def _offered(question: str, framework: SeverityFramework | None = None
              ) -> tuple[str, int] | None:
     """The situation a question offers with a level in mind, and that level; with the
-    framework, also a level named for confirmation after a story ("...Sev 1 right??")."""
+    framework, also a level named for confirmation after a story ("...so a P2, right?")."""
     match = _PROPOSED.search(question)
     if match is None and framework is not None and _TAGGED.search(question):
         levels = named_levels(_QUOTED.sub(" ", _SHOUTED.sub(" ", question)), framework)
