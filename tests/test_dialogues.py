@@ -16,7 +16,7 @@ from tools.evaluate import NOT_UNDERSTOOD, dialogue_checks, load_jsonl, opener_r
 
 DIALOGUES = REPO_ROOT / "tests" / "eval" / "dialogues"
 CLASSES = 10
-FROZEN_FLOOR = 0.88  # measured 216/235 = 91.9% (the target is 90%)
+FROZEN_FLOOR = 0.88  # measured 215/235 = 91.5% (the target is 90%)
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +37,15 @@ def test_the_frozen_dialogues_are_unchanged() -> None:
         assert hashlib.sha256((DIALOGUES / name).read_bytes()).hexdigest() == digest
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "frozen.jsonl"])
+@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl", "frozen.jsonl"])
 def test_every_class_is_covered(name: str) -> None:
     cases = load_jsonl(DIALOGUES / name)
     assert len(cases) >= 40 and len({c["class"] for c in cases}) == CLASSES
     assert all(c["turns"] and c["checks"] for c in cases)
 
 
-@pytest.mark.parametrize(("name", "floor"), [("dev.jsonl", 0.85), ("frozen.jsonl", FROZEN_FLOOR)])
+@pytest.mark.parametrize(("name", "floor"), [("dev.jsonl", 0.85), ("dev2.jsonl", 0.85),
+                                             ("frozen.jsonl", FROZEN_FLOOR)])
 def test_dialogue_checks_floor(engine: Engine, name: str, floor: float) -> None:
     passed, total = _passed(engine, DIALOGUES / name)
     assert passed >= floor * total, f"{passed}/{total} checks passed"

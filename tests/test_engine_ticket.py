@@ -338,3 +338,25 @@ def test_a_name_is_put_right_by_naming_the_value_it_replaces() -> None:
     talk(engine, session, ["ticket", "Initech"])
     engine.handle(session, "whats the account again? oh it's Initech Inc not Initech")
     assert session.ticket.account == "Initech Inc" and session.ticket.issue_summary is None
+
+
+def test_names_alone_fill_names_and_a_stated_level_replaces_a_guess() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["I need to escalate something for Verdant Grocers"])
+    assert session.ticket.account == "Verdant Grocers" and session.ticket.severity is None
+    talk(engine, session, ["Account: Verdant Grocers\nSeverity: 2\nIssue summary: loyalty "
+                           "coupons charge full price at checkout"])
+    assert session.ticket.severity == 2 and session.progress.severity_confirmed
+    engine.handle(session, "bump severity to 1 actually")
+    assert session.ticket.severity == 1
+
+
+def test_asking_for_help_at_the_severity_question_starts_triage() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["ticket", "Globex", "their order sync is slow for some users",
+                           "a few orders arrive late"])
+    assert session.step == "severity"
+    replies = engine.handle(session, "help me pick the severity")
+    assert session.step == "triage" and "1 of" in text_of(replies)

@@ -160,14 +160,11 @@ class Engine:
         re-prompt saying it was not understood."""
         if ctx.is_act("company") and active.name in UNFINISHED and PROPOSE_TAILOR in self.modes:
             return self._after_digression(ctx, active, self._propose(ctx, PROPOSE_TAILOR, text))
-        if self._told(ctx, text) and active.name not in (HOME, PROPOSE_TICKET) and (
-                PROPOSE_TICKET in self.modes):
-            return self._after_digression(ctx, active, self._propose(ctx, PROPOSE_TICKET, text))
         wanted = self._wanted(ctx, text, active)
         if wanted is not None:
             return self._enter(ctx, wanted.name, text)
-        if self._told(ctx, text) and PROPOSE_TICKET in self.modes:
-            return self._propose(ctx, PROPOSE_TICKET, text)
+        if self._told(ctx, text) and PROPOSE_TICKET in self.modes.keys() - {active.name}:
+            return self._after_digression(ctx, active, self._propose(ctx, PROPOSE_TICKET, text))
         maybe = ctx.act.maybe if ctx.act is not None else None
         if active.name == HOME and maybe in self.modes and maybe != HOME:
             return self._enter(ctx, str(maybe), text)  # on the menu, a likely wish beats a

@@ -20,18 +20,21 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 }
 _ALIAS_TO_FIELD = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
 _ALIASES = "|".join(sorted(map(re.escape, _ALIAS_TO_FIELD), key=len, reverse=True))
-_MARKER = r"(?:(?:actually|no|sorry|correction|oops|wait|oh|my bad|hmm|ok|ah)\b[\s,:!.-]*)+"
+_MARKER = (r"(?:(?:actually|actualy|acutally|no|sorry|correction|oops|wait|oh|my bad|hmm|ok|ah"
+           r"|wrong one)\b[\s,:!.-]*)+")
 # Plain "the issue is ..." is an answer, not an edit: an edit needs a marker, "should be",
 # a colon, or "change/set X to".
 _TEXTS = (
-    rf"^{_MARKER}(?:the\s+)?(?P<field>{_ALIASES})\s+(?:is|was|should be)\s+(?P<value>.+)$",
-    rf"^(?:the\s+)?(?P<field>{_ALIASES})\s+(?:should be|should read|should say|is now)\s+"
+    rf"^{_MARKER}(?:the\s+)?(?P<field>{_ALIASES})\s+(?:is|was|should be|shud be|shld be)\s+"
+    r"(?P<value>.+)$",
+    rf"^(?:the\s+)?(?P<field>{_ALIASES})\s+(?:should be|shud be|shld be|should read|should say"
+    r"|is now)\s+"
     r"(?P<value>.+)$",
     rf"^(?:{_MARKER})?(?:the\s+)?(?P<field>{_ALIASES})\s*(?::|=|->)\s*(?P<value>.+)$",
     # "csm is Ivo Brandt": a name given for another field than the one asked
     r"^(?:the\s+)?(?P<field>csm|account|acct)\s+is\s+(?P<value>\S+(?:\s+\S+){0,4})$",
-    rf"^(?:{_MARKER})?(?:change|set|update|correct)\s+(?:the\s+)?(?P<field>{_ALIASES})\s+to\s*:?\s*"
-    r"(?P<value>.+)$",
+    rf"^(?:{_MARKER})?(?:change|set|update|correct|bump|raise|lower|drop|move)\s+(?:the\s+)?"
+    rf"(?P<field>{_ALIASES})\s+to\s*:?\s*(?P<value>.+?)(?:\s+(?:actually|instead|please))?$",
 )
 _PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in _TEXTS)
 # "whats the account again? oh it's Initech Inc not Initech": a name put right by naming the

@@ -112,9 +112,12 @@ def set_severity(session: CoachSession, level: SeverityLevel) -> None:
 def merge(session: CoachSession, found: TicketDraft, text: str) -> list[str]:
     """Fill empty fields from an extracted draft; returns the fields it filled."""
     ticket, filled = session.ticket, []
+    stated = states_level(text) and found.severity is not None
     for name in LABELS:
         value = getattr(found, name)
-        if value in (None, []) or getattr(ticket, name) not in (None, []):
+        # a level the text states replaces one only guessed before; nothing else is replaced
+        guessed = name == "severity" and stated and not session.progress.severity_confirmed
+        if value in (None, []) or (getattr(ticket, name) not in (None, []) and not guessed):
             continue
         setattr(ticket, name, value)
         filled.append(name)
@@ -124,13 +127,19 @@ def merge(session: CoachSession, found: TicketDraft, text: str) -> list[str]:
     if "severity" in filled:
         ticket.severity_rationale = found.severity_rationale
         ticket.severity_unsure = found.severity_unsure
-        session.progress.severity_confirmed = bool(_EXPLICIT_LEVEL.search(text))
+        session.progress.severity_confirmed = states_level(text)
     if "escalation_owner" in filled:
         # An owner the extractor derived from the level must keep following the level.
         level = session.framework.find(ticket.severity) if ticket.severity else None
         owner = str(found.escalation_owner).casefold()
         session.progress.owner_given = level is None or level.owner.casefold() != owner
     return filled
+
+
+def states_level(text: str) -> bool:
+    """Whether a text names a level ("Severity: 1", "sev 2", "critical") rather than leaving
+    it to be judged."""
+    return bool(_EXPLICIT_LEVEL.search(text))
 
 
 def derive_owner(session: CoachSession) -> None:

@@ -41,6 +41,7 @@ PASTE_CHARS = 120
 # A message this long at a one-line question is a description, not the answer itself.
 DESCRIPTION_WORDS = 8
 SHORT_FIELDS = {"account", "csm", "escalation_owner", "timeline_required"}
+NAMES = {"account", "csm"}
 # What a text must state for its reading to count; severity and owner are derived from them.
 FACTS = ("account", "csm", "issue_summary", "business_impact", "actions_taken",
          "resolution_requested", "timeline_required")
@@ -55,7 +56,8 @@ _START = re.compile(r"\bescalat(?:e|ing)\b|\bticket\b|\bnew escalation\b"
                     r"|\b(?:file|raise|log|open|submit)\s+(?:an?\s+|new\s+)*(?:sev|p)\s*-?\d\b",
                     re.IGNORECASE)
 _ACCOUNT = re.compile(
-    r"(?:\bescalat(?:e|ing)\s+(?:for\s+|on\s+|with\s+)?|\b(?:ticket|escalation)\s+(?:for|on|about)"
+    r"(?:\bescalat(?:e|ing)\s+(?:(?:something|an?\s+(?:issue|problem|ticket|escalation)|this"
+    r"|one)\s+)?(?:for\s+|on\s+|with\s+|at\s+)?|\b(?:ticket|escalation)\s+(?:for|on|about)"
     r"\s+|\b(?:account|acct)\s+(?:is\s+|[:=-]\s*))"
     r"(?P<account>[^\s,.!?;:]+(?:\s+[A-Z][^\s,.!?;:]*)*)", re.IGNORECASE
 )
@@ -63,6 +65,10 @@ _NOT_ACCOUNTS = {"a", "an", "the", "this", "that", "it", "something", "ticket", 
                  "to", "my", "our", "their", "customer", "account", "please"}
 SKIP = Button(id="skip", label="Skip this question")
 DONE = Button(id="done", label="That's all")
+# At the severity question: asking for help to choose starts the triage questions
+_HELP_CHOOSE = re.compile(r"\b(?:help|not sure|unsure|idk|don'?t know|no idea|walk me through|"
+                          r"ask me|triage|suggest|which (?:one|level|severity)|choose|pick)\b",
+                          re.IGNORECASE)
 CARD_BUTTONS = [
     Button(id="confirm", label="Confirm ticket"), Button(id="edit", label="Edit a field")
 ]
@@ -174,8 +180,14 @@ class TicketMode:
         if _is_paste(text) or len(text.split()) >= DESCRIPTION_WORDS:
             local = in_zone(ctx.now, session.profile.timezone)  # deadlines on their clock
             found = ctx.brain.extract_ticket(text, session.framework, local)
-            if any(getattr(found, name) for name in FACTS):  # else its severity is a guess
+            told = {name for name in FACTS if getattr(found, name)}
+            if told - NAMES:  # a situation told: its severity is judged from it
                 filled += [f for f in d.merge(session, found, text) if f not in filled]
+                d.derive_owner(session)
+            elif told:  # only names: a severity judged from them would be a guess
+                names = found if d.states_level(text) else found.model_copy(
+                    update={"severity": None, "escalation_owner": None})
+                filled += [f for f in d.merge(session, names, text) if f not in filled]
                 d.derive_owner(session)
         if not filled:
             return []
@@ -215,6 +227,11 @@ class TicketMode:
             level = ctx.session.framework.find(suggested) if suggested else None
         else:
             level = parse_level(text, ctx.session.framework)
+        if level is None and _HELP_CHOOSE.search(text):  # "help me pick", "ask me"
+            triage.plan(ctx.session, ctx.library.triage)
+            if ctx.session.progress.triage_plan:
+                ctx.go(self.name, "triage")
+                return [self._triage_question(ctx)]
         if level is None:
             # A description typed here still adds to the ticket; it is not lost.
             captured = self._absorb(ctx, text) if len(text.split()) >= 5 else []
