@@ -203,7 +203,7 @@ def bench_dialogues(brain: OfflineBrain, settings: Settings) -> None:
     from tools import evaluate
 
     engine = make_engine(settings, fixed_clock(datetime(2026, 11, 26, 10, 0, tzinfo=UTC)), brain)
-    for name in ("dev", "frozen"):
+    for name in ("dev", "dev2", "frozen"):
         cases = evaluate.load_jsonl(DIALOGUES / f"{name}.jsonl")
         results = [ok for case in cases for ok in evaluate.dialogue_checks(engine, case)]
         print(f"dialogue checks passed, {name} set: {sum(results)}/{len(results)} = "
