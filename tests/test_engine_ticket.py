@@ -360,3 +360,18 @@ def test_asking_for_help_at_the_severity_question_starts_triage() -> None:
     assert session.step == "severity"
     replies = engine.handle(session, "help me pick the severity")
     assert session.step == "triage" and "1 of" in text_of(replies)
+
+
+def test_a_polite_request_is_not_a_description_and_a_level_goes_to_severity() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["Good morning. I'd like to draft an escalation ticket, please."])
+    assert session.ticket.account is None and session.ticket.issue_summary is None
+    talk(engine, session, ["account: Silverpine Foods", "severity 4"])
+    assert session.ticket.severity == 4 and session.ticket.issue_summary is None
+    fresh = engine.new_session()
+    talk(engine, fresh, ["raise an escalation ticket for one of our accounts"])
+    assert fresh.ticket.account is None
+    talk(engine, fresh, ["account - Basalt Mining Co\ncsm - Olu Adeyemi\nissue summary - fleet "
+                         "telemetry feed dead since 02:00"])
+    assert fresh.ticket.account == "Basalt Mining Co"

@@ -11,6 +11,7 @@ from coach.domain import (
     Button,
     EscalationTicket,
     Reply,
+    SeverityFramework,
     SeverityLevel,
     describe_errors,
     hours_text,
@@ -35,6 +36,7 @@ from coach.engine.modes.base import Context
 from coach.engine.views import cards
 from coach.engine.views.severity import facts, severity_question
 from coach.parsing.deadlines import in_zone, is_only_a_deadline
+from coach.parsing.text import mentioned_levels
 from coach.understanding.labels import read_labels
 
 PASTE_CHARS = 120
@@ -42,6 +44,7 @@ PASTE_CHARS = 120
 DESCRIPTION_WORDS = 8
 SHORT_FIELDS = {"account", "csm", "escalation_owner", "timeline_required"}
 NAMES = {"account", "csm"}
+ONLY_A_LEVEL_WORDS = 4
 # What a text must state for its reading to count; severity and owner are derived from them.
 FACTS = ("account", "csm", "issue_summary", "business_impact", "actions_taken",
          "resolution_requested", "timeline_required")
@@ -59,10 +62,12 @@ _ACCOUNT = re.compile(
     r"(?:\bescalat(?:e|ing)\s+(?:(?:something|an?\s+(?:issue|problem|ticket|escalation)|this"
     r"|one)\s+)?(?:for\s+|on\s+|with\s+|at\s+)?|\b(?:ticket|escalation)\s+(?:for|on|about)"
     r"\s+|\b(?:account|acct)\s+(?:is\s+|[:=-]\s*))"
-    r"(?P<account>[^\s,.!?;:]+(?:\s+[A-Z][^\s,.!?;:]*)*)", re.IGNORECASE
+    r"(?P<account>[^\s,.!?;:]+(?:[ \t]+(?-i:[A-Z])[^\s,.!?;:]*)*)", re.IGNORECASE
 )
 _NOT_ACCOUNTS = {"a", "an", "the", "this", "that", "it", "something", "ticket", "issue", "now",
                  "to", "my", "our", "their", "customer", "account", "please"}
+_VAGUE = {"one", "some", "a", "an", "our", "my", "their", "the", "this", "that", "it", "something",
+          "any", "another"}
 SKIP = Button(id="skip", label="Skip this question")
 DONE = Button(id="done", label="That's all")
 # At the severity question: asking for help to choose starts the triage questions
@@ -108,6 +113,11 @@ class TicketMode:
         edit = parse_edit(text, ctx.session.framework, ctx.session.ticket)
         if edit is not None:
             return self.amend(ctx, edit)
+        if step == "severity" and _HELP_CHOOSE.search(text) and parse_level(
+                text, ctx.session.framework) is None:
+            started = self._start_triage(ctx)  # "which would you suggest? walk me through it"
+            if started is not None:
+                return started
         if ctx.is_act("question"):
             return None  # answered by the engine; the ticket waits where it was
         if step == "done":
@@ -177,7 +187,8 @@ class TicketMode:
     def _absorb(self, ctx: Context, text: str) -> list[Reply]:
         session = ctx.session
         filled = _account_from_words(ctx, text)
-        if _is_paste(text) or len(text.split()) >= DESCRIPTION_WORDS:
+        asking = ctx.is_act("command") and not _is_paste(text)  # "I'd like to draft a ticket"
+        if not asking and (_is_paste(text) or len(text.split()) >= DESCRIPTION_WORDS):
             local = in_zone(ctx.now, session.profile.timezone)  # deadlines on their clock
             found = ctx.brain.extract_ticket(text, session.framework, local)
             told = {name for name in FACTS if getattr(found, name)}
@@ -207,6 +218,10 @@ class TicketMode:
                 return captured + [self._next(ctx)]
         if field != "timeline_required" and is_only_a_deadline(text):
             field = "timeline_required"  # "by Friday" typed at another question
+        level = _only_a_level(text, ctx.session.framework)
+        if level is not None:  # "severity 4" typed at another question
+            d.set_severity(ctx.session, level)
+            return [self._next(ctx, f"Severity {level.level} ({escape(level.name)}).")]
         slot = d.TICKET_FORM[field]
         problem = slot.problem(text, ctx.act)
         if problem is not None and ctx.is_act("company"):
@@ -227,11 +242,13 @@ class TicketMode:
             level = ctx.session.framework.find(suggested) if suggested else None
         else:
             level = parse_level(text, ctx.session.framework)
-        if level is None and _HELP_CHOOSE.search(text):  # "help me pick", "ask me"
-            triage.plan(ctx.session, ctx.library.triage)
-            if ctx.session.progress.triage_plan:
-                ctx.go(self.name, "triage")
-                return [self._triage_question(ctx)]
+        if level is None:
+            level = _only_a_level(text, ctx.session.framework)  # "lets say sev 2"
+        if level is None and triage.read_answer(text) == "no":  # "nope": not that level
+            levels = ", ".join(f"{lvl.level} ({lvl.name})" for lvl in ctx.session.framework.levels)
+            buttons = severity_question(ctx, classify=False).buttons
+            return [Reply(text=f"Which level, then? Choose {escape(levels)}, or ask me to help "
+                               "you choose.", buttons=buttons)]
         if level is None:
             # A description typed here still adds to the ticket; it is not lost.
             captured = self._absorb(ctx, text) if len(text.split()) >= 5 else []
@@ -262,6 +279,14 @@ class TicketMode:
         said = f"Severity {chosen.level} ({escape(chosen.name)})."
         described = [] if level or len(text.split()) < 5 else self._absorb(ctx, text)
         return described + [self._next(ctx, said)]
+
+    def _start_triage(self, ctx: Context) -> list[Reply] | None:
+        """The triage questions for the level on the table, asked for by the user."""
+        triage.plan(ctx.session, ctx.library.triage)
+        if not ctx.session.progress.triage_plan:
+            return None
+        ctx.go(self.name, "triage")
+        return [self._triage_question(ctx)]
 
     def _triage_question(self, ctx: Context) -> Reply:
         session = ctx.session
@@ -412,10 +437,19 @@ def _is_paste(text: str) -> bool:
     return "\n" in text.strip() or len(text) >= PASTE_CHARS or len(read_labels(text)) >= 2
 
 
+def _only_a_level(text: str, framework: SeverityFramework) -> SeverityLevel | None:
+    """The one level a short message names and nothing else: "severity 4", "lets say sev 2"."""
+    if len(text.split()) > ONLY_A_LEVEL_WORDS:
+        return None
+    numbers = mentioned_levels(text)
+    return framework.find(numbers.pop()) if len(numbers) == 1 else None
+
+
 def _account_from_words(ctx: Context, text: str) -> list[str]:
     match = _ACCOUNT.search(text)
     account = match.group("account").strip() if match else ""
-    if not account or account.casefold() in _NOT_ACCOUNTS or ctx.session.ticket.account:
+    vague = account.split()[0].casefold() in _VAGUE if account else False  # "one of our accounts"
+    if not account or account.casefold() in _NOT_ACCOUNTS or vague or ctx.session.ticket.account:
         return []
     ctx.session.ticket.account = account
     return ["account"]
