@@ -375,3 +375,13 @@ def test_a_polite_request_is_not_a_description_and_a_level_goes_to_severity() ->
     talk(engine, fresh, ["account - Basalt Mining Co\ncsm - Olu Adeyemi\nissue summary - fleet "
                          "telemetry feed dead since 02:00"])
     assert fresh.ticket.account == "Basalt Mining Co"
+
+
+def test_an_unsure_question_mid_ticket_is_answered_and_a_csm_named_in_words_is_kept() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["ticket", "account: Tamarind Hotels"])
+    replies = engine.handle(session, "whats the response window on a sev 4 again")
+    assert session.ticket.issue_summary is None and "48 hours" in text_of(replies)
+    engine.handle(session, "The customer success manager on it is Gustavo Lima.")
+    assert session.ticket.csm == "Gustavo Lima"

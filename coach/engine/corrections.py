@@ -31,8 +31,10 @@ _TEXTS = (
     r"|is now)\s+"
     r"(?P<value>.+)$",
     rf"^(?:{_MARKER})?(?:the\s+)?(?P<field>{_ALIASES})\s*(?::|=|->)\s*(?P<value>.+)$",
-    # "csm is Ivo Brandt": a name given for another field than the one asked
-    r"^(?:the\s+)?(?P<field>csm|account|acct)\s+is\s+(?P<value>\S+(?:\s+\S+){0,4})$",
+    # "csm is Ivo Brandt", "the customer success manager on it is Gustavo Lima": a name given
+    # for another field than the one asked
+    r"^(?:the\s+)?(?P<field>csm|customer success manager|account|acct)(?:\s+(?:on|for)\s+"
+    r"(?:it|this|the account))?\s+is\s+(?P<value>\S+(?:\s+\S+){0,4}?)\.?$",
     rf"^(?:{_MARKER})?(?:change|set|update|correct|bump|raise|lower|drop|move)\s+(?:the\s+)?"
     rf"(?P<field>{_ALIASES})\s+to\s*:?\s*(?P<value>.+?)(?:\s+(?:actually|instead|please))?$",
 )

@@ -45,6 +45,9 @@ DESCRIPTION_WORDS = 8
 SHORT_FIELDS = {"account", "csm", "escalation_owner", "timeline_required"}
 NAMES = {"account", "csm"}
 ONLY_A_LEVEL_WORDS = 4
+_QUESTION_WORDS = re.compile(r"^\s*(?:wait|hang on|quick q|sorry|btw|oh)?[\s,:-]*(?:what|whats"
+                             r"|what's|how|who|whos|who's|when|why|which|where|is|are|do|does|can"
+                             r"|should)\b", re.IGNORECASE)
 # What a text must state for its reading to count; severity and owner are derived from them.
 FACTS = ("account", "csm", "issue_summary", "business_impact", "actions_taken",
          "resolution_requested", "timeline_required")
@@ -118,7 +121,7 @@ class TicketMode:
             started = self._start_triage(ctx)  # "which would you suggest? walk me through it"
             if started is not None:
                 return started
-        if ctx.is_act("question"):
+        if ctx.is_act("question") or _asks_likely(ctx, text):
             return None  # answered by the engine; the ticket waits where it was
         if step == "done":
             return [Reply(text="This ticket is confirmed.", buttons=_after_buttons())] if (
@@ -435,6 +438,11 @@ def _asked(step: str) -> str:
 def _is_paste(text: str) -> bool:
     """Several lines, a long text, or two labelled fields ("Account: X. CSM: Y.")."""
     return "\n" in text.strip() or len(text) >= PASTE_CHARS or len(read_labels(text)) >= 2
+
+
+def _asks_likely(ctx: Context, text: str) -> bool:
+    """A likeliest question, though unsure, worded as one: "whats the window on a sev 4 again"."""
+    return ctx.act is not None and ctx.act.label == "question" and bool(_QUESTION_WORDS.match(text))
 
 
 def _only_a_level(text: str, framework: SeverityFramework) -> SeverityLevel | None:
