@@ -145,3 +145,9 @@ def test_a_belief_in_a_question_is_confirmed_or_corrected(brain: OfflineBrain,
     story = brain.answer("the whole platform is down since 6am and nothing works, would that "
                          "be a sev 3?", framework=seed)
     assert "not Severity 3 but Severity 1" in story.answer and story.sources
+
+
+def test_a_level_s_own_listed_example_is_never_contradicted(brain: OfflineBrain,
+                                                            seed: SeverityFramework) -> None:
+    answer = brain.answer("wait, is a data breach concern always a sev 1?", framework=seed)
+    assert answer.answer.startswith("Yes") and "Severity 1 (Critical)" in answer.answer

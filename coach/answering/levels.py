@@ -308,8 +308,8 @@ def graded_lead(
         [situation(question), offered])
     if len(described.split()) < SITUATION_WORDS:
         return None  # no situation told: the question is about the framework itself
-    grade = classify(_FRAMING.sub("", described), framework)
-    level = framework.level(grade.severity)
+    listed = _listed_example(described, framework)
+    level = listed or framework.level(classify(_FRAMING.sub("", described), framework).severity)
     lead = "From what you describe, this is"
     if proposed and proposed[1] != level.level:  # a wrong belief is corrected, not echoed
         lead = f"Not quite: from what you describe, this is not Severity {proposed[1]} but"
@@ -322,6 +322,15 @@ def graded_lead(
         f"owned by the {level.owner}.",
         sources=[_cite(level, source)],
     )
+
+
+def _listed_example(described: str, framework: SeverityFramework) -> SeverityLevel | None:
+    """The level whose listed example the text names word for word ("a data breach concern"):
+    the framework's own answer, which a grade must not contradict."""
+    folded = " ".join(described.casefold().split())
+    found = {level.level for level in framework.levels for example in level.examples
+             if re.search(rf"\b{re.escape(example.casefold())}\b", folded)}
+    return framework.level(found.pop()) if len(found) == 1 else None
 
 
 def _overview(framework: SeverityFramework, source: str) -> Answer:
