@@ -188,15 +188,19 @@ class Engine:
         if target not in self.modes or (target == "learn" and ctx.is_act("question")):
             return None
         meant = self.modes[str(target)]
-        named = [m for m in self.modes.values() if m is not active and m.starts(text)]
+        named = self._named(text, active)
         return meant if not named or meant in named else None
 
     def _wanted(self, ctx: Context, text: str, active: Mode) -> Mode | None:
         """The mode to enter when the active one did not take the turn: the one an act asks
         for (a company described starts tailoring, even when it is long enough to look like a
         ticket's paste), else one whose words the text uses."""
-        named = [m for m in self.modes.values() if m is not active and m.starts(text)]
+        named = self._named(text, active)
         return self._by_act(ctx) or (named[0] if named else None)
+
+    def _named(self, text: str, active: Mode) -> list[Mode]:
+        """The other modes whose own words the text uses ("escalate", "action plan")."""
+        return [m for m in self.modes.values() if m is not active and m.starts(text)]
 
     def _by_act(self, ctx: Context) -> Mode | None:
         """Tailoring for a company described; a ticket for a paste."""

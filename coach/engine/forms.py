@@ -67,8 +67,7 @@ def asks_elsewhere(act: IntentReading | None) -> bool:
             and act.target is not None)
 
 
-_ACT_WORDS = {"yesno": "yes or no", "question": "question", "company": "description of the "
-              "company", "command": "request for another part of the coach"}
+_ACT_WORDS = {"yesno": "yes or no", "company": "description of the company"}
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,7 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
-
-from coach.understanding.acts import SHAPE, shape
+from coach.understanding.acts import SHAPE, act_features
 from coach.understanding.intents import IntentReading
 
 MODES = ("home", "ticket", "plan", "learn", "practice", "tailor", "none")
@@ -25,9 +23,8 @@ EXTRA = SHAPE
 SURE = 0.6  # below this, a message asks for no mode by its meaning alone
 
 
-def mode_features(text: str, embedding: np.ndarray) -> np.ndarray:
-    """The mode reader's input: the sentence vector, then the shape."""
-    return np.concatenate([embedding, shape(text)])
+mode_features = act_features
+"""The mode reader's input is the act reader's: the sentence vector, then the shape."""
 
 
 MAYBE = 0.3  # a part that may be meant: better started than "I didn't understand"

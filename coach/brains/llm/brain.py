@@ -60,7 +60,8 @@ SURE_OFFLINE = 0.75  # an offline act reading this sure is kept: no model call t
 READ_WORDS = 3  # shorter turns ("accept", "sev 2") are read offline
 # Turns whose one call comes later and reads them itself: a question (the answer), a company
 # described and any tailoring turn (the tailoring reading).
-ANSWERED_LATER = ("question", "company", "tailor")
+READ_LATER_ACTS = ("question", "company")
+READ_LATER_MODES = ("tailor",)
 
 
 def _levels_text(framework: SeverityFramework) -> str:
@@ -210,7 +211,7 @@ class LLMBrain:
         with the ticket fields the text states kept for `extract_ticket` in the same turn."""
         offline = self.fallback.read_act(text, pending)
         if (offline.chance(offline.label) >= SURE_OFFLINE or len(text.split()) < READ_WORDS
-                or offline.label in ANSWERED_LATER or pending.startswith(ANSWERED_LATER)):
+                or offline.label in READ_LATER_ACTS or pending.startswith(READ_LATER_MODES)):
             return offline
 
         def call() -> IntentReading:

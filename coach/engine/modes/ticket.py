@@ -190,8 +190,9 @@ class TicketMode:
     def _absorb(self, ctx: Context, text: str) -> list[Reply]:
         session = ctx.session
         filled = _account_from_words(ctx, text)
-        asking = ctx.is_act("command") and not _is_paste(text)  # "I'd like to draft a ticket"
-        if not asking and (_is_paste(text) or len(text.split()) >= DESCRIPTION_WORDS):
+        paste = _is_paste(text)
+        asking = ctx.is_act("command") and not paste  # "I'd like to draft a ticket"
+        if not asking and (paste or len(text.split()) >= DESCRIPTION_WORDS):
             local = in_zone(ctx.now, session.profile.timezone)  # deadlines on their clock
             found = ctx.brain.extract_ticket(text, session.framework, local)
             told = {name for name in FACTS if getattr(found, name)}
