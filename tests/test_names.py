@@ -6,7 +6,7 @@ import pytest
 
 from coach.brains.offline import OfflineBrain
 from coach.understanding.names import read_names
-from tests.conftest import EVAL
+from tests.conftest import EVAL, NOW
 from tools.evaluate import load_jsonl, names_report
 
 
@@ -83,3 +83,62 @@ def test_blind_dev_tickets_floor(brain: OfflineBrain, name: str, account: float,
     cases = load_jsonl(EVAL / name)
     right = names_report(brain.read_names, cases)
     assert right["account"] >= account * len(cases) and right["csm"] >= csm * len(cases), right
+
+
+@pytest.mark.parametrize(("text", "csm"), [
+    ("[14:02] Nadia Roy: Pellworth Mills can't run payroll exports\n"
+     "[14:05] Tom Eke: Nadia, as CSM keep them posted hourly", "Nadia Roy"),
+    ("[09:01] Ivo Kral: Quellcrest Farms wants bulk edit\n"
+     "[09:03] Dee Moss: fine, you're the CSM so you tell them", "Ivo Kral"),
+    ("[11:00] Lin Wei: Tamsin Foods asked for a new report. i own the account, no rush",
+     "Lin Wei"),
+    ("Ostrava Tiles wants SAML on the roadmap. no rush. /Noor", "Noor"),
+    ("brackenfold wants dark mode. not urgent. -sam", "sam"),
+    ("so um Ferrow Dental's exports are slow again uh thanks it's uh Jonah", "Jonah"),
+    ("call w/ Ardent Kilns\nattendees: me (Ingrid), Mr. Patel (IT)\n- exports lag a day",
+     "Ingrid"),
+    ("Attendees: Lena Fischer (CSM), Tomas Berg (VP CS)\n- Varn Freight will not renew\n"
+     "Owner: Lena", "Lena Fischer"),
+    ("Von: Jörg Albers <j.albers@kranich.example>\nAn: Lena Hoffmann\nBetreff: Ticket 55\n\n"
+     "Hallo Lena, our ticket has had no reply for six days.\n\nJörg Albers\nLeiter IT",
+     "Lena Hoffmann"),
+    ("Can we escalate? — Siobhán\n\nHi Siobhán,\nThis is blocking our audit.\nRegards,\n"
+     "Arjun Mehta\nSecurity & Compliance Lead\nTri-County Credit Union\n\n"
+     "> On Mon, Siobhán Gallagher wrote:\n> I've asked security.", "Siobhán Gallagher"),
+    ("Account Name\tCSM Owner\tIssue\nVerdigris Labs\tPeta Holm\tExports fail", "Peta Holm"),
+    ("| Field | Value |\n|---|---|\n| Account (CRM) | Corran Mills |\n| Owner | Ilse Berg |",
+     "Ilse Berg"),
+    ("- Appointment reminders failing for Hollin Vets\n- Ben opened a carrier ticket", None),
+    ("[10:40] Ana Ruiz: I'm on support, reproduced it\n"
+     "[10:41] Haruto Sato: thanks Ana. as CSM I've told Morrow K.K. we have a repro",
+     "Haruto Sato"),
+])
+def test_the_csm_in_chats_sign_offs_and_tables(common: frozenset[str], text: str,
+                                               csm: str | None) -> None:
+    assert read_names(text, common).csm == csm
+
+
+@pytest.mark.parametrize(("text", "account"), [
+    ("From: Gwen Arle <gwen@larchmontroasters.example>\nTo: Lars Eide\nSubject: portal\n\n"
+     "Lars, orders fail since yesterday.\nGwen\nLarchmont Roasters", "Larchmont Roasters"),
+    ("Subject: [QRX-2291] Sync failing for EU workspace\n\nEscalating, they export CSVs "
+     "nightly.\n— Rosa (CSM)", "QRX"),
+    ("Account Name\tCSM Owner\tIssue\nVerdigris Labs\tPeta Holm\tExports fail",
+     "Verdigris Labs"),
+    ("[07:55] Yuki Tano: bramblewick just reported a former employee still had access\n"
+     "[07:58] Oren Levi (Security): looking, sessions revoked", "bramblewick"),
+])
+def test_the_account_as_the_text_spells_it_out(brain: OfflineBrain, text: str,
+                                               account: str) -> None:
+    assert brain.read_names(text).account == account
+
+
+def test_a_pasted_json_record_fills_the_ticket(brain: OfflineBrain) -> None:
+    record = ('{"ticket": "ESC-9", "customer": {"name": "Banco Lumen S.A.", "segment": "Ent"},'
+              ' "internal": {"csm": "Rafa Costa"}, "issue": "audit-log export to their SIEM",'
+              ' "actions_taken": ["shared roadmap", "booked a call with PM"],'
+              ' "required_by": "before the audit on 3 March"}')
+    draft = brain.extract_ticket(record, brain.seed, NOW)
+    assert (draft.account, draft.csm) == ("Banco Lumen S.A.", "Rafa Costa")
+    assert draft.actions_taken == ["shared roadmap", "booked a call with PM"]
+    assert draft.timeline_required == "before the audit on 3 March"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from coach.domain import LEVEL_REF, matched_level
@@ -73,3 +74,39 @@ def sentences(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+def json_as_labels(text: str) -> str:
+    """A pasted JSON record as labelled lines, so every reader sees "key: value": nested
+    records are read for their fields, a record with a name stands for that name ({"owner":
+    {"name": "Mei-Ling Chou", "role": "CSM"}} -> "owner: Mei-Ling Chou"), lists become
+    bullets. Any other text is returned as it is."""
+    stripped = text.strip()
+    if not stripped.startswith("{"):
+        return text
+    try:
+        record = json.loads(stripped)
+    except ValueError:
+        return text
+    if not isinstance(record, dict):
+        return text
+    lines: list[str] = []
+
+    def put(key: str, value: object) -> None:
+        label = key.replace("_", " ").strip()
+        if isinstance(value, dict):
+            if isinstance(value.get("name"), str):
+                lines.append(f"{label}: {value['name']}")
+            else:
+                for inner, item in value.items():
+                    put(inner, item)
+        elif isinstance(value, list):
+            items = [str(item) for item in value if isinstance(item, str | int | float)]
+            if items:
+                lines.extend([f"{label}:", *(f"- {item}" for item in items)])
+        elif value is not None and str(value).strip():
+            lines.append(f"{label}: {value}")
+
+    for key, value in record.items():
+        put(key, value)
+    return "\n".join(lines) if lines else text

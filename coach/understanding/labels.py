@@ -16,8 +16,9 @@ LABELS = {
     "account": r"account[ _]name|account|acct|customer[ _]name|customer|cust|client[ _]name|client"
                r"|company|organi[sz]ation|org",
     "severity": r"severity|sev|priority|prio",
-    "csm": r"account owner(?: \(csm\))?|account manager|customer success manager|assignee[_ ]csm"
-           r"|owner/csm|csm/owner|raised by|csm|am|owner",
+    "csm": r"account[ _]owner(?: \(csm\))?|account manager|customer success manager"
+           r"|assignee[_ ]csm|csm[ _]owner|csm[ _]name|owner/csm|csm/owner|our (?:csm|person)"
+           r"|raised by|csm|am|owner",
     "issue_summary": r"issue summary|issue|summary|problem|what happened|what|description"
                      r"|details|notes?",
     "business_impact": r"business impact|impact",
@@ -26,14 +27,14 @@ LABELS = {
                      r"|tried so far|tried",
     "resolution_requested": r"resolution requested|resolution|request|the ask|ask",
     "timeline_required": r"timeline required|timeline|customer[ _]deadline|deadline|due by|due"
-                         r"|by when",
+                         r"|by when|required by|needed by",
     "escalation_owner": r"escalation owner",
 }
 _INLINE = {"account", "severity", "csm", "business_impact", "timeline_required",
            "escalation_owner"}
 _ANY = "|".join(LABELS.values())
 _SEP = (r"[ \t]*(?:\((?!csm\))[^)\n]{0,20}\))?[ \t]*\??[ \t]*"
-        r"(?:[:=/]|->|→|[ \t][-–—][ \t]|-(?=[ \t]))[ \t]*")
+        r"(?:[:=/]|->|→|[ \t][-–—][ \t]|-(?=[ \t])|\.{3,})[ \t]*")
 _LABEL = re.compile(
     rf"(?:^|(?<=[\n;|{{,])|(?<=[.;|] )|(?<=\S  ))[ \t*_>\"'-]*(?P<label>{_ANY})(?![\w])"
     rf"[*_\"']*{_SEP}[*_\"']*[ \t]*"
@@ -71,19 +72,28 @@ def read_labels(text: str) -> dict[str, str]:
 
 
 def _table(text: str) -> dict[str, str]:
-    """A pasted CRM row: a header line of labels split by "|", then the row of values."""
+    """A pasted CRM row (a header line of labels split by "|" or tabs, then the row of values),
+    or a two-column table of label and value ("| Owner | Mikkel Jensen |")."""
     lines = [ln for ln in text.splitlines() if ln.strip() and not re.fullmatch(r"[\s|:-]+", ln)]
     for header, row in zip(lines, lines[1:], strict=False):
-        if "|" not in header or "|" not in row:
-            continue
         names = [field_of(cell.strip(" *")) for cell in _cells(header)]
-        if sum(name is not None for name in names) < 2:
+        if sum(name is not None for name in names) < 2 or len(_cells(row)) < 2:
             continue
         return {name: cell.strip() for name, cell in zip(names, _cells(row), strict=False)
                 if name is not None and cell.strip()}
-    return {}
+    found: dict[str, str] = {}
+    for line in lines:
+        cells = _cells(line)
+        field = field_of(re.sub(r"\s*\([^)]*\)$", "", cells[0].strip(" *"))) \
+            if len(cells) == 2 and line.lstrip().startswith("|") else None
+        if field and cells[1].strip() and field not in found:
+            found[field] = cells[1].strip()
+    return found
 
 
 def _cells(line: str) -> list[str]:
-    match = _CELLS.match(line)
-    return match[1].split("|") if match else []
+    """A table line's cells, split by "|" or by tabs ([] when it is not a table line)."""
+    if "|" in line:
+        match = _CELLS.match(line)
+        return match[1].split("|") if match else []
+    return line.split("\t") if "\t" in line else []

@@ -34,15 +34,17 @@ from coach.parsing.text import CHAT_LINE
 from coach.understanding.labels import read_labels
 
 _UPPER = "A-Z\u00C0-\u00DE"
-# "O'Shea" and "Adebayo-Clarke" are one word; "I'm" and "Ltd's" end at the apostrophe.
-_WORD = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}]\w*(?:['’][{_UPPER}]\w*)?(?:-\w+)*|\d+[A-Za-z]*)"
+# "O'Shea" and "Adebayo-Clarke" are one word, and so is "O'Malley's" before a capital ("O'Malley's
+# Hardware"); "I'm" and "Ltd's" end at the apostrophe.
+_WORD = (rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}]\w*(?:['’][{_UPPER}]\w*)?"
+         rf"(?:['’]s(?= [{_UPPER}][a-z]))?(?:-\w+)*|\d+[A-Za-z]*)")
 # Words of one name are joined by spaces, never by a tab: tabs separate a table's cells.
 _JOIN = (r"(?: +(?:&|de|da|del|van|von|der|den|du|la|le|y|et|und) +| +| *& *"
          r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH)\b))")
 _FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.? de C\.?V\.?"
          r"|S\.?A\.?S?|S\.?p\.?A\.?|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP"
          r"|C[Oo]\.(?=[\s,]|$)|Co-op|Corp\.?|Ltda\.?|Lda\.?|S\.R\.L\.?|S\.?L\.?|JSC|SE|Srl"
-         r"|S\.r\.l\.|KG|OÜ|ASA|A\.Ş\.?|Pty|Pvt\.?|Sp\. z o\.o\.)(?!\w)")
+         r"|S\.r\.l\.|S\.C\.|KG|OÜ|ASA|A\.Ş\.?|Pty|Pvt\.?|Sp\. z o\.o\.)(?!\w)")
 _PART = rf"(?:{_FORM}|\((?:UK|US|EU|Pty|Pvt)\)|{_WORD})"
 _SPAN = re.compile(rf"(?<![\w@.'’]){_WORD}(?:{_JOIN}{_PART}){{0,6}}")
 _LEGAL = re.compile(rf"(?:^|\s){_FORM}$|\((?:Pty|Pvt)\)")
@@ -70,12 +72,14 @@ _SUBJECT_AFTER = re.compile(
     r"|reported|opened|switching|threaten\w*|can't|cannot|mentioned|called|emailed"
     r"|they're|they are|they)\b", re.I)
 _LOWER_NAME = re.compile(
-    r"(?:^|\n|:[ \t]+|\b(?:fyi|lol|for|at|w/|with|re|on)[ \t]+)"
+    r"(?:^|\n|:[ \t]+|\][ \t]+|\b(?:fyi|lol|for|at|w/|with|re|on)[ \t]+)"
     r"(?P<name>[a-z0-9][\w.&-]*(?:[ \t]+&?[ \t]*[a-z0-9][\w.&-]*){0,3}?)"
     r"(?='s\b|[ \t]+(?:is|are|was|were|has|had|wants?|needs?|asked|says?|said|keeps?|just"
     r"|since|they)\b|[ \t]*:[ \t]|[ \t]+[-–—][ \t])")
 _LOWER_STOP = frozenset("""the a an our their my your this that these those everything
     something nothing nobody everyone someone all some any its it one""".split())
+# A number or a quantity is never a name: "05" of "[11:05]", "500k API calls".
+_QUANTITY = re.compile(r"\d+(?:[.,:]\d+)*(?:(?:k|m|bn|x|%)\b|s?$)")
 # Voice-note fillers, left out when reading a name's context: "with uh Granite Peak".
 _FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm)\b,?[ \t]*", re.I)
 _RIVAL_BEFORE = re.compile(
@@ -91,38 +95,53 @@ _CSM_BEFORE = re.compile(
     r"|\bit's me\s+|\bcsm\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*"
     r"|(?:thanks|cheers|regards|best|thx)[,!]?\s*)$", re.I)
 _CSM_AFTER = re.compile(
-    r"^(?:,? (?:is )?(?:the |their |your |our )?(?:csm|customer success manager)\b"
-    r"|\s*\((?:the |their |our )?csm\)|\s*,\s*csm\b|\s+here\b|\s*\n\s*customer success"
+    r"^(?:,? (?:is )?(?:the |their |your |our )?(?:csm|customer success manager|account owner)"
+    r"\b|\s*\((?:the |their |our )?(?:csm|account owner)\s*[),]|\s*,\s*csm\b|\s+here\b"
+    r"|\s*\n\s*customer success"
     r"|,? (?:calling|by the way)|\s*,\s*(?:the )?csm on\b|,? i'm (?:the|their) csm"
     r"|\s*\(me\)|\s*\|\s*customer success)", re.I)
 # People named by an email's headers or greeting: a customer contact, or (To:) us.
-_FROM = re.compile(r"^\s*>?\s*from:\s*(?P<name>[^<\n,]+)", re.I | re.M)
-_TO = re.compile(r"^\s*to:\s*(?P<name>[^<\n;,]+)", re.I | re.M)
+_FROM = re.compile(r"^\s*>?\s*(?:from|von):\s*(?P<name>[^<\n,]+)", re.I | re.M)
+_TO = re.compile(r"^\s*(?:to|an):\s*(?P<name>[^<\n;,]+)", re.I | re.M)
 _GREETING = re.compile(
     rf"^\s*(?:hi|hello|hey|dear)\s+(?:mr\.?|ms\.?|mrs\.?|dr\.?)?\s*(?P<name>{_WORD}"
     rf"(?:\s{_WORD})?)\s*[,!]", re.I | re.M)
 _DOMAIN = re.compile(r"@(?P<domain>[a-z0-9-]+)\.", re.I)
 _MAIL_HOSTS = frozenset({"gmail", "outlook", "hotmail", "yahoo", "icloud", "proton", "mail"})
 # A role in brackets makes the name before it a person: "Karen Whitfield (VP Ops)".
-_ROLE = re.compile(r"\b(?:vp|ceo|cfo|cto|coo|ciso|md|it|ops|admin|champion|manager|lead|head"
+_ROLE = re.compile(r"\b(?:vp|ceo|cfo|cto|coo|ciso|md|it|ops|admin|champion|manager|mgr|lead|head"
+                   r"|security|eng"
                    r"|director|officer|engineer|ae|gm|owner|founder|president|controller"
                    r"|analyst|sponsor|contact|sre|pm|procurement|legal|counsel|finance"
                    r"|deal desk|support|on-call)\b", re.I)
 # Not a person: "To: CS Escalations", "Deal Desk".
 _TEAM = re.compile(r"\b(?:escalations?|desk|team|support|leadership|leads?|success|ops|help"
                    r"|inbox|alerts?|cs)\b", re.I)
-_SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their|the) csm\b|\bmy account|\bone of my accounts\b"
-                       r"|\byep,? mine\b|\bmy champion\b", re.I)
+_SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their |the )?(?:csm|account owner)\b"
+                       r"|\bas (?:the |their )?csm\b|\bi(?:'ll)? own (?:this|it|the account)\b"
+                       r"|\b(?:account owner|csm)\s*[:=-]\s*me\b"
+                       r"|\bmy account|\bone of my accounts\b|\byep,? mine\b|\bmy champion\b", re.I)
+# In a chat, a colleague telling someone they are the CSM: "ok Abebe, you're the CSM", "Arjun, as
+# CSM keep them updated" (the name is the addressee), or "you're the CSM so you lead" (no name:
+# the one they answer).
+_YOU_CSM = re.compile(rf"(?:\b(?P<name>{_WORD}),\s*)?(?i:(?:you'?re|you are|as) (?:the |their )?"
+                      r"(?:csm|account owner))\b")
+# The part of a note its writer wrote: what comes before a quoted or forwarded message.
+_QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|Forwarded) Message|>)",
+                          re.I | re.M)
+# A lower-case sign-off ending the note: "... not urgent. -sam", "-raj (csm)".
+_LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>[a-z][a-z'-]{1,20})"
+                             r"(?: ?\((?:csm|account owner)\))?\s*$")
 _BOILERPLATE = re.compile(r"^\s*sent from my \w+.*$", re.I | re.M)
-_NOT_NAMES = frozenset("""i me my we our us you your he she his her they them their it its this
-    that these those there here hi hey hello dear thanks cheers regards best team all everyone
+_NOT_NAMES = frozenset("""i me my we our us you your yours he she his her they them their it its
+    this that these those there here hi hey hello dear thanks cheers regards best team all everyone
     anyone someone nobody nothing none no yes ok okay so um uh quick urgent fyi re fwd fw sent
     date subject from to cc monday tuesday wednesday thursday friday saturday sunday today
-    tomorrow yesterday morning january february march april may june july august september
-    october november december sev severity csm customer client account support engineering
-    sales finance product security legal qa ops it hr vp ceo cfo cto coo ciso api sso ui ux pdf
-    csv sla p1 p2 p3 p4 eod cob asap call notes update heads note escalation escalating
-    escalate internal recap attendees forwarded original message ours theirs""".split())
+    tomorrow yesterday morning yep yeah yup nope nah lol january february march april may june
+    july august september october november december sev severity csm customer client account
+    support engineering sales finance product security legal qa ops it hr vp ceo cfo cto coo ciso
+    api sso ui ux pdf csv sla p1 p2 p3 p4 eod cob asap call notes update heads note escalation
+    escalating escalate internal recap attendees forwarded original message ours theirs""".split())
 
 _OPENERS = frozenset("""escalating escalate escalation urgent re fwd fw notes call quick update
     fyi hi hey hello ugh omg so okay ok um uh morning flagging logging csm""".split())
@@ -148,12 +167,30 @@ def read_names(text: str, common_words: Iterable[str] = (),
     seen = _read(text, common)
     account = seen.labelled.get("account")
     if not account and ranker is not None:
-        account = ranker.choose(_candidates(seen, common))
+        candidates = _candidates(seen, common)
+        account = _spelled_out(ranker.choose(candidates), candidates)
     account = account or seen.rules_account
     csm = seen.csm
     if csm and account and csm.casefold() == account.casefold():
         csm = None
     return Names(account=account, csm=csm)
+
+
+def _spelled_out(name: str | None, candidates: list[Candidate]) -> str | None:
+    """The account as the text writes it out: a handle or email domain gives way to the name
+    it shortens ("sunridgehotels" -> "Sunridge Hotels & Resorts"), and a ticket key to its
+    project code ("HBR-2291" -> "HBR")."""
+    if name and (key := re.fullmatch(r"([A-Z]{2,})-\d+", name)):
+        return key[1]
+    handle = re.sub(r"[^a-z0-9]", "", (name or "").casefold())
+    if not name or " " in name or len(handle) < 4:
+        return name
+    for candidate in candidates:
+        words = [re.sub(r"[^a-z0-9]", "", w) for w in candidate.name.casefold().split()]
+        if len(words) > 1 and candidate.name[:1].isupper() and len(words[0]) >= 4 \
+                and handle.startswith(words[0]):
+            return candidate.name
+    return name
 
 
 @dataclass(frozen=True)
@@ -174,6 +211,7 @@ def _read(text: str, common: frozenset[str]) -> _Seen:
     named = _people(text)
     csm = (labelled.get("csm") or _speaker_csm(text) or _internal_sender(text)
            or _csm_in(text, named))
+    csm = _fullest(csm, text, common) if csm else None
     people = named | ({csm.casefold()} if csm else set())
     ours = _our_company(text, csm)
     account = (labelled.get("account") or _account_in(text, people | ours, common)
@@ -194,8 +232,8 @@ def _labelled(text: str) -> dict[str, str]:
     for field, raw in read_labels(text).items():
         if field not in ("account", "csm"):
             continue
-        line = re.split(r"\n|(?<!\bCo)(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\b[A-Z])\.\s+(?=\S)"
-                        r"|\s{2,}|\"\s*,\s*\"", raw.strip(), maxsplit=1)[0]
+        line = re.split(r"(?<!\bCo)(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\b[A-Z])\.\s+(?=\S)"
+                        r"|\s{2,}|\"\s*,\s*\"", raw.strip().split("\n")[0], maxsplit=1)[0]
         head = line.split(")", 1)[0]
         value = _clean(head if ")" in line and "(" not in head else line)  # "(CSM: Lee) lost"
         me = _ME.match(value)
@@ -228,11 +266,36 @@ def _spans(text: str) -> list[_Span]:
 
 
 def _speaker_csm(text: str) -> str | None:
-    """In a pasted chat ("[09:15] Priya: yes, I'm their CSM"), the speaker who says so."""
+    """In a pasted chat ("[09:15] Priya: yes, I'm their CSM"), the speaker who says so, or the
+    one a colleague tells so ("Arjun, as CSM keep them updated"; "you're the CSM, you lead")."""
+    speakers: list[str] = []
     for match in CHAT_LINE.finditer(text):
-        if _SELF_CSM.search(match["said"]):
-            return _clean(match["name"])
+        speaker, said = _clean(match["name"]), match["said"]
+        told = _YOU_CSM.search(said)
+        if told and told["name"] and told["name"].casefold() not in _NOT_NAMES:
+            return next((s for s in speakers if s.split()[0] == told["name"]), told["name"])
+        if told and re.search(r"(?i)\byou", told[0]):
+            return next((s for s in reversed(speakers) if s != speaker), None)
+        if _SELF_CSM.search(said):
+            return speaker
+        speakers.append(speaker)
     return None
+
+
+def _fullest(name: str, text: str, common: frozenset[str]) -> str:
+    """Our CSM's name in the fullest form the text writes it: "Lena" -> "Lena Fischer" when
+    the attendees list "Lena Fischer (CSM)"; initials "A.K." -> "Aleksandra Kowalczyk"."""
+    if " " in name:
+        return name
+    initials = re.sub(r"[^A-Z]", "", name) if re.fullmatch(r"(?:[A-Z]\.?){2,3}", name) else ""
+    for span in _spans(text):
+        words = _clean(span.text).split()
+        if not 2 <= len(words) <= 3 or _LEGAL.search(span.text) \
+                or any(w.casefold() in _NOT_NAMES for w in words[1:]):
+            continue
+        if words[0] == name or (initials and "".join(w[0] for w in words) == initials):
+            return " ".join(words)
+    return name
 
 
 def _internal_sender(text: str) -> str | None:
@@ -291,25 +354,32 @@ def _people(text: str) -> set[str]:
 
 def _csm_in(text: str, people: set[str]) -> str | None:
     """Our CSM, from the cues that introduce them; else the addressee of a customer's email,
-    else a bare name signing the note off."""
+    else a name signing the note off."""
+    own = text[: m.start()] if (m := _QUOTED_PART.search(text)) else text
+    me = re.search(rf"\bme \((?P<name>{_WORD}(?: {_WORD})?)\)", own)
+    if me:
+        return me["name"]  # "attendees: me (Ingrid), Mr. Patel"
     best: tuple[int, str] | None = None
     senders = {_clean(m["name"]).casefold() for m in _FROM.finditer(text)}
     for match in _spans(text):
         name = _clean(match.text)
-        if {name.casefold(), name.casefold().split()[0]} & (_NOT_NAMES | senders) \
-                or _LEGAL.search(name):
+        if not name or name[0].isdigit() or {name.casefold(), name.casefold().split()[0]} \
+                & (_NOT_NAMES | senders) or _LEGAL.search(name):
             continue  # a customer signing their own email is not our CSM
-        before = text[max(0, match.start - 25): match.start]
+        before = _FILLERS.sub("", text[max(0, match.start - 30): match.start])
         after = text[match.end: match.end + 40]
         said = bool(_CSM_AFTER.match(after))  # "Y (CSM)", "Y, the CSM", "Y here"
+        # "... is slow. - Tomasz", "/Noor" ending the note or its first paragraph
+        signed = bool(re.search(r"\s[-–—/]+\s*$", before)) and match.start < len(own) and (
+            not own[match.end:].strip() or bool(re.match(r"[ \t]*\n[ \t]*\n", after)))
         quoted = text[text.rfind("\n", 0, match.start) + 1:].lstrip().startswith(">")
-        if not said and (name.casefold() in people or quoted):
+        if not (said or signed) and (name.casefold() in people or quoted):
             continue  # the customer's people, their signatures, quoted replies
-        score = 3 * said + 2 * bool(_CSM_BEFORE.search(before))
-        if _CSM_BEFORE.search(before) and re.match(r"\s*$", after):
-            score += 1  # a sign-off on its own line
-        if re.search(r"\s[-–—]+\s*$", before) and not text[match.end:].strip():
-            score += 2  # "... is slow. - Tomasz" ends the note
+        ends_line = bool(re.match(r"[ \t]*(?:\n|$)", after))
+        cued = bool(_CSM_BEFORE.search(before))
+        if cued and re.search(r"(?:^|\n)\s*[-–—]+\s*$", before) and not ends_line:
+            cued = False  # "- Appointment reminders failing": a bullet, not a sign-off
+        score = 3 * said + 2 * cued + (cued and not after.strip()) + 2 * signed
         if score and (best is None or score > best[0]):
             best = (score, name)
     if best:
@@ -320,10 +390,14 @@ def _csm_in(text: str, people: set[str]) -> str | None:
         if name and "@" not in name and name.casefold() not in _NOT_NAMES \
                 and not _TEAM.search(name):
             return name
-    lines = text.strip().splitlines()
-    if len(lines) > 1 and re.fullmatch(rf"\s*{_WORD}(?: {_WORD}){{0,2}}\s*", lines[-1]) \
-            and lines[-1].strip().casefold() not in _NOT_NAMES:
-        return lines[-1].strip()  # a bare name signing the note off
+    lines = own.strip().splitlines()
+    if len(lines) > 1 and re.fullmatch(rf"\s*{_WORD}(?: {_WORD})?\s*", lines[-1]) \
+            and lines[-1].strip().casefold() not in _NOT_NAMES and not _LEGAL.search(lines[-1]) \
+            and not _TITLES & set(lines[-2].casefold().split()):
+        return lines[-1].strip()  # a bare name signing the note off, not a signature's company
+    low = _LOWER_SIGN_OFF.search(own.rstrip())
+    if low and low["name"] not in _NOT_NAMES | _LOWER_STOP:
+        return low["name"]
     return None
 
 
@@ -359,14 +433,23 @@ def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | No
 def _lowercase_account(text: str, common: frozenset[str]) -> str | None:
     """A name typed in lower case, where nothing capitalised names the customer: "globex wants
     dark mode", "down at tallgrass ag since 9", "route66 outfitters: reports are slow"."""
-    for match in _LOWER_NAME.finditer(_FILLERS.sub("", text)):
-        words = match["name"].split()
+    return next((name for name, _, _ in _lower_names(_FILLERS.sub("", text), common)), None)
+
+
+def _lower_names(text: str, common: frozenset[str]) -> Iterable[tuple[str, int, int]]:
+    """Names typed in lower case, with where they start and end: not ordinary words ("billing is
+    down", "reporting module is slow") unless joined by "&" ("fig & thistle want..."), and
+    without a leading "lol" or "yep"."""
+    for match in _LOWER_NAME.finditer(text):
+        name, start = match["name"].rstrip("."), match.start("name")
+        while name.split()[0] in _NOT_NAMES and " " in name:
+            start += len(name.split()[0]) + 1
+            name = name.split(" ", 1)[1].lstrip()
+        words = name.split()
         if words[0] in _NOT_NAMES or words[0] in _LOWER_STOP:
             continue
-        if all(w in common or w in _LOWER_STOP for w in words if w != "&"):
-            continue  # "billing is down", "reporting module is slow": ordinary words
-        return match["name"]
-    return None
+        if "&" in words or not all(w in common or w in _LOWER_STOP for w in words):
+            yield name, start, match.end("name")
 
 
 def _cues(name: str, before: str, after: str, domains: set[str],
@@ -450,7 +533,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
 
     def add(name: str, start: int, end: int) -> Candidate | None:
         key = name.casefold()
-        if not key.strip() or key in people or any(
+        if not key.strip() or _QUANTITY.match(key) or key in people or any(
+                set(key.split()) <= set(p.split()) for p in people) or any(
                 re.match(rf"{re.escape(o)}(?:$|[\s,.])", key) for o in ours):
             return None  # a person, or our own company: "Larkwire, Inc." on the CSM's signature
         candidate = found.setdefault(key, Candidate(name, {}, set(), set()))
@@ -492,7 +576,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
             if not name or name.casefold() in _NOT_NAMES \
                     or name.casefold().split()[0] in _NOT_NAMES:
                 continue
-            the = re.search(r"\bthe\s+$", text[max(0, start - 4): start], re.I)
+            the = re.search(r"\bThe\s+$" if " " in name else r"\bthe\s+$",
+                            text[max(0, start - 4): start], 0 if " " in name else re.I)
             for written, at in ((name, start), *([(text[start - 4: end].strip(), start - 4)]
                                                  if the else [])):  # "the Hive"
                 candidate = add(written, at, end)
@@ -501,11 +586,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
                     candidate.note("whole run", float(left_out == 0))
                     candidate.note("words left out", float(np.log1p(left_out)))
                     candidate.note("starts with 'the'", float(written[:4].casefold() == "the "))
-    for match in _LOWER_NAME.finditer(text):
-        words = match["name"].split()
-        if words[0] not in _NOT_NAMES and words[0] not in _LOWER_STOP and not all(
-                w in common or w in _LOWER_STOP for w in words if w != "&"):
-            add(match["name"], match.start("name"), match.end("name"))  # not "well it"
+    for name, start, end in _lower_names(text, common):
+        add(name, start, end)
     for match in _FULL_DOMAIN.finditer(text):
         if match["name"].casefold() not in _MAIL_HOSTS:
             for name in (match["name"], match["domain"]):  # "kestrel-freight", ".io" kept
