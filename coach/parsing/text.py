@@ -54,17 +54,35 @@ def tokens(text: str) -> list[str]:
     return [stem(w) for w in bare if w not in STOPWORDS]
 
 
-# A line of a pasted chat: "[10:02] Dana Li: text", "[9:15 am] Priya: text"
+# A line of a pasted chat: "[10:02] Dana Li: text", "[9:15 am] Priya: text", "Tue 14:21  Priya:
+# text", "11:48 AM Priya: text"
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
 CHAT_LINE = re.compile(
-    r"^\s*\[\d{1,2}:\d{2}(?:\s*[ap]m)?\]\s*(?P<name>[^:\n]{2,40}):(?P<said>[^\n]*)", re.I | re.M)
+    rf"^\s*(?:\[\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*\.?\s+)?{_TIME}(?:\s*\])?\s*"
+    r"(?P<name>[^:\n\[\]]{2,40}?):(?P<said>[^\n]*)", re.I | re.M)
+# A message as Slack copies it: "Priya Nair  10:03" or "Priya Nair [4:02 PM]", then its lines.
+_CHAT_HEADER = re.compile(
+    rf"^[ \t]*(?P<name>[A-Z][^\n\[\]:]{{1,40}}?)(?:[ \t]{{2,}}|[ \t]*\[){_TIME}\]?[ \t]*$",
+    re.M)
+
+
+def chat_lines(text: str) -> list[tuple[str, str]]:
+    """Who said what in a pasted chat, in order; [] when the text is not a chat."""
+    lines = [(m["name"].strip(), m["said"].strip()) for m in CHAT_LINE.finditer(text)]
+    if lines:
+        return lines
+    headers = list(_CHAT_HEADER.finditer(text))
+    ends = [h.start() for h in headers[1:]] + [len(text)] if headers else []
+    return [(h["name"].strip(), " ".join(text[h.end(): end].split()))
+            for h, end in zip(headers, ends, strict=True)]
 
 
 def chat_said(text: str) -> str:
-    """A pasted chat as what was said, one sentence per line, without times and speakers."""
-    if not CHAT_LINE.search(text):
+    """A pasted chat as what was said, one sentence per message, without times and speakers."""
+    said = [line for _, line in chat_lines(text) if line]
+    if not said:
         return text
-    lines = (CHAT_LINE.sub(lambda m: m["said"], line).strip() for line in text.splitlines())
-    return " ".join(ln if ln[-1:] in ".!?" else f"{ln}." for ln in lines if ln)
+    return " ".join(ln if ln[-1:] in ".!?" else f"{ln}." for ln in said)
 
 
 def sentences(text: str) -> list[str]:
@@ -76,12 +94,20 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-def json_as_labels(text: str) -> str:
-    """A pasted JSON record as labelled lines, so every reader sees "key: value": nested
-    records are read for their fields, a record with a name stands for that name ({"owner":
-    {"name": "Mei-Ling Chou", "role": "CSM"}} -> "owner: Mei-Ling Chou"), lists become
-    bullets. Any other text is returned as it is."""
+_PAIR = re.compile(r"(?<![\w\"])(?P<key>[A-Za-z_][\w.]*)="
+                   r"(?:\"(?P<quoted>[^\"]*)\"|(?P<bare>[^\s\"]*))")
+
+
+def record_as_labels(text: str) -> str:
+    """A pasted JSON record or log line (key="value" pairs) as labelled lines, so every reader
+    sees "key: value": nested records are read for their fields, a record with a name stands
+    for that name ({"owner": {"name": "Mei-Ling Chou", "role": "CSM"}} -> "owner: Mei-Ling
+    Chou"), lists become bullets. Any other text is returned as it is."""
     stripped = text.strip()
+    pairs = list(_PAIR.finditer(stripped))
+    if len(pairs) >= 3 and "\n" not in stripped:
+        return "\n".join(f"{m['key'].replace('_', ' ')}: {m['quoted'] or m['bare']}"
+                         for m in pairs if m["quoted"] or m["bare"])
     if not stripped.startswith("{"):
         return text
     try:

@@ -17,7 +17,7 @@ from coach.domain import (
     parse_level_number,
 )
 from coach.parsing.deadlines import DEADLINE, due_by
-from coach.parsing.text import chat_said, json_as_labels, sentences
+from coach.parsing.text import chat_said, record_as_labels, sentences
 from coach.understanding.labels import read_labels
 from coach.understanding.names import Names, read_names
 from coach.understanding.signals import find_signals
@@ -56,7 +56,7 @@ def extract_ticket(
 ) -> TicketDraft:
     """A draft ticket from a template or prose; severity and owner fall back to the framework.
     The account and the CSM come from the names reader, whatever the wording."""
-    text = json_as_labels(text)
+    text = record_as_labels(text)
     fields = parse_template(text)
     if len(fields) < 2:  # prose, perhaps with one labelled field ("actions so far: ...")
         fields = {**parse_prose(text), **fields}

@@ -9,6 +9,7 @@ A value runs to the next label.
 
 from __future__ import annotations
 
+import csv
 import re
 
 # Field -> its label spellings; the longer spelling of a label comes first.
@@ -16,7 +17,7 @@ LABELS = {
     "account": r"account[ _]name|account|acct|customer[ _]name|customer|cust|client[ _]name|client"
                r"|company|organi[sz]ation|org",
     "severity": r"severity|sev|priority|prio",
-    "csm": r"account[ _]owner(?: \(csm\))?|account manager|customer success manager"
+    "csm": r"account[ _]owner(?: \(csm\)|[ _]csm)?|account manager|customer success manager"
            r"|assignee[_ ]csm|csm[ _]owner|csm[ _]name|owner/csm|csm/owner|our (?:csm|person)"
            r"|raised by|csm|am|owner",
     "issue_summary": r"issue summary|issue|summary|problem|what happened|what|description"
@@ -76,7 +77,7 @@ def _table(text: str) -> dict[str, str]:
     or a two-column table of label and value ("| Owner | Mikkel Jensen |")."""
     lines = [ln for ln in text.splitlines() if ln.strip() and not re.fullmatch(r"[\s|:-]+", ln)]
     for header, row in zip(lines, lines[1:], strict=False):
-        names = [field_of(cell.strip(" *")) for cell in _cells(header)]
+        names = [field_of(_unbracketed(cell)) for cell in _cells(header)]
         if sum(name is not None for name in names) < 2 or len(_cells(row)) < 2:
             continue
         return {name: cell.strip() for name, cell in zip(names, _cells(row), strict=False)
@@ -84,16 +85,24 @@ def _table(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for line in lines:
         cells = _cells(line)
-        field = field_of(re.sub(r"\s*\([^)]*\)$", "", cells[0].strip(" *"))) \
+        field = field_of(_unbracketed(cells[0])) \
             if len(cells) == 2 and line.lstrip().startswith("|") else None
         if field and cells[1].strip() and field not in found:
             found[field] = cells[1].strip()
     return found
 
 
+def _unbracketed(cell: str) -> str:
+    """A header cell without its note: "Owner (CSM)" -> "Owner"."""
+    return re.sub(r"\s*\([^)]*\)$", "", cell.strip(" *\""))
+
+
 def _cells(line: str) -> list[str]:
-    """A table line's cells, split by "|" or by tabs ([] when it is not a table line)."""
+    """A table line's cells, split by "|", tabs or CSV commas ([] when it is not a table line)."""
     if "|" in line:
         match = _CELLS.match(line)
         return match[1].split("|") if match else []
-    return line.split("\t") if "\t" in line else []
+    if "\t" in line:
+        return line.split("\t")
+    cells = next(csv.reader([line]), [])
+    return cells if len(cells) > 2 else []

@@ -30,24 +30,30 @@ from pathlib import Path
 import numpy as np
 
 from coach.domain import CoachError
-from coach.parsing.text import CHAT_LINE
+from coach.parsing.text import chat_lines
 from coach.understanding.labels import read_labels
 
-_UPPER = "A-Z\u00C0-\u00DE"
+_UPPER = "A-Z\u00C0-\u00DE\u0100-\u017F"
+_SCRIPT_FORM = "有限公司|株式会社|주식회사|ООО|ОАО|ПАО|АО|شركة|医療法人|合同会社"
 # "O'Shea" and "Adebayo-Clarke" are one word, and so is "O'Malley's" before a capital ("O'Malley's
 # Hardware"); "I'm" and "Ltd's" end at the apostrophe.
-_WORD = (rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}]\w*(?:['’][{_UPPER}]\w*)?"
+_WORD = (rf"(?:(?:[{_UPPER}]\.){{2,}}|St\.(?= [{_UPPER}])|[{_UPPER}]\w*(?:['’][{_UPPER}]\w*)?"
          rf"(?:['’]s(?= [{_UPPER}][a-z]))?(?:-\w+)*|\d+[A-Za-z]*)")
 # Words of one name are joined by spaces, never by a tab: tabs separate a table's cells.
-_JOIN = (r"(?: +(?:&|de|da|del|van|von|der|den|du|la|le|y|et|und) +| +| *& *"
-         r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH)\b))")
+_JOIN = (r"(?: +(?:&|de|da|del|van|von|der|den|du|la|le|y|et|und|of) +| +| *[&+] *"
+         r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH|S\.A\.|SA|S\.L\.)(?!\w)))")
 _FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.? de C\.?V\.?"
          r"|S\.?A\.?S?|S\.?p\.?A\.?|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP"
          r"|C[Oo]\.(?=[\s,]|$)|Co-op|Corp\.?|Ltda\.?|Lda\.?|S\.R\.L\.?|S\.?L\.?|JSC|SE|Srl"
-         r"|S\.r\.l\.|S\.C\.|KG|OÜ|ASA|A\.Ş\.?|Pty|Pvt\.?|Sp\. z o\.o\.)(?!\w)")
-_PART = rf"(?:{_FORM}|\((?:UK|US|EU|Pty|Pvt)\)|{_WORD})"
+         r"|S\.r\.l\.|S\.C\.|KG|OÜ|ASA|A\.Ş\.?|Pty|Pvt\.?|Sp\. z o\.o\.|W\.L\.L\.|ehf\.?"
+         r"|hf\.)(?!\w)")
+_PART = rf"(?:{_FORM}|\((?:UK|US|EU|Pty|Pvt)\)|#\d+|{_WORD})"
 _SPAN = re.compile(rf"(?<![\w@.'’]){_WORD}(?:{_JOIN}{_PART}){{0,6}}")
-_LEGAL = re.compile(rf"(?:^|\s){_FORM}$|\((?:Pty|Pvt)\)")
+_LEGAL = re.compile(rf"(?:^|\s){_FORM}$|\((?:Pty|Pvt)\)|{_SCRIPT_FORM}")
+
+# A name in another script ("株式会社ミドリ精工", "ООО «Белая Берёза»"): a run of its letters.
+_SCRIPT = "\u0400-\u04FF\u0600-\u06FF\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF"
+_SCRIPT_NAME = re.compile(rf"[{_SCRIPT}«][{_SCRIPT}«»]+(?:[ \t]+[{_SCRIPT}«][{_SCRIPT}«»]*){{0,4}}")
 
 _ME = re.compile(r"^(?:me|myself|yours truly)\s*(?:\((?P<name>[^)]+)\)|,\s*(?P<named>.+))", re.I)
 
@@ -72,14 +78,22 @@ _SUBJECT_AFTER = re.compile(
     r"|reported|opened|switching|threaten\w*|can't|cannot|mentioned|called|emailed"
     r"|they're|they are|they)\b", re.I)
 _LOWER_NAME = re.compile(
-    r"(?:^|\n|:[ \t]+|\][ \t]+|\b(?:fyi|lol|for|at|w/|with|re|on)[ \t]+)"
-    r"(?P<name>[a-z0-9][\w.&-]*(?:[ \t]+&?[ \t]*[a-z0-9][\w.&-]*){0,3}?)"
+    r"(?:^|\n|:[ \t]+|\][ \t]+|\b(?:fyi|lol|for|at|w/|with|re|on|from|escalating)[ \t]+)"
+    r"(?P<name>[a-z0-9][\w.&+-]*(?:[ \t]+&?[ \t]*[a-z0-9][\w.&+-]*){0,4}?)"
     r"(?='s\b|[ \t]+(?:is|are|was|were|has|had|wants?|needs?|asked|says?|said|keeps?|just"
     r"|since|they)\b|[ \t]*:[ \t]|[ \t]+[-–—][ \t])")
+# Words that say nobody is named: "CSM: (unassigned)", "no idea who the CSM is here".
+_NO_ONE = frozenset("is was has will not unassigned vacant tbd tbc assigned listed here none"
+                    .split())
+_UNNAMED = re.compile(r"[\s(\"'*_-]*(?:unassigned|vacant|none|nobody|no one|n/a|tbd|tbc|\?|-+$)",
+                      re.I)
+_LOWER_LEADS = frozenset("for at with on from re".split())
 _LOWER_STOP = frozenset("""the a an our their my your this that these those everything
     something nothing nobody everyone someone all some any its it one""".split())
-# A number or a quantity is never a name: "05" of "[11:05]", "500k API calls".
-_QUANTITY = re.compile(r"\d+(?:[.,:]\d+)*(?:(?:k|m|bn|x|%)\b|s?$)")
+# A number, a quantity or a time is never a name: "05" of "[11:05]", "500k API calls", "02 PM",
+# "Speaker 1" of a transcript.
+_QUANTITY = re.compile(r"\d+(?:[.,:]\d+)*(?:(?:k|m|bn|x|%|st|nd|rd|th)\b|s?$)|[\d\W_]+$"
+                       r"|\d{1,2}(?::\d\d)? ?[ap]m\b|speaker \d")
 # Voice-note fillers, left out when reading a name's context: "with uh Granite Peak".
 _FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm)\b,?[ \t]*", re.I)
 _RIVAL_BEFORE = re.compile(
@@ -92,17 +106,17 @@ _FEATURE_AFTER = re.compile(
 # Context that makes a name our CSM.
 _CSM_BEFORE = re.compile(
     r"(?:\b(?:i'm|i am|im|it's|its|this is|my name is|me =|me:|me is|csm is|signed)\s*"
-    r"|\bit's me\s+|\bcsm\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*"
+    r"|\bit's me\s+|\bcsm\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*|\bcsm\s+"
     r"|(?:thanks|cheers|regards|best|thx)[,!]?\s*)$", re.I)
 _CSM_AFTER = re.compile(
     r"^(?:,? (?:is )?(?:the |their |your |our )?(?:csm|customer success manager|account owner)"
     r"\b|\s*\((?:the |their |our )?(?:csm|account owner)\s*[),]|\s*,\s*csm\b|\s+here\b"
-    r"|\s*\n\s*customer success"
+    r"|\s*\n\s*customer success|\s+[-–—]\s+csm\b"
     r"|,? (?:calling|by the way)|\s*,\s*(?:the )?csm on\b|,? i'm (?:the|their) csm"
     r"|\s*\(me\)|\s*\|\s*customer success)", re.I)
 # People named by an email's headers or greeting: a customer contact, or (To:) us.
-_FROM = re.compile(r"^\s*>?\s*(?:from|von):\s*(?P<name>[^<\n,]+)", re.I | re.M)
-_TO = re.compile(r"^\s*(?:to|an):\s*(?P<name>[^<\n;,]+)", re.I | re.M)
+_FROM = re.compile(r"^\s*>?\s*(?:from|von|de|van)\s?:\s*(?P<name>[^<\n,]+)", re.I | re.M)
+_TO = re.compile(r"^\s*(?:to|an|à|para|aan)\s?:\s*(?P<name>[^<\n;,]+)", re.I | re.M)
 _GREETING = re.compile(
     rf"^\s*(?:hi|hello|hey|dear)\s+(?:mr\.?|ms\.?|mrs\.?|dr\.?)?\s*(?P<name>{_WORD}"
     rf"(?:\s{_WORD})?)\s*[,!]", re.I | re.M)
@@ -114,13 +128,22 @@ _ROLE = re.compile(r"\b(?:vp|ceo|cfo|cto|coo|ciso|md|it|ops|admin|champion|manag
                    r"|director|officer|engineer|ae|gm|owner|founder|president|controller"
                    r"|analyst|sponsor|contact|sre|pm|procurement|legal|counsel|finance"
                    r"|deal desk|support|on-call)\b", re.I)
+_ROLE_THEN_NAME = re.compile(
+    r"\b(?:their|our|the customer's)\s+(?:[a-z]+\s+)?(?:champion|controller|contact|admin|cto"
+    r"|ceo|cfo|coo|cio|ciso|vp|director|manager|lead|head|owner|founder|dev|developer|engineer|buyer"
+    rf"|sponsor)\s+(?P<name>{_WORD}(?: {_WORD})?)")
 # Not a person: "To: CS Escalations", "Deal Desk".
 _TEAM = re.compile(r"\b(?:escalations?|desk|team|support|leadership|leads?|success|ops|help"
                    r"|inbox|alerts?|cs)\b", re.I)
-_SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their |the )?(?:csm|account owner)\b"
+_SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their |the |her |his |the account's )?"
+                       r"(?:csm|account owner)\b"
+                       r"|\bthat'?s (?:one of )?mine\b|\bis my account\b|\bcsm there\b"
                        r"|\bas (?:the |their )?csm\b|\bi(?:'ll)? own (?:this|it|the account)\b"
                        r"|\b(?:account owner|csm)\s*[:=-]\s*me\b"
                        r"|\bmy account|\bone of my accounts\b|\byep,? mine\b|\bmy champion\b", re.I)
+# A transcript's speaker: "Speaker 1 (Ollie Brennan): ...", "Ilse Van Damme: ...".
+_SPEAKER = re.compile(r"^[ \t]*(?:Speaker \d+ \((?P<named>[^)\n]+)\)|(?P<name>[A-Z][\w'’.-]+"
+                      r"(?: [A-Z][\w'’.-]+){1,3}))[ \t]*:(?P<said>[^\n]*)", re.M)
 # In a chat, a colleague telling someone they are the CSM: "ok Abebe, you're the CSM", "Arjun, as
 # CSM keep them updated" (the name is the addressee), or "you're the CSM so you lead" (no name:
 # the one they answer).
@@ -131,7 +154,10 @@ _QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|For
                           re.I | re.M)
 # A lower-case sign-off ending the note: "... not urgent. -sam", "-raj (csm)".
 _LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>[a-z][a-z'-]{1,20})"
-                             r"(?: ?\((?:csm|account owner)\))?\s*$")
+                             r"(?: ?\((?P<full>[A-Z][\w'’-]+ [A-Z][\w'’-]+)?[^)\n]*\))?\s*$")
+# A CSM named in lower case after the word: "csm ingrid vos", "csm noah friedman, already added".
+_LOWER_CSM = re.compile(r"\bcsm\s*[:=]?[ \t]+(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+)?)"
+                        r"(?=[,.;]|\s*$|\s+\(me\))", re.I)
 _BOILERPLATE = re.compile(r"^\s*sent from my \w+.*$", re.I | re.M)
 _NOT_NAMES = frozenset("""i me my we our us you your yours he she his her they them their it its
     this that these those there here hi hey hello dear thanks cheers regards best team all everyone
@@ -168,7 +194,7 @@ def read_names(text: str, common_words: Iterable[str] = (),
     account = seen.labelled.get("account")
     if not account and ranker is not None:
         candidates = _candidates(seen, common)
-        account = _spelled_out(ranker.choose(candidates), candidates)
+        account = _spelled_out(ranker.choose(candidates), candidates, text)
     account = account or seen.rules_account
     csm = seen.csm
     if csm and account and csm.casefold() == account.casefold():
@@ -176,12 +202,15 @@ def read_names(text: str, common_words: Iterable[str] = (),
     return Names(account=account, csm=csm)
 
 
-def _spelled_out(name: str | None, candidates: list[Candidate]) -> str | None:
+def _spelled_out(name: str | None, candidates: list[Candidate], text: str) -> str | None:
     """The account as the text writes it out: a handle or email domain gives way to the name
-    it shortens ("sunridgehotels" -> "Sunridge Hotels & Resorts"), and a ticket key to its
-    project code ("HBR-2291" -> "HBR")."""
+    it shortens ("sunridgehotels" -> "Sunridge Hotels & Resorts"), a ticket key to its project
+    code ("HBR-2291" -> "HBR"), and a name the text writes with "The" keeps it ("The Copper
+    Kettle Group")."""
     if name and (key := re.fullmatch(r"([A-Z]{2,})-\d+", name)):
         return key[1]
+    if name and " " in name and re.search(rf"\bThe {re.escape(name)}", text):
+        return f"The {name}"
     handle = re.sub(r"[^a-z0-9]", "", (name or "").casefold())
     if not name or " " in name or len(handle) < 4:
         return name
@@ -209,8 +238,11 @@ def _read(text: str, common: frozenset[str]) -> _Seen:
     text = _BOILERPLATE.sub("", text)
     labelled = _labelled(text)
     named = _people(text)
-    csm = (labelled.get("csm") or _speaker_csm(text) or _internal_sender(text)
-           or _csm_in(text, named))
+    labels = read_labels(text)
+    unnamed = "csm" in labels and bool(_UNNAMED.match(labels["csm"]))  # "CSM: (unassigned)"
+    csm = None if unnamed else (
+        labelled.get("csm") or _speaker_csm(text) or _claimed_by_sender(text)
+        or _csm_in(text, named, told=True) or _internal_sender(text) or _csm_in(text, named))
     csm = _fullest(csm, text, common) if csm else None
     people = named | ({csm.casefold()} if csm else set())
     ours = _our_company(text, csm)
@@ -238,8 +270,12 @@ def _labelled(text: str) -> dict[str, str]:
         value = _clean(head if ")" in line and "(" not in head else line)  # "(CSM: Lee) lost"
         me = _ME.match(value)
         value = _clean(me["name"] or me["named"]) if me else value
+        if field == "csm":  # "léa fontaine, she replied", "adebayo ogunleye (me) — paged sre"
+            value = re.split(r",\s|\s[-–—]\s|\s\(me\)", value)[0]
+        value = re.sub(r"\s*\([^)]*\)$", "", value)  # "x.com (going by the signup domain)"
         first = value.split(" ")[0].casefold() if value else ""
-        if value and first not in _NOT_NAMES and len(value.split()) <= (4 if field == "csm" else 8):
+        if value and first not in _NOT_NAMES | _NO_ONE and first[:1].isalnum() \
+                and len(value.split()) <= (4 if field == "csm" else 8):
             found[field] = value
     return found
 
@@ -269,8 +305,10 @@ def _speaker_csm(text: str) -> str | None:
     """In a pasted chat ("[09:15] Priya: yes, I'm their CSM"), the speaker who says so, or the
     one a colleague tells so ("Arjun, as CSM keep them updated"; "you're the CSM, you lead")."""
     speakers: list[str] = []
-    for match in CHAT_LINE.finditer(text):
-        speaker, said = _clean(match["name"]), match["said"]
+    lines = chat_lines(text) or [(m["named"] or m["name"], m["said"])
+                                 for m in _SPEAKER.finditer(text)]
+    for name, said in lines:
+        speaker = _clean(re.sub(r"\s*\([^)]*\)$", "", name))  # "Marisol Ortega (CSM)"
         told = _YOU_CSM.search(said)
         if told and told["name"] and told["name"].casefold() not in _NOT_NAMES:
             return next((s for s in speakers if s.split()[0] == told["name"]), told["name"])
@@ -293,7 +331,8 @@ def _fullest(name: str, text: str, common: frozenset[str]) -> str:
         if not 2 <= len(words) <= 3 or _LEGAL.search(span.text) \
                 or any(w.casefold() in _NOT_NAMES for w in words[1:]):
             continue
-        if words[0] == name or (initials and "".join(w[0] for w in words) == initials):
+        if words[0].casefold() == name.casefold() \
+                or (initials and "".join(w[0] for w in words) == initials):
             return " ".join(words)
     return name
 
@@ -339,12 +378,17 @@ def _domain(text: str, ours: set[str]) -> str | None:
 def _people(text: str) -> set[str]:
     """Names the text gives to people (senders, greetings, signatures), casefolded."""
     out = {_clean(m["name"]).casefold() for m in _FROM.finditer(text)}
-    out |= {_clean(m["name"]).casefold() for m in CHAT_LINE.finditer(text)}
+    out |= {_clean(name).casefold() for name, _ in chat_lines(text)}
     out |= {_clean(m["name"]).casefold() for m in _TO.finditer(text)}
     out |= {_clean(m["name"]).casefold() for m in _GREETING.finditer(text)}
     for name, role in re.findall(rf"\b({_WORD}(?: {_WORD}){{0,2}}) \(([^)\n]{{2,40}})\)", text):
         if not _LEGAL.search(name) and _ROLE.search(role):
             out.add(name.casefold())  # "Karen Whitfield (VP Ops)": a person with a role
+    for match in _ROLE_THEN_NAME.finditer(text):
+        out.add(match["name"].casefold())  # "their controller Maggie Doyle"
+    for match in re.finditer(rf"\(({_WORD} {_WORD}),[^)\n]{{2,40}}\)", text):
+        if _ROLE.search(match[0]):
+            out.add(match[1].casefold())  # "(Ruth Kessler, Dir. RevOps)"
     for match in re.finditer(rf"(?:^|\n)[ \t>]*({_WORD} {_WORD})[ \t]*\n[ \t>]*[A-Z][^\n]{{2,60}}",
                              text):
         if not _LEGAL.search(match[1]):
@@ -352,9 +396,19 @@ def _people(text: str) -> set[str]:
     return out
 
 
-def _csm_in(text: str, people: set[str]) -> str | None:
+def _claimed_by_sender(text: str) -> str | None:
+    """The sender of an email that says "I'm the CSM" (not a chat: its speakers say so)."""
+    sender = _FROM.search(text)
+    if sender and not chat_lines(text) and _SELF_CSM.search(text[sender.end():]):
+        name = _clean(sender["name"])
+        return name if name and "@" not in name and not _TEAM.search(name) else None
+    return None
+
+
+def _csm_in(text: str, people: set[str], told: bool = False) -> str | None:
     """Our CSM, from the cues that introduce them; else the addressee of a customer's email,
-    else a name signing the note off."""
+    else a name signing the note off. With `told`, only a name the text says is the CSM
+    ("Y is the CSM on X", "Y (CSM)")."""
     own = text[: m.start()] if (m := _QUOTED_PART.search(text)) else text
     me = re.search(rf"\bme \((?P<name>{_WORD}(?: {_WORD})?)\)", own)
     if me:
@@ -364,7 +418,8 @@ def _csm_in(text: str, people: set[str]) -> str | None:
     for match in _spans(text):
         name = _clean(match.text)
         if not name or name[0].isdigit() or {name.casefold(), name.casefold().split()[0]} \
-                & (_NOT_NAMES | senders) or _LEGAL.search(name):
+                & (_NOT_NAMES | senders) or _LEGAL.search(name) \
+                or set(name.casefold().split()) <= _TITLES:
             continue  # a customer signing their own email is not our CSM
         before = _FILLERS.sub("", text[max(0, match.start - 30): match.start])
         after = text[match.end: match.end + 40]
@@ -382,8 +437,10 @@ def _csm_in(text: str, people: set[str]) -> str | None:
         score = 3 * said + 2 * cued + (cued and not after.strip()) + 2 * signed
         if score and (best is None or score > best[0]):
             best = (score, name)
-    if best:
+    if best and (best[0] >= 3 or not told):
         return best[1]
+    if told:
+        return None
     to = _TO.search(text)
     if to and _FROM.search(text):  # a customer's email to us: we are its addressee
         name = _clean(to["name"])
@@ -397,7 +454,10 @@ def _csm_in(text: str, people: set[str]) -> str | None:
         return lines[-1].strip()  # a bare name signing the note off, not a signature's company
     low = _LOWER_SIGN_OFF.search(own.rstrip())
     if low and low["name"] not in _NOT_NAMES | _LOWER_STOP:
-        return low["name"]
+        return low["full"] or low["name"]
+    lower = _LOWER_CSM.search(own)
+    if lower and not set(lower["name"].casefold().split()) & (_NOT_NAMES | _LOWER_STOP | _NO_ONE):
+        return lower["name"]
     return None
 
 
@@ -442,7 +502,7 @@ def _lower_names(text: str, common: frozenset[str]) -> Iterable[tuple[str, int, 
     without a leading "lol" or "yep"."""
     for match in _LOWER_NAME.finditer(text):
         name, start = match["name"].rstrip("."), match.start("name")
-        while name.split()[0] in _NOT_NAMES and " " in name:
+        while (name.split()[0] in _NOT_NAMES or name.split()[0] in _LOWER_LEADS) and " " in name:
             start += len(name.split()[0]) + 1
             name = name.split(" ", 1)[1].lstrip()
         words = name.split()
@@ -588,6 +648,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
                     candidate.note("starts with 'the'", float(written[:4].casefold() == "the "))
     for name, start, end in _lower_names(text, common):
         add(name, start, end)
+    for match in _SCRIPT_NAME.finditer(text):
+        add(match[0], match.start(), match.end())
     for match in _FULL_DOMAIN.finditer(text):
         if match["name"].casefold() not in _MAIL_HOSTS:
             for name in (match["name"], match["domain"]):  # "kestrel-freight", ".io" kept
