@@ -78,10 +78,11 @@ _SUBJECT_AFTER = re.compile(
     r"|reported|opened|switching|threaten\w*|can't|cannot|mentioned|called|emailed"
     r"|they're|they are|they)\b", re.I)
 _LOWER_NAME = re.compile(
-    r"(?:^|\n|:[ \t]+|\][ \t]+|\b(?:fyi|lol|for|at|w/|with|re|on|from|escalating)[ \t]+)"
+    r"(?:^|\n|:[ \t]+|\][ \t]+|[ \t][-–—][ \t]+|@[ \t]*|\bsev ?\d[ \t]+"
+    r"|\b(?:fyi|lol|for|at|w/|with|re|on|from|escalating)[ \t]+)"
     r"(?P<name>[a-z0-9][\w.&+-]*(?:[ \t]+&?[ \t]*[a-z0-9][\w.&+-]*){0,4}?)"
     r"(?='s\b|[ \t]+(?:is|are|was|were|has|had|wants?|needs?|asked|says?|said|keeps?|just"
-    r"|since|they)\b|[ \t]*:[ \t]|[ \t]+[-–—][ \t])")
+    r"|since|they|re|can't|cannot)\b|[ \t]*[:,][ \t]|[ \t]+[-–—][ \t]|[ \t]+\(|[ \t]*(?:\n|$))")
 # Words that say nobody is named: "CSM: (unassigned)", "no idea who the CSM is here".
 _NO_ONE = frozenset("is was has will not unassigned vacant tbd tbc assigned listed here none"
                     .split())
@@ -110,8 +111,8 @@ _CSM_BEFORE = re.compile(
     r"|(?:thanks|cheers|regards|best|thx)[,!]?\s*)$", re.I)
 _CSM_AFTER = re.compile(
     r"^(?:,? (?:is )?(?:the |their |your |our )?(?:csm|customer success manager|account owner)"
-    r"\b|\s*\((?:the |their |our )?(?:csm|account owner)\s*[),]|\s*,\s*csm\b|\s+here\b"
-    r"|\s*\n\s*customer success|\s+[-–—]\s+csm\b"
+    r"\b(?!\s*(?:is\b|=|:))|\s*\((?:the |their |our )?(?:csm|account owner)\s*[),]|\s*,\s*csm\b"
+    r"|\s+here\b|\s*\n\s*customer success|\s+[-–—]\s+csm\b"
     r"|,? (?:calling|by the way)|\s*,\s*(?:the )?csm on\b|,? i'm (?:the|their) csm"
     r"|\s*\(me\)|\s*\|\s*customer success)", re.I)
 # People named by an email's headers or greeting: a customer contact, or (To:) us.
@@ -141,6 +142,9 @@ _SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their |the |her |his |the account's )
                        r"|\bas (?:the |their )?csm\b|\bi(?:'ll)? own (?:this|it|the account)\b"
                        r"|\b(?:account owner|csm)\s*[:=-]\s*me\b"
                        r"|\bmy account|\bone of my accounts\b|\byep,? mine\b|\bmy champion\b", re.I)
+_SIGNED_AS_CSM = re.compile(
+    rf"(?:^|\n)[ \t]*(?P<name>{_WORD}(?: {_WORD}){{1,2}})[ \t]*\n[ \t]*"
+    r"(?i:(?:senior |sr\.? |lead )?(?:csm|customer success manager))\b(?![ \t]*[:=])")
 # A transcript's speaker: "Speaker 1 (Ollie Brennan): ...", "Ilse Van Damme: ...".
 _SPEAKER = re.compile(r"^[ \t]*(?:Speaker \d+ \((?P<named>[^)\n]+)\)|(?P<name>[A-Z][\w'’.-]+"
                       r"(?: [A-Z][\w'’.-]+){1,3}))[ \t]*:(?P<said>[^\n]*)", re.M)
@@ -150,8 +154,9 @@ _SPEAKER = re.compile(r"^[ \t]*(?:Speaker \d+ \((?P<named>[^)\n]+)\)|(?P<name>[A
 _YOU_CSM = re.compile(rf"(?:\b(?P<name>{_WORD}),\s*)?(?i:(?:you'?re|you are|as) (?:the |their )?"
                       r"(?:csm|account owner))\b")
 # The part of a note its writer wrote: what comes before a quoted or forwarded message.
-_QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|Forwarded) Message|>)",
-                          re.I | re.M)
+_QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|Forwarded) Message|>"
+                          r"|(?:from|de|von|van|da)\s?:[^\n]*\n\s*(?:sent|date|datum|data|fecha"
+                          r"|envoyé|gesendet)\s?:)", re.I | re.M)
 # A lower-case sign-off ending the note: "... not urgent. -sam", "-raj (csm)".
 _LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>[a-z][a-z'-]{1,20})"
                              r"(?: ?\((?P<full>[A-Z][\w'’-]+ [A-Z][\w'’-]+)?[^)\n]*\))?\s*$")
@@ -241,13 +246,14 @@ def _read(text: str, common: frozenset[str]) -> _Seen:
     labels = read_labels(text)
     unnamed = "csm" in labels and bool(_UNNAMED.match(labels["csm"]))  # "CSM: (unassigned)"
     csm = None if unnamed else (
-        labelled.get("csm") or _speaker_csm(text) or _claimed_by_sender(text)
-        or _csm_in(text, named, told=True) or _internal_sender(text) or _csm_in(text, named))
+        _signature_csm(text) or labelled.get("csm") or _speaker_csm(text)
+        or _claimed_by_sender(text) or _csm_in(text, named, told=True) or _internal_sender(text)
+        or _csm_in(text, named))
     csm = _fullest(csm, text, common) if csm else None
     people = named | ({csm.casefold()} if csm else set())
     ours = _our_company(text, csm)
     account = (labelled.get("account") or _account_in(text, people | ours, common)
-               or _lowercase_account(text, common) or _domain(text, ours))
+               or _lowercase_account(text, common, people) or _domain(text, ours))
     return _Seen(text, labelled, csm, people, ours, account)
 
 
@@ -396,6 +402,12 @@ def _people(text: str) -> set[str]:
     return out
 
 
+def _signature_csm(text: str) -> str | None:
+    """A signature's name above its title line: "Adaeze Okonkwo\nCSM – West Africa"."""
+    match = _SIGNED_AS_CSM.search(text)
+    return _clean(match["name"]) if match and match["name"].casefold() not in _NOT_NAMES else None
+
+
 def _claimed_by_sender(text: str) -> str | None:
     """The sender of an email that says "I'm the CSM" (not a chat: its speakers say so)."""
     sender = _FROM.search(text)
@@ -425,8 +437,10 @@ def _csm_in(text: str, people: set[str], told: bool = False) -> str | None:
         after = text[match.end: match.end + 40]
         said = bool(_CSM_AFTER.match(after))  # "Y (CSM)", "Y, the CSM", "Y here"
         # "... is slow. - Tomasz", "/Noor" ending the note or its first paragraph
+        line = text[text.rfind("\n", 0, match.start) + 1: match.start]
         signed = bool(re.search(r"\s[-–—/]+\s*$", before)) and match.start < len(own) and (
-            not own[match.end:].strip() or bool(re.match(r"[ \t]*\n[ \t]*\n", after)))
+            not own[match.end:].strip() or bool(re.match(r"[ \t]*\n[ \t]*\n", after))) \
+            and len(name.split()) <= 3 and not re.match(r"\s*\w+\s?:", line)
         quoted = text[text.rfind("\n", 0, match.start) + 1:].lstrip().startswith(">")
         if not (said or signed) and (name.casefold() in people or quoted):
             continue  # the customer's people, their signatures, quoted replies
@@ -490,10 +504,11 @@ def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | No
     return written[key] if scores[key] > 0.5 else None
 
 
-def _lowercase_account(text: str, common: frozenset[str]) -> str | None:
+def _lowercase_account(text: str, common: frozenset[str], people: set[str]) -> str | None:
     """A name typed in lower case, where nothing capitalised names the customer: "globex wants
     dark mode", "down at tallgrass ag since 9", "route66 outfitters: reports are slow"."""
-    return next((name for name, _, _ in _lower_names(_FILLERS.sub("", text), common)), None)
+    return next((name for name, _, _ in _lower_names(_FILLERS.sub("", text), common)
+                 if name.casefold() not in people), None)
 
 
 def _lower_names(text: str, common: frozenset[str]) -> Iterable[tuple[str, int, int]]:
