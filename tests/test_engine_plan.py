@@ -89,3 +89,62 @@ def test_drafts_need_a_confirmed_ticket() -> None:
     session = engine.new_session()
     replies = talk(engine, session, ["drafts"])
     assert "confirm one first" in text_of(replies)
+
+
+INTERNAL_PASTE = """From: Jordan Lee <jordan@ourco.example>
+Sent: Tuesday 09:12
+Subject: FW: Globex outage
+
+Account: Globex Corp, $180k ARR, renews in May
+CSM: me, Jordan Lee
+Severity: 1
+Issue: Their whole team has been locked out since 8am. Support (Marco) opened ENG-4412.
+Impact: No one at Globex can work; the renewal worth $180k is at risk.
+Actions taken:
+- called their CTO at 3pm
+- opened JIRA ENG-4412 with engineering
+- restored their admin access
+Resolution requested: restore access for every user
+Timeline: by end of day
+
+Thanks,
+Jordan Lee | Customer Success Manager | OurCo"""
+
+
+def test_the_customer_update_carries_no_internal_text() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, [INTERNAL_PASTE, "confirm"])
+    assert session.confirmed_ticket is not None
+    replies = talk(engine, session, ["drafts"])
+    customer = next(MessageDraft.model_validate(a.data) for r in replies for a in r.artifacts
+                    if a.data.get("audience") == "customer")
+    text = customer.text.casefold()
+    for leak in ("$", "arr", "renews", "eng-4412", "jira", "marco", "3pm", "from:", "sent:",
+                 "subject: fw", "ourco", "i, me", "me, jordan"):
+        assert leak not in text, leak
+    assert "hi globex corp team" in text and "jordan lee" in text
+    assert "locked out since 8am" in text and "restored their admin access" in text
+    assert "restore access for every user" in text
+
+
+def test_an_internal_summary_is_left_out_and_a_customer_line_asked_for() -> None:
+    engine = offline_engine()
+    session = engine.new_session()
+    paste = INTERNAL_PASTE.replace(
+        "Their whole team has been locked out since 8am. Support (Marco) opened ENG-4412.",
+        "Marco opened ENG-4412 after the $180k renewal call.")
+    talk(engine, session, [paste, "confirm"])
+    replies = talk(engine, session, ["drafts"])
+    customer = next(MessageDraft.model_validate(a.data) for r in replies for a in r.artifacts
+                    if a.data.get("audience") == "customer")
+    assert "marco" not in customer.text.casefold()
+    assert "investigating the issue you reported" in customer.text
+    assert "customer line:" in text_of(replies)
+    talk(engine, session, ["customer line: Nobody on your team can sign in since 8am.",
+                           "confirm"])
+    replies = talk(engine, session, ["drafts"])
+    customer = next(MessageDraft.model_validate(a.data) for r in replies for a in r.artifacts
+                    if a.data.get("audience") == "customer")
+    assert "Nobody on your team can sign in since 8am" in customer.text
+    assert "customer line:" not in text_of(replies)

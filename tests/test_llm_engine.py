@@ -131,6 +131,21 @@ def test_message_drafts_are_written_by_the_llm_in_one_call(
     assert "Initech" in prompt and "13:00" in prompt
 
 
+def test_a_customer_update_the_llm_fills_with_internal_detail_is_not_used(
+    settings: Settings, server: FakeOpenAI
+) -> None:
+    engine = llm_engine(settings, server)
+    session = confirmed_by_llm(engine, server)
+    written = {
+        "customer_update": "Hi Initech team, your $240k renewal matters; ENG-7781 is open.",
+        "internal_summary": "HEADLINE: Initech reporting outage, Severity 1.",
+    }
+    server.enqueue(Scripted(content=json.dumps(written)))
+    text = text_of(engine.handle(session, "drafts"))
+    assert "$240k" not in text and "ENG-7781" not in text
+    assert "Hi Initech team," in text and "HEADLINE: Initech" in text  # offline customer draft
+
+
 def test_triage_answers_reach_the_llm_in_the_turn_s_one_call(
     settings: Settings, server: FakeOpenAI
 ) -> None:

@@ -37,6 +37,9 @@ class TicketDraft(Model):
         default=None, description="When timeline_required names a time."
     )
     escalation_owner: Text | None = None
+    customer_summary: Text | None = Field(
+        default=None, description="The line the customer reads about the issue, when the "
+        "summary carries internal detail.")
     severity_rationale: str | None = Field(default=None, description="Why this severity.")
     severity_unsure: bool = Field(
         default=False, description="The judge was unsure between two levels: worth triage."
@@ -60,6 +63,7 @@ class EscalationTicket(Model):
     timeline_required: Text | None = Field(default=None, description="In the user's words.")
     due_by: AwareDatetime | None = None
     escalation_owner: Text
+    customer_summary: Text | None = None
     created_at: AwareDatetime
     response_due: AwareDatetime = Field(description="created_at plus the level's response time.")
 

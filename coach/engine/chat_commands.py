@@ -12,6 +12,7 @@ from coach.engine.modes.base import Context
 from coach.engine.views import cards, tailoring
 from coach.engine.views.files import export_files
 from coach.tailoring.rules import Change
+from coach.understanding.customer_safe import customer_facts
 
 Prompt = Callable[[], Reply]
 Run = Callable[[Context, Prompt], list[Reply]]
@@ -150,10 +151,15 @@ def _drafts(ctx: Context, prompt: Prompt) -> list[Reply]:
         artifact = Artifact(kind="message", title=draft.title, data=draft.model_dump(mode="json"))
         replies.append(Reply(text=f"**{draft.title}**\n\n{quoted}", artifacts=[artifact]))
     due = cards.when(drafts[0].next_update)
+    asks = ""
+    if customer_facts(ticket).summary_was_internal:
+        asks = ("\n\nThe issue summary holds internal detail, so the customer update leaves it "
+                "out. Tell me the one line the customer should read (`customer line: ...`), "
+                "confirm the ticket again, and the next version uses it.")
     replies.append(
         Reply(
             text=f"Next update due by {due} (Severity {ticket.severity}: every "
-            f"{cadence}). Send it even if nothing has changed."
+            f"{cadence}). Send it even if nothing has changed.{asks}"
         )
     )
     return replies

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from coach.content.library import Library
 from coach.content.templates import fill
 from coach.domain import EscalationTicket, MessageDraft, SeverityFramework, hours_text
+from coach.understanding.customer_safe import CustomerFacts, customer_facts
 
 # Which template each draft uses, who reads it, and its card title.
 DRAFTS = (
@@ -32,18 +33,34 @@ def next_update(ticket: EscalationTicket, library: Library, now: datetime) -> da
 def message_drafts(
     ticket: EscalationTicket, framework: SeverityFramework, library: Library, now: datetime
 ) -> list[MessageDraft]:
-    """The customer update and the internal summary for a ticket."""
+    """The customer update, composed from what the customer may read of the ticket, and the
+    internal summary."""
     due = next_update(ticket, library, now)
-    facts = _facts(ticket, framework, due)
+    internal = _facts(ticket, framework, due)
+    facts = {"customer": {**internal, **_customer(customer_facts(ticket))}, "internal": internal}
     return [
         MessageDraft(
             title=title,
             audience=audience,
-            text=fill(library.template(name), facts, "a message template", extra_ok=True).strip(),
+            text=fill(library.template(name), facts[audience], "a message template",
+                      extra_ok=True).strip(),
             next_update=due,
         )
         for name, audience, title in DRAFTS
     ]
+
+
+def _customer(facts: CustomerFacts) -> dict[str, str]:
+    actions = "\n".join(f"- {a}" for a in facts.actions_taken) or "- Our team is investigating."
+    return {
+        "account": facts.account,
+        "csm": facts.csm,
+        "issue_summary": facts.issue_summary,
+        "business_impact": facts.business_impact,
+        "actions_taken": actions,
+        "resolution_requested": facts.resolution_requested,
+        "timeline_required": facts.timeline_required or "to be confirmed with you",
+    }
 
 
 def cadence_text(ticket: EscalationTicket, library: Library) -> str:

@@ -17,6 +17,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "resolution_requested": ("resolution requested", "resolution", "request", "ask"),
     "timeline_required": ("timeline required", "timeline", "deadline"),
     "escalation_owner": ("escalation owner", "owner"),
+    "customer_summary": ("customer line", "customer summary", "line for the customer"),
 }
 _ALIAS_TO_FIELD = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
 _ALIASES = "|".join(sorted(map(re.escape, _ALIAS_TO_FIELD), key=len, reverse=True))

@@ -42,6 +42,9 @@ _LABEL = re.compile(
     rf"|\b(?P<inline>{_ANY})(?![\w])[ \t]*[:=][ \t]*",
     re.I | re.M,
 )
+# Where a pasted email's message ends: a sign-off line after a blank line, or "-- ".
+_SIGN_OFF = re.compile(r"\n[ \t]*\n[ \t]*(?=(?:thanks|thank you|regards|best|cheers|kind regards"
+                       r"|many thanks|sent from my)\b[^\n]{0,20}\n|--[ \t]*\n)", re.I)
 _TRAILER = re.compile(r"[\s;|,\"'*]+$")
 _CELLS = re.compile(r"^\s*\|?(.+?)\|?\s*$")
 
@@ -66,7 +69,8 @@ def read_labels(text: str) -> dict[str, str]:
     found: dict[str, str] = _table(text)
     for n, (field, _, end) in enumerate(marks):
         stop = marks[n + 1][1] if n + 1 < len(marks) else len(text)
-        value = _TRAILER.sub("", text[end:stop]).strip().strip("\"'*")
+        value = _SIGN_OFF.split(text[end:stop], maxsplit=1)[0]  # not the signature below
+        value = _TRAILER.sub("", value).strip().strip("\"'*")
         if value and field not in found:
             found[field] = value
     return found

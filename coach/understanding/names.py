@@ -276,6 +276,8 @@ def _labelled(text: str) -> dict[str, str]:
         value = _clean(head if ")" in line and "(" not in head else line)  # "(CSM: Lee) lost"
         me = _ME.match(value)
         value = _clean(me["name"] or me["named"]) if me else value
+        if field == "account":  # "Globex Corp, $180k ARR, renews in May"
+            value = re.split(r",\s+(?=[$€£¥]|\d)", value)[0]
         if field == "csm":  # "léa fontaine, she replied", "adebayo ogunleye (me) — paged sre"
             value = re.split(r",\s|\s[-–—]\s|\s\(me\)", value)[0]
         value = re.sub(r"\s*\([^)]*\)$", "", value)  # "x.com (going by the signup domain)"

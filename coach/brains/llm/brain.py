@@ -50,6 +50,7 @@ from coach.tailoring.guide import QuestionKey
 from coach.tailoring.reading import TailorReading
 from coach.tailoring.rules import Change
 from coach.understanding.acts import ACTS
+from coach.understanding.customer_safe import leaks
 from coach.understanding.intents import IntentReading
 from coach.understanding.modes import MODES
 
@@ -277,8 +278,10 @@ class LLMBrain:
                 LLMMessages,
                 {"next_update": by_audience["customer"].next_update},
             )
+            offline = by_audience["customer"].text
+            customer = offline if leaks(out.customer_update, offline) else out.customer_update
             return [
-                by_audience["customer"].model_copy(update={"text": out.customer_update}),
+                by_audience["customer"].model_copy(update={"text": customer}),
                 by_audience["internal"].model_copy(update={"text": out.internal_summary}),
             ]
 

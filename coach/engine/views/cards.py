@@ -52,7 +52,8 @@ def captured(session: CoachSession, fields: list[str]) -> str:
     """Bullets of what was just captured."""
     lines = []
     for name in fields:
-        lines.append(f"- **{LABELS[name]}:** {_cell(session, session.ticket, name)}")
+        label = LABELS.get(name, "Line for the customer")  # customer_summary is never asked
+        lines.append(f"- **{label}:** {_cell(session, session.ticket, name)}")
     return "\n".join(lines)
 
 
@@ -73,6 +74,8 @@ def ticket_markdown(ticket: EscalationTicket, framework: SeverityFramework) -> s
         f"## Timeline required\n{escape(ticket.timeline_required or 'not given')}"
         + (f" (due {when(ticket.due_by)})" if ticket.due_by else ""),
     ]
+    if ticket.customer_summary:
+        parts.append(f"## Line for the customer\n{escape(ticket.customer_summary)}")
     return "\n\n".join(parts)
 
 
