@@ -249,7 +249,7 @@ def _read(text: str, common: frozenset[str]) -> _Seen:
         _signature_csm(text) or labelled.get("csm") or _speaker_csm(text)
         or _claimed_by_sender(text) or _csm_in(text, named, told=True) or _internal_sender(text)
         or _csm_in(text, named))
-    csm = _fullest(csm, text, common) if csm else None
+    csm = _fullest(csm, text) if csm else None
     people = named | ({csm.casefold()} if csm else set())
     ours = _our_company(text, csm)
     account = (labelled.get("account") or _account_in(text, people | ours, common)
@@ -328,7 +328,7 @@ def _speaker_csm(text: str) -> str | None:
     return None
 
 
-def _fullest(name: str, text: str, common: frozenset[str]) -> str:
+def _fullest(name: str, text: str) -> str:
     """Our CSM's name in the fullest form the text writes it: "Lena" -> "Lena Fischer" when
     the attendees list "Lena Fischer (CSM)"; initials "A.K." -> "Aleksandra Kowalczyk"."""
     if " " in name:
