@@ -165,6 +165,7 @@ def bench_understanding(brain: OfflineBrain, settings: Settings, env: dict[str, 
                        ("dev, second batch", EVAL / "tickets_blind_2.jsonl"),
                        ("dev, third batch", EVAL / "tickets_blind_3.jsonl"),
                        ("dev, fourth batch", EVAL / "tickets_blind_4.jsonl"),
+                       ("dev, fifth batch", EVAL / "tickets_blind_5.jsonl"),
                        ("frozen", FROZEN / "tickets.jsonl")):
         rows = evaluate.load_jsonl(path)
         named = evaluate.names_report(brain.read_names, rows)
