@@ -167,3 +167,22 @@ def test_an_edit_summary_leaves_the_closing_full_stop_to_its_sentence(
     after = seed.model_copy(update={"levels": [level, *seed.levels[1:]]})
     said = f"Updated the proposal. {edit_summary(seed, after, 1)}."
     assert said.endswith("Page the on-call.") and ".." not in said
+
+
+def test_a_response_edit_is_not_a_contract_and_never_breaks_the_order() -> None:
+    from tests.test_engine_support import offline_engine, talk, text_of
+
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["tailor", "we're a series B startup, mid-market, CSMs, a CS director,"
+                           " a VP CS and support engineers, 9-6 ET weekdays, no contract SLAs"])
+    assert session.proposal is not None
+    talk(engine, session, ["make sev 3 respond within 8 hours"])
+    before = session.proposal.model_copy(deep=True)
+    assert before.level(3).response_hours == 8
+    faster = text_of(talk(engine, session, ["make sev 3 respond in 30 minutes"]))
+    assert "can't make Severity 3 faster than Severity 2" in faster and "Choose at least" in faster
+    slower = text_of(talk(engine, session, ["make sev 1 respond in 100 hours"]))
+    assert "can't make Severity 1 slower than Severity 2" in slower
+    assert session.proposal == before  # nothing changed, the earlier edit stays
+    assert not session.profile.contractual_slas  # a level's response time is not a contract

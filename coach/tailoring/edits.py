@@ -54,6 +54,9 @@ def _patterns(level: str) -> list[tuple[EditKind, re.Pattern[str]]]:
     texts: list[tuple[EditKind, str]] = [
         ("response", rf"^{_VERB}{level}(?:'s)?\s+{_RESPONSE}{_IS}(?P<value>.+)$"),
         ("response", rf"^{_VERB}{_RESPONSE}\s+(?:for|of)\s+{level}{_IS}(?P<value>.+)$"),
+        # "make sev 3 respond in 30 minutes": a level's response time, not a contract promise
+        ("response", rf"^{_VERB}{level}\s+(?:should\s+)?(?:respond|responds|be answered)"
+                     rf"\s+(?:in|within)\s+(?P<value>.+)$"),
         ("owner", rf"^{_VERB}{level}(?:'s)?\s+owner{_IS}(?:the\s+)?(?P<value>.+)$"),
         ("owner", rf"^make\s+(?:the\s+)?(?P<value>.+?)\s+(?:the\s+)?owner\s+(?:of|for)\s+{level}$"),
         ("add_example", rf"^add\s+(?P<value>.+?)\s+(?:as|to)\s+(?:an?\s+)?"
@@ -102,6 +105,7 @@ def apply_edit(
         if hours is None:
             raise EditError(f"I couldn't read a time in \"{edit.value}\"; say e.g. \"2 hours\" "
                             "or \"30 minutes\". Nothing was changed.")
+        _keeps_order(framework, edit.level, hours)
         lvl["response_hours"] = hours
     elif edit.kind == "owner":
         lvl["owner"] = canonical_owner(edit.value, roles)
@@ -119,6 +123,25 @@ def apply_edit(
         problems = "; ".join(exc.problems).rstrip(".")
         raise EditError(f"I can't make that change: {problems}. "
                         "The framework stays as it was.") from exc
+
+
+def _keeps_order(framework: SeverityFramework, level: int, hours: float) -> None:
+    """EditError, with the reason and a valid choice, when a response time would make a
+    level faster than a more severe one or slower than a less severe one."""
+    graver = framework.find(level - 1)
+    lighter = framework.find(level + 1)
+    if graver is not None and hours < graver.response_hours:
+        limit = hours_text(graver.response_hours)
+        raise EditError(
+            f"I can't make Severity {level} faster than Severity {graver.level} ({limit}): a "
+            "less severe level never gets a quicker first response. Choose at least "
+            f"{limit}, or speed up Severity {graver.level} first. Nothing was changed.")
+    if lighter is not None and hours > lighter.response_hours:
+        limit = hours_text(lighter.response_hours)
+        raise EditError(
+            f"I can't make Severity {level} slower than Severity {lighter.level} ({limit}): a "
+            "more severe level never waits longer for a first response. Choose at most "
+            f"{limit}, or slow Severity {lighter.level} down first. Nothing was changed.")
 
 
 def canonical_owner(value: str, roles: dict[str, list[str]]) -> str:
