@@ -186,3 +186,40 @@ def test_a_response_edit_is_not_a_contract_and_never_breaks_the_order() -> None:
     assert "can't make Severity 1 slower than Severity 2" in slower
     assert session.proposal == before  # nothing changed, the earlier edit stays
     assert not session.profile.contractual_slas  # a level's response time is not a contract
+
+
+def test_roles_added_later_and_changes_never_silent() -> None:
+    from tests.test_engine_support import offline_engine, talk, text_of
+
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["tailor", "we're a series B startup, mid-market, CSMs, a CS "
+                           "director, a VP CS, 9-6 ET weekdays, no contractual SLAs"])
+    talk(engine, session, ["we also have 1 support engineer"])
+    assert "Support Engineer" in session.profile.cs_roles
+    talk(engine, session, ["sev 4 owner is the Support Engineer"])
+    assert session.proposal is not None and session.proposal.level(4).owner == "Support Engineer"
+    before = session.proposal.model_copy(deep=True)
+    said = text_of(talk(engine, session, ["we don't have a VP, the Head of CS owns sev 1"]))
+    after = session.proposal
+    changed = {(a.level, f) for a, b in zip(before.levels, after.levels, strict=True)
+               for f in ("owner", "response_hours", "definition", "examples")
+               if getattr(a, f) != getattr(b, f)}
+    for level, field in changed:  # every change is named in the reply
+        assert f"Severity {level} " in said, (level, field)
+    assert after.level(1).owner == "Head of CS + Executive"
+
+
+def test_a_contract_sla_needs_contract_words() -> None:
+    import yaml
+
+    from coach.tailoring.guide import Guide
+    from coach.tailoring.profile_parser import understand
+
+    guide = Guide.model_validate(
+        yaml.safe_load((KNOWLEDGE / "tailoring_questions.yaml").read_text(encoding="utf-8")))
+    assert "contractual_slas" not in understand("make sev 1 respond in 100 hours", guide).fields
+    promised = understand("our contracts promise sev 1 within 30 minutes", guide).fields
+    assert promised["contractual_slas"] == [{"severity": 1, "response_hours": 0.5}]
+    asked = understand("sev 1 within 2 hours", guide, asked="slas").fields
+    assert asked["contractual_slas"] == [{"severity": 1, "response_hours": 2.0}]

@@ -59,6 +59,7 @@ def _patterns(level: str) -> list[tuple[EditKind, re.Pattern[str]]]:
                      rf"\s+(?:in|within)\s+(?P<value>.+)$"),
         ("owner", rf"^{_VERB}{level}(?:'s)?\s+owner{_IS}(?:the\s+)?(?P<value>.+)$"),
         ("owner", rf"^make\s+(?:the\s+)?(?P<value>.+?)\s+(?:the\s+)?owner\s+(?:of|for)\s+{level}$"),
+        ("owner", rf"^(?:the\s+)?(?P<value>[^,]+?)\s+(?:owns|should own|will own)\s+{level}$"),
         ("add_example", rf"^add\s+(?P<value>.+?)\s+(?:as|to)\s+(?:an?\s+)?"
                         rf"(?:example\s+(?:of|for)\s+)?{level}{_EXAMPLES}$"),
         ("remove_example",

@@ -22,6 +22,9 @@ _VOLUME = re.compile(rf"{_COUNT}\s+(?:escalations?\s*)?(?:a|per|each|every|/)\s*
 
 _NO_SLAS = re.compile(r"\bno\s+(?:contractual\s+)?(?:slas?|sla\s+commitments|promises)\b|^no-slas$",
                       re.IGNORECASE)
+# A response time is a contract SLA only when the user speaks of contracts or promises.
+_CONTRACT = re.compile(r"\b(?:contract\w*|promis\w*|slas?|guarantee\w*|commit\w*|agreement|msa"
+                       r"|owe)\b", re.IGNORECASE)
 _COUNTED_ROLE = re.compile(rf"{_COUNT}\s*$", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^(?:about|around|roughly|~)?\s*(\d[\d,]*)\s*$", re.IGNORECASE)
 
@@ -44,7 +47,7 @@ def understand(text: str, guide: Guide, asked: QuestionKey | None = None) -> Und
     _segments(text, guide, out, asked)
     _roles(text, guide, out, asked)
     _coverage(text, guide, out)
-    _slas(text, out)
+    _slas(text, out, asked)
     _concerns(text, guide, out)
     _volume(text, out, asked)
     return out
@@ -121,11 +124,13 @@ def _coverage(text: str, guide: Guide, out: Understood) -> None:
         out.fields["timezone"] = zones[0].key
 
 
-def _slas(text: str, out: Understood) -> None:
+def _slas(text: str, out: Understood, asked: QuestionKey | None) -> None:
     if _NO_SLAS.search(text.strip()):
         out.fields["contractual_slas"] = []
         out.answered.add("slas")
         return
+    if asked != "slas" and not _CONTRACT.search(text):
+        return  # "make sev 3 respond in 30 minutes" sets a level's time, it promises nothing
     promises = []
     # Each clause ("sev 1 within 30 minutes") pairs one level with one duration.
     for clause in re.split(r"[,;.]|\band\b", text):

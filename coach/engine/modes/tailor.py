@@ -127,8 +127,9 @@ class TailorMode:
             session.proposal = framework
             said = "Here is a framework tailored to you." if fresh else "I updated the proposal."
             shown = proposal.changes if fresh else [c for c in proposal.changes if c not in earlier]
+            undone = [] if fresh else [c for c in earlier if c not in proposal.changes]
             replies.append(view.proposal_reply(framework, shown + worded, proposal.dropped,
-                                               f"{lead}{said}", fresh))
+                                               f"{lead}{said}", fresh, undone))
             lead = ""
         question = self.workshop.next_question(state)
         if question is not None:

@@ -52,9 +52,15 @@ def question_reply(question: Question, lead: str = "") -> Reply:
 
 
 def proposal_reply(framework: SeverityFramework, changes: list[Change], dropped: list[str],
-                   lead: str, from_seed: bool = True) -> Reply:
-    """The proposal: what changed and why, the table, and how to accept or edit it."""
-    parts = [lead, changes_text(changes, from_seed), table(framework)]
+                   lead: str, from_seed: bool = True, undone: list[Change] | None = None
+                   ) -> Reply:
+    """The proposal: what changed and why (and what no longer applies), the table, and how to
+    accept or edit it."""
+    parts = [lead, changes_text(changes, from_seed)]
+    if undone:  # nothing changes silently: a rule that stopped applying is named
+        parts.append("No longer applies, so back as the seed has it:\n" + "\n".join(
+            f"- **Severity {c.level} {FIELD_WORDS[c.field]}** ({c.rule})" for c in undone))
+    parts.append(table(framework))
     if dropped:
         parts.append("These edits of yours no longer fit and were dropped:\n"
                      + "\n".join(f"- {escape(d)}" for d in dropped))
