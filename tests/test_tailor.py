@@ -92,7 +92,7 @@ def test_valid_edits_change_only_what_they_name() -> None:
 
 
 @pytest.mark.parametrize("edit, says", [
-    ("make sev 2 response 10 minutes", "may not respond faster"),
+    ("make sev 2 response 10 minutes", "can't make Severity 2 faster than Severity 1"),
     ("sev 3 owner is the VP CS", "not a role you have"),
     ("rename level 2 to Critical", "must be unique"),
     ("sev 7 owner is the CSM", "no level"),

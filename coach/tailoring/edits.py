@@ -136,13 +136,13 @@ def _keeps_order(framework: SeverityFramework, level: int, hours: float) -> None
         raise EditError(
             f"I can't make Severity {level} faster than Severity {graver.level} ({limit}): a "
             "less severe level never gets a quicker first response. Choose at least "
-            f"{limit}, or speed up Severity {graver.level} first. Nothing was changed.")
+            f"{limit}, or speed up Severity {graver.level} first. The framework stays as it was.")
     if lighter is not None and hours > lighter.response_hours:
         limit = hours_text(lighter.response_hours)
         raise EditError(
             f"I can't make Severity {level} slower than Severity {lighter.level} ({limit}): a "
             "more severe level never waits longer for a first response. Choose at most "
-            f"{limit}, or slow Severity {lighter.level} down first. Nothing was changed.")
+            f"{limit}, or slow Severity {lighter.level} down first. The framework stays as it was.")
 
 
 def canonical_owner(value: str, roles: dict[str, list[str]]) -> str:
