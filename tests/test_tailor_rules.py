@@ -223,3 +223,20 @@ def test_a_contract_sla_needs_contract_words() -> None:
     assert promised["contractual_slas"] == [{"severity": 1, "response_hours": 0.5}]
     asked = understand("sev 1 within 2 hours", guide, asked="slas").fields
     assert asked["contractual_slas"] == [{"severity": 1, "response_hours": 2.0}]
+
+
+@pytest.mark.parametrize(("said", "zone"), [
+    ("9 to 6 eastern, mon-fri", "America/New_York"), ("9-6 ET weekdays", "America/New_York"),
+    ("business hours, we're in New York", "America/New_York"),
+    ("business hours CET", "Europe/Berlin"), ("24x7 from London", "Europe/London"),
+])
+def test_the_time_zone_is_kept_as_an_iana_name(said: str, zone: str) -> None:
+    from tests.test_engine_support import offline_engine, talk
+
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["tailor", f"series B, mid-market, CSMs and a VP CS, {said}"])
+    assert session.profile.timezone == zone
+    if zone == "America/New_York":  # the framework's words use the name people know
+        assert session.proposal is not None
+        assert "(US Eastern)" in session.proposal.level(1).definition

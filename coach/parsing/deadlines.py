@@ -41,13 +41,25 @@ def deadline(text: str, now: datetime, zone: str | None = None) -> datetime | No
     return due_by(match, in_zone(now, zone)) if match else None
 
 
-# The zones the tailoring interview names (knowledge/tailoring_questions.yaml), as IANA zones.
-ZONES = {
-    "us eastern": "America/New_York", "us central": "America/Chicago",
-    "us pacific": "America/Los_Angeles", "uk": "Europe/London",
-    "central european": "Europe/Berlin", "utc": "UTC", "india": "Asia/Kolkata",
-    "australia eastern": "Australia/Sydney", "singapore": "Asia/Singapore",
+# The zones the tailoring interview names (knowledge/tailoring_questions.yaml): IANA zone ->
+# the name people know it by.
+ZONE_NAMES = {
+    "America/New_York": "US Eastern", "America/Chicago": "US Central",
+    "America/Los_Angeles": "US Pacific", "Europe/London": "UK", "Europe/Berlin": "Central European",
+    "UTC": "UTC", "Asia/Kolkata": "India", "Australia/Sydney": "Australia Eastern",
+    "Asia/Singapore": "Singapore",
 }
+ZONES = {name.casefold(): zone for zone, name in ZONE_NAMES.items()}
+
+
+def iana_zone(name: str) -> str:
+    """An interview zone's IANA name ("US Eastern" -> "America/New_York"); others unchanged."""
+    return ZONES.get(name.casefold(), name)
+
+
+def zone_name(zone: str) -> str:
+    """The name people know an IANA zone by ("America/New_York" -> "US Eastern")."""
+    return ZONE_NAMES.get(zone, zone)
 
 
 def in_zone(now: datetime, zone: str | None) -> datetime:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from coach.domain import CompanyProfile, SeverityFramework
+from coach.parsing.deadlines import zone_name
 from coach.tailoring.guide import Guide
 from coach.tailoring.rules import (
     Change,
@@ -119,7 +120,7 @@ class Workbench:
         values = _Blank(str, {
             "level": str(number), "name": lvl["name"],
             "coverage": (p.coverage or "").replace("-", " "),
-            "timezone": p.timezone or "your time zone",
+            "timezone": zone_name(p.timezone) if p.timezone else "your time zone",
             "at_1730": at_1730(lvl["response_hours"]),
             "escalations": str(p.monthly_escalations), "team_size": str(p.cs_team_size),
             **extra,

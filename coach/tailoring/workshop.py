@@ -10,7 +10,8 @@ from pydantic import Field
 
 from coach.content.frameworks import seed_framework
 from coach.domain import CompanyProfile, Model, SeverityFramework
-from coach.parsing.short_answers import owner_parts
+from coach.parsing.deadlines import iana_zone
+from coach.parsing.short_answers import owner_parts, scan
 from coach.tailoring.edits import EditError, FrameworkEdit, apply_edit
 from coach.tailoring.guide import ESSENTIAL, Guide, Question, QuestionKey, load_guide
 from coach.tailoring.operations import apply_rules
@@ -58,6 +59,8 @@ class Workshop:
         """The profile with what an answer said; the questions it answered."""
         data = profile.model_dump()
         data.update(heard.fields)
+        if data.get("timezone"):  # "ET", "eastern", "New York" -> "America/New_York"
+            data["timezone"] = self.zone(data["timezone"])
         # Roles add up over answers ("we also have a support lead"); "no X" takes one away.
         absent = set(heard.absent_roles)
         gained = set(heard.fields.get("cs_roles", []))
@@ -71,6 +74,11 @@ class Workshop:
             _add(state.answered, key)
             state.skipped = [k for k in state.skipped if k != key]
         return CompanyProfile.model_validate(data), sorted(heard.answered)
+
+    def zone(self, said: str) -> str:
+        """The IANA zone a team's time zone names, read with the interview's vocabulary."""
+        named = scan(said, self.guide.timezones)
+        return iana_zone(named[0].key if named else said)
 
     def describes_company(self, text: str, facts: int = 2) -> bool:
         """Whether free text is about the company: it answers `facts` questions or more."""
