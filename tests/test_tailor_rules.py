@@ -240,3 +240,16 @@ def test_the_time_zone_is_kept_as_an_iana_name(said: str, zone: str) -> None:
     if zone == "America/New_York":  # the framework's words use the name people know
         assert session.proposal is not None
         assert "(US Eastern)" in session.proposal.level(1).definition
+
+
+def test_an_edit_shows_what_changed_and_the_table_comes_when_asked() -> None:
+    from tests.test_engine_support import offline_engine, talk, text_of
+
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["tailor", "series B, mid-market, CSMs and a VP CS, 9-6 ET weekdays"])
+    edited = text_of(talk(engine, session, ["make sev 3 respond within 8 hours"]))
+    assert "response 24 hours → 8 hours" in edited and "| Level |" not in edited
+    assert "| Level |" in text_of(talk(engine, session, ["show the framework"]))
+    accepted = text_of(talk(engine, session, ["accept"]))
+    assert "is now your active framework" in accepted and "| Level |" in accepted

@@ -15,6 +15,8 @@ from coach.tailoring.edits import EditError, FrameworkEdit, edit_summary, parse_
 from coach.tailoring.guide import QuestionKey
 from coach.tailoring.workshop import TailorState, Workshop
 
+SHOW_WORDS = {"show", "table", "show-framework", "show-the-framework", "show-table",
+              "show-the-table", "full-table", "show-the-full-table", "show-me-the-framework"}
 ACCEPT_WORDS = {"accept", "yes", "y", "ok", "looks-good", "use-it", "accept-this-framework"}
 SKIP_WORDS = {"skip", "pass", "next", "i-don-t-know", "dont-know", "not-sure", "n-a", "later"}
 _START = re.compile(r"^(?:let'?s\s+|i\s+want\s+to\s+|help\s+me\s+)?(?:tailor|customi[sz]e|adapt)\b"
@@ -68,6 +70,9 @@ class TailorMode:
         state, word, session = self._state(ctx), command_word(text), ctx.session
         if word in ACCEPT_WORDS and session.proposal is not None:
             return self._accept(ctx, state)
+        if word in SHOW_WORDS:  # an edit shows what changed; the table comes when asked for
+            return [Reply(text=view.table(session.proposal or session.framework),
+                          buttons=self._buttons(ctx))]
         asked = _asked(session.step)
         if asked is not None and word in SKIP_WORDS:
             session.profile = self.workshop.skip(session.profile, state, asked)
@@ -175,7 +180,8 @@ class TailorMode:
             ctx.go(self.name, "review" if session.proposal is not None else "active")
         self._save(ctx, state)
         shown = session.proposal or session.framework
-        return Reply(text=f"{text}\n\n{view.table(shown)}", buttons=self._buttons(ctx),
+        text += ' Say "show the framework" for the whole table.'
+        return Reply(text=text, buttons=self._buttons(ctx),
                      artifacts=[view.artifact(shown, "Severity framework")])
 
     def _accept(self, ctx: Context, state: TailorState) -> list[Reply]:
@@ -187,7 +193,7 @@ class TailorMode:
         self._save(ctx, state)
         text = (f"Accepted: **{escape(session.framework.name)}** is now your active framework. "
                 "Severity suggestions, tickets, action plans and practice use it from now on; "
-                "you can still edit it in words.")
+                f"you can still edit it in words.\n\n{view.table(session.framework)}")
         buttons = [view.EXPORT, Button(id="ticket", label="Draft a ticket"),
                    Button(id="practice", label="Practice with it")]
         return [Reply(text=text, buttons=buttons,
