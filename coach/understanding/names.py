@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.domain import CoachError
-from coach.parsing.text import chat_lines
+from coach.parsing.text import chat_lines, record_as_labels
 from coach.understanding.labels import read_labels
 
 _UPPER = "A-Z\u00C0-\u00DE\u0100-\u017F"
@@ -240,7 +240,7 @@ class _Seen:
 
 
 def _read(text: str, common: frozenset[str]) -> _Seen:
-    text = _BOILERPLATE.sub("", text)
+    text = _BOILERPLATE.sub("", record_as_labels(text))  # a JSON record or log line as labels
     labelled = _labelled(text)
     named = _people(text)
     labels = read_labels(text)
