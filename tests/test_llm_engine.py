@@ -112,20 +112,26 @@ def test_a_failing_llm_turn_is_answered_offline_with_a_notice(
     CoachSession.model_validate_json(session.model_dump_json())
 
 
-def test_message_drafts_are_written_by_the_llm_in_one_call(
-    settings: Settings, server: FakeOpenAI
-) -> None:
+def drafts_written_as(settings: Settings, server: FakeOpenAI, customer_update: str) -> str:
+    """The drafts' text for a confirmed ticket when the model writes this customer update;
+    asserts the drafts took one model call."""
     engine = llm_engine(settings, server)
     session = confirmed_by_llm(engine, server)
-    # Severity 1: first response due 11:00 (10:00 + 1 hour), the next update 2 hours later.
-    written = {
-        "customer_update": "Hi Initech team, we are on it. Next update by 13:00.",
-        "internal_summary": "HEADLINE: Initech reporting outage, Severity 1.",
-    }
+    written = {"customer_update": customer_update,
+               "internal_summary": "HEADLINE: Initech reporting outage, Severity 1."}
     server.enqueue(Scripted(content=json.dumps(written)))
     before = len(server.chat_requests)
     text = text_of(engine.handle(session, "drafts"))
     assert len(server.chat_requests) - before == 1
+    return text
+
+
+def test_message_drafts_are_written_by_the_llm_in_one_call(
+    settings: Settings, server: FakeOpenAI
+) -> None:
+    # Severity 1: first response due 11:00 (10:00 + 1 hour), the next update 2 hours later.
+    text = drafts_written_as(settings, server,
+                             "Hi Initech team, we are on it. Next update by 13:00.")
     assert "Next update by 13:00" in text and "HEADLINE: Initech" in text
     prompt = server.chat_requests[-1]["messages"][-1]["content"]
     assert "Initech" in prompt and "13:00" in prompt
@@ -134,14 +140,8 @@ def test_message_drafts_are_written_by_the_llm_in_one_call(
 def test_a_customer_update_the_llm_fills_with_internal_detail_is_not_used(
     settings: Settings, server: FakeOpenAI
 ) -> None:
-    engine = llm_engine(settings, server)
-    session = confirmed_by_llm(engine, server)
-    written = {
-        "customer_update": "Hi Initech team, your $240k renewal matters; ENG-7781 is open.",
-        "internal_summary": "HEADLINE: Initech reporting outage, Severity 1.",
-    }
-    server.enqueue(Scripted(content=json.dumps(written)))
-    text = text_of(engine.handle(session, "drafts"))
+    text = drafts_written_as(settings, server,
+                             "Hi Initech team, your $240k renewal matters; ENG-7781 is open.")
     assert "$240k" not in text and "ENG-7781" not in text
     assert "Hi Initech team," in text and "HEADLINE: Initech" in text  # offline customer draft
 

@@ -90,6 +90,11 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+def without_note(value: str) -> str:
+    """A value without the note in brackets ending it: "Owner (CSM)" -> "Owner"."""
+    return re.sub(r"\s*\([^)]*\)$", "", value)
+
+
 def word_count(text: str) -> int:
     return len(text.split())
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import re
 
+from coach.parsing.text import without_note
+
 # Field -> its label spellings; the longer spelling of a label comes first.
 LABELS = {
     "account": r"account[ _]name|account|acct|customer[ _]name|customer|cust|client[ _]name|client"
@@ -87,10 +89,9 @@ def _table(text: str) -> dict[str, str]:
         return {name: cell.strip() for name, cell in zip(names, _cells(row), strict=False)
                 if name is not None and cell.strip()}
     found: dict[str, str] = {}
-    for line in lines:
+    for line in (ln for ln in lines if ln.lstrip().startswith("|")):
         cells = _cells(line)
-        field = field_of(_unbracketed(cells[0])) \
-            if len(cells) == 2 and line.lstrip().startswith("|") else None
+        field = field_of(_unbracketed(cells[0])) if len(cells) == 2 else None
         if field and cells[1].strip() and field not in found:
             found[field] = cells[1].strip()
     return found
@@ -98,7 +99,7 @@ def _table(text: str) -> dict[str, str]:
 
 def _unbracketed(cell: str) -> str:
     """A header cell without its note: "Owner (CSM)" -> "Owner"."""
-    return re.sub(r"\s*\([^)]*\)$", "", cell.strip(" *\""))
+    return without_note(cell.strip(" *\""))
 
 
 def _cells(line: str) -> list[str]:

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.domain import CoachError
-from coach.parsing.text import chat_lines, record_as_labels
+from coach.parsing.text import chat_lines, record_as_labels, without_note
 from coach.understanding.labels import read_labels
 
 _UPPER = "A-Z\u00C0-\u00DE\u0100-\u017F"
@@ -241,14 +241,11 @@ class _Seen:
 
 def _read(text: str, common: frozenset[str]) -> _Seen:
     text = _BOILERPLATE.sub("", record_as_labels(text))  # a JSON record or log line as labels
-    labelled = _labelled(text)
-    named = _people(text)
     labels = read_labels(text)
+    labelled = _labelled(labels)
+    named = _people(text)
     unnamed = "csm" in labels and bool(_UNNAMED.match(labels["csm"]))  # "CSM: (unassigned)"
-    csm = None if unnamed else (
-        _signature_csm(text) or labelled.get("csm") or _speaker_csm(text)
-        or _claimed_by_sender(text) or _csm_in(text, named, told=True) or _internal_sender(text)
-        or _csm_in(text, named))
+    csm = None if unnamed else _our_csm(text, labelled, named)
     csm = _fullest(csm, text) if csm else None
     people = named | ({csm.casefold()} if csm else set())
     ours = _our_company(text, csm)
@@ -264,10 +261,10 @@ def _clean(value: str) -> str:
     return re.sub(r"(?:'s|’s)$", "", value)
 
 
-def _labelled(text: str) -> dict[str, str]:
-    """Account and CSM values of labelled lines, however the labels are spelled."""
+def _labelled(labels: dict[str, str]) -> dict[str, str]:
+    """Account and CSM values of labelled lines (`read_labels`), however the labels are spelled."""
     found: dict[str, str] = {}
-    for field, raw in read_labels(text).items():
+    for field, raw in labels.items():
         if field not in ("account", "csm"):
             continue
         line = re.split(r"(?<!\bCo)(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\b[A-Z])\.\s+(?=\S)"
@@ -280,7 +277,7 @@ def _labelled(text: str) -> dict[str, str]:
             value = re.split(r",\s+(?=[$€£¥]|\d)", value)[0]
         if field == "csm":  # "léa fontaine, she replied", "adebayo ogunleye (me) — paged sre"
             value = re.split(r",\s|\s[-–—]\s|\s\(me\)", value)[0]
-        value = re.sub(r"\s*\([^)]*\)$", "", value)  # "x.com (going by the signup domain)"
+        value = without_note(value)  # "x.com (going by the signup domain)"
         first = value.split(" ")[0].casefold() if value else ""
         if value and first not in _NOT_NAMES | _NO_ONE and first[:1].isalnum() \
                 and len(value.split()) <= (4 if field == "csm" else 8):
@@ -316,7 +313,7 @@ def _speaker_csm(text: str) -> str | None:
     lines = chat_lines(text) or [(m["named"] or m["name"], m["said"])
                                  for m in _SPEAKER.finditer(text)]
     for name, said in lines:
-        speaker = _clean(re.sub(r"\s*\([^)]*\)$", "", name))  # "Marisol Ortega (CSM)"
+        speaker = _clean(without_note(name))  # "Marisol Ortega (CSM)"
         told = _YOU_CSM.search(said)
         if told and told["name"] and told["name"].casefold() not in _NOT_NAMES:
             return next((s for s in speakers if s.split()[0] == told["name"]), told["name"])
@@ -419,14 +416,27 @@ def _claimed_by_sender(text: str) -> str | None:
     return None
 
 
-def _csm_in(text: str, people: set[str], told: bool = False) -> str | None:
-    """Our CSM, from the cues that introduce them; else the addressee of a customer's email,
-    else a name signing the note off. With `told`, only a name the text says is the CSM
-    ("Y is the CSM on X", "Y (CSM)")."""
+def _our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None:
+    """Our CSM, from the surest source a text has: a signature's title, a label, a chat speaker
+    or an email's sender who says so, "me (Ingrid)", a name the text says is the CSM ("Y is the
+    CSM on X", "Y (CSM)"), the sender of a note to colleagues; then weaker cues, the addressee
+    of a customer's email, a name signing the note off."""
+    found = (_signature_csm(text) or labelled.get("csm") or _speaker_csm(text)
+             or _claimed_by_sender(text))
+    if found:
+        return found
     own = text[: m.start()] if (m := _QUOTED_PART.search(text)) else text
     me = re.search(rf"\bme \((?P<name>{_WORD}(?: {_WORD})?)\)", own)
     if me:
         return me["name"]  # "attendees: me (Ingrid), Mr. Patel"
+    cued = _cued_csm(text, own, people)
+    if cued and cued[0] >= 3:
+        return cued[1]
+    return _internal_sender(text) or (cued[1] if cued else None) or _signed_off(text, own)
+
+
+def _cued_csm(text: str, own: str, people: set[str]) -> tuple[int, str] | None:
+    """The name the strongest CSM cues introduce, with its score (3 or more: told outright)."""
     best: tuple[int, str] | None = None
     senders = {_clean(m["name"]).casefold() for m in _FROM.finditer(text)}
     for match in _spans(text):
@@ -453,10 +463,11 @@ def _csm_in(text: str, people: set[str], told: bool = False) -> str | None:
         score = 3 * said + 2 * cued + (cued and not after.strip()) + 2 * signed
         if score and (best is None or score > best[0]):
             best = (score, name)
-    if best and (best[0] >= 3 or not told):
-        return best[1]
-    if told:
-        return None
+    return best
+
+
+def _signed_off(text: str, own: str) -> str | None:
+    """The addressee of a customer's email, else a name signing the writer's part off."""
     to = _TO.search(text)
     if to and _FROM.search(text):  # a customer's email to us: we are its addressee
         name = _clean(to["name"])
