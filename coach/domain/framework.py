@@ -89,6 +89,9 @@ class SeverityFramework(Model):
 
     name: Text = Field(description="Name of this framework.")
     levels: list[SeverityLevel] = Field(description="3 to 6 levels, numbered 1..N.")
+    timezone: str | None = Field(
+        default=None, description='The IANA zone the team works in (e.g. "America/New_York"); '
+        "deadlines read from tickets use it.")
 
     @model_validator(mode="after")
     def _check_invariants(self) -> SeverityFramework:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from coach.brains.base import Brain
 from coach.brains.factory import make_brain
-from coach.content.frameworks import load_framework, seed_framework
+from coach.content.frameworks import default_framework
 from coach.domain.clock import Clock, coach_now
 from coach.domain.session import CoachSession
 from coach.engine.core import Engine
@@ -18,9 +18,5 @@ def make_engine(
     settings: Settings, clock: Clock = coach_now, brain: Brain | None = None
 ) -> Engine:
     """The engine the settings describe: their brain, knowledge and framework file."""
-    framework = (
-        load_framework(settings.framework_file)
-        if settings.framework_file
-        else seed_framework(settings.knowledge_dir)
-    )
+    framework = default_framework(settings)
     return Engine.build(brain or make_brain(settings), settings.knowledge_dir, framework, clock)

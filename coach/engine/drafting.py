@@ -73,7 +73,8 @@ def set_field(session: CoachSession, name: str, value: str, now: datetime) -> No
     else:
         setattr(ticket, name, value)
     if name == "timeline_required":
-        ticket.due_by = deadline(value, now, session.profile.timezone)
+        zone = session.profile.timezone or session.framework.timezone
+        ticket.due_by = deadline(value, now, zone)
     if name == "escalation_owner":
         session.progress.owner_given = True
     _unskip(session, name)

@@ -137,6 +137,7 @@ def apply_rules(
         if rule.when.holds(profile):
             bench.run(rule)
     bench.data["name"] = framework_name(profile, book)
+    bench.data["timezone"] = profile.timezone  # saved with the framework, for later deadlines
     return bench.data, bench.changes
 
 

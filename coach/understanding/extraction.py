@@ -16,7 +16,7 @@ from coach.domain import (
     matched_level,
     parse_level_number,
 )
-from coach.parsing.deadlines import DEADLINE, due_by
+from coach.parsing.deadlines import DEADLINE, due_by, in_zone
 from coach.parsing.text import chat_said, record_as_labels, sentences
 from coach.understanding.labels import read_labels
 from coach.understanding.names import Names, read_names
@@ -71,7 +71,7 @@ def extract_ticket(
     timeline = fields.get("timeline_required")
     if isinstance(timeline, str):
         match = DEADLINE.search(timeline)
-        fields["due_by"] = due_by(match, now) if match else None
+        fields["due_by"] = due_by(match, in_zone(now, framework.timezone)) if match else None
     if isinstance(fields.get("severity"), str):
         fields["severity"] = _level_in(fields["severity"], framework)
     _settle_severity(fields, text, framework, classify)

@@ -24,10 +24,11 @@ from coach.domain import CoachError
 from coach.domain.clock import Clock, coach_now
 from coach.domain.session import CoachSession
 from coach.web.chat_history import sync_url
-from coach.web.tables import Base, SessionRow, UserRow, WorkRow
+from coach.web.tables import Base, SessionRow, TeamFrameworkRow, UserRow, WorkRow
 
 WorkKind = Literal["ticket", "action_plan", "framework", "profile", "score"]
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+TEAM = "default"  # one team per installation today
 MIN_PASSWORD = 8
 # bcrypt only reads the first 72 bytes; longer passwords would silently collide.
 MAX_PASSWORD_BYTES = 72
@@ -72,6 +73,17 @@ class SavedWork:
     data: dict[str, Any]
     thread_id: str | None
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class FrameworkVersion:
+    """One version of the team's framework: `data` None means the installation's default."""
+
+    id: int
+    name: str
+    data: dict[str, Any] | None
+    accepted_by: str
+    accepted_at: datetime
 
 
 class Store:
@@ -164,6 +176,31 @@ class Store:
             owned = row is not None and row.kind == kind and row.user_id == self._user_id(db, user)
             return _saved(row) if owned and row is not None else None
 
+    # --- the team's framework ------------------------------------------------------------
+
+    def adopt_framework(self, name: str, data: dict[str, Any] | None, accepted_by: str,
+                        team: str = TEAM) -> FrameworkVersion:
+        """Make a framework (None: the installation's default) the team's, as a new version."""
+        row = TeamFrameworkRow(team_id=team, name=name[:200], data=data,
+                               accepted_by=accepted_by[:64], accepted_at=self._clock())
+        with self._transaction() as db:
+            db.add(row)
+        return _version(row)
+
+    def framework_versions(self, team: str = TEAM, limit: int | None = None
+                           ) -> list[FrameworkVersion]:
+        """The team's framework versions, newest first."""
+        query = (select(TeamFrameworkRow).where(TeamFrameworkRow.team_id == team)
+                 .order_by(TeamFrameworkRow.id.desc()).limit(limit))
+        with self._failing(StoreError, "read the team's framework"), self._sessions() as db:
+            return [_version(row) for row in db.scalars(query)]
+
+    def framework_version(self, version_id: int, team: str = TEAM) -> FrameworkVersion | None:
+        """One version of the team's framework by id."""
+        with self._failing(StoreError, "read the team's framework"), self._sessions() as db:
+            row = db.get(TeamFrameworkRow, version_id)
+            return _version(row) if row is not None and row.team_id == team else None
+
     # --- plumbing ------------------------------------------------------------------------
 
     def _user_id(self, db: Session, user: str) -> int:
@@ -201,6 +238,11 @@ def _upsert_work(db: Session, user_id: int, item: Work, now: datetime) -> None:
 
 def _saved(row: WorkRow) -> SavedWork:
     return SavedWork(row.id, row.kind, row.title, dict(row.data), row.thread_id, row.updated_at)
+
+
+def _version(row: TeamFrameworkRow) -> FrameworkVersion:
+    data = dict(row.data) if row.data is not None else None
+    return FrameworkVersion(row.id, row.name, data, row.accepted_by, row.accepted_at)
 
 
 def _check_new_user(name: str, password: str) -> None:

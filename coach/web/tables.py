@@ -70,3 +70,21 @@ class WorkRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     thread_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TeamFrameworkRow(Base):
+    """One version of a team's framework, newest id wins; appended, never changed.
+
+    `data` None means the team went back to the installation's default (COACH_FRAMEWORK_FILE
+    or the seed). One team per installation today; `team_id` keeps room for more.
+    """
+
+    __tablename__ = "coach_team_frameworks"
+    __table_args__ = (Index("ix_coach_team_frameworks_team", "team_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    accepted_by: Mapped[str] = mapped_column(String(64))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())

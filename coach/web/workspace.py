@@ -28,6 +28,7 @@ from coach.engine.inputs import command_word, escape, read_input
 from coach.engine.modes.base import TokenSink
 from coach.settings import Settings
 from coach.web.store import SavedWork, SaveError, Store, StoreError, Work
+from coach.web.team import TeamFramework
 
 LIBRARY_BUTTONS = [Button(id="my-tickets", label="My tickets"),
                    Button(id="my-frameworks", label="My frameworks")]
@@ -62,6 +63,7 @@ class Workspace:
     def __init__(self, engine: Engine, store: Store) -> None:
         self.engine = engine
         self.store = store
+        self.team = TeamFramework(store, engine.framework)
 
     def open(self, user: str, thread_id: str) -> tuple[Conversation, list[Reply]]:
         """The saved conversation of this thread (or a new one), and any notice about it."""
@@ -72,15 +74,31 @@ class Workspace:
             session = None
             notices.append(Reply(text=f"Your saved state could not be read ({exc}); starting "
                                       "afresh.", notice="state not restored"))
-        return Conversation(user, thread_id, session or self.engine.new_session()), notices
+        if session is None:
+            session = self.engine.new_session()
+            try:  # a new conversation starts on the team's framework; a resumed one catches
+                self.team.follow(session)  # up on its next turn, saying so
+            except StoreError as exc:
+                notices.append(Reply(text=f"The team's framework could not be read ({exc}); "
+                                          "using the default.", notice="team framework not read"))
+        return Conversation(user, thread_id, session), notices
 
     def respond(self, conv: Conversation, text: str, on_token: TokenSink | None = None
                 ) -> list[Reply]:
         """Answer one turn and save the state; raises TurnNotSaved if the save fails."""
         with conv.lock:
-            replies = self._own_command(conv, text)
-            if replies is None:
-                replies = self.engine.handle(conv.session, text, on_token)
+            def handle() -> list[Reply]:
+                own = self._own_command(conv, text)
+                return own if own is not None else self.engine.handle(conv.session, text,
+                                                                      on_token)
+
+            before = conv.session.model_copy(deep=True)
+            try:
+                replies = self.team.turn(conv.session, text, conv.user, handle)
+            except SaveError as exc:  # the team's new version failed: the turn is undone
+                conv.session.restore(before)
+                raise TurnNotSaved(exc, [Reply(text="Nothing was changed; try again.")]
+                                   ) from exc
             if conv.session.mode == HOME:
                 replies = _with_library(replies)
             try:
@@ -103,7 +121,7 @@ class Workspace:
             work.append(Work("action_plan", f"{thread}:{anchor}",
                              f"Action plan: {session.action_plan.account or 'escalation'}",
                              session.action_plan.model_dump(mode="json"), thread))
-        if session.framework != self.engine.framework:
+        if session.framework != self.team.default:
             data = session.framework.model_dump(mode="json")
             work.append(Work("framework", _digest(data), session.framework.name, data, thread))
         if session.profile != CompanyProfile():

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import html
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coach.cli.commands.common import UsageError, print_json
+from coach.cli.commands.common import UsageError, add_framework_option, print_json
+from coach.content.frameworks import load_framework
 from coach.domain import Citation, Reply
 from coach.engine import CoachSession, Engine, make_engine
+from coach.engine.modes.base import TokenSink
 from coach.settings import get_settings
+from coach.web.team import TeamFramework, open_team
 from coach.web.views import downloads
 
 _QUIT = {"quit", "exit", ":q"}
@@ -30,20 +35,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--export-dir", type=Path, metavar="DIR", default=None,
                         help="folder for exported files (ticket, plan, framework, messages); "
                              f"default ./{DEFAULT_EXPORT_DIR} (with --json, only when given)")
+    parser.add_argument("--user", default=None, metavar="NAME",
+                        help="who accepts a framework for the team (default: your login name)")
+    add_framework_option(parser, " (the team's framework is then neither used nor changed)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    engine = make_engine(get_settings())
+    settings = get_settings()
+    engine = make_engine(settings)
+    if args.framework is not None:
+        engine.framework = load_framework(args.framework)
     session = engine.new_session()
+    talk = _Talk(engine, session, None if args.framework else open_team(settings, engine.framework),
+                 args.user or _login())
     export_dir: Path = args.export_dir or DEFAULT_EXPORT_DIR
     if args.script is None:
-        return _interactive(engine, session, export_dir)
+        return _interactive(talk, export_dir)
     lines = _script_lines(args.script)
     if args.json:
         turns = []
         for line in lines:
-            replies = engine.handle(session, line)
+            replies = talk.handle(line)
             turns.append(_turn(line, replies))
             if args.export_dir is not None:  # files only when asked; stdout stays pure JSON
                 for path in _write_exports(replies, session, export_dir):
@@ -52,9 +65,38 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for line in lines:
         print(f"> {line}")
-        for reply in engine.handle(session, line):
+        for reply in talk.handle(line):
             _print_reply(reply, session, export_dir)
     return 0
+
+
+@dataclass
+class _Talk:
+    """A terminal conversation: on the team's framework (accepting saves it for the team, as
+    the browser does), or on a `--framework FILE` alone when `team` is None."""
+
+    engine: Engine
+    session: CoachSession
+    team: TeamFramework | None
+    user: str
+
+    def __post_init__(self) -> None:
+        if self.team is not None:
+            self.team.follow(self.session)
+
+    def handle(self, line: str, on_token: TokenSink | None = None) -> list[Reply]:
+        def turn() -> list[Reply]:
+            return self.engine.handle(self.session, line, on_token)
+
+        return turn() if self.team is None else self.team.turn(self.session, line, self.user,
+                                                               turn)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in a bare container
+        return "terminal"
 
 
 def _script_lines(path: Path) -> list[str]:
@@ -76,8 +118,9 @@ def _turn(user: str, replies: list[Reply]) -> dict[str, Any]:
     }
 
 
-def _interactive(engine: Engine, session: CoachSession, export_dir: Path) -> int:
-    for reply in engine.start(session):
+def _interactive(talk: _Talk, export_dir: Path) -> int:
+    session = talk.session
+    for reply in talk.engine.start(session):
         _print_reply(reply, session, export_dir)
     while True:
         try:
@@ -86,7 +129,7 @@ def _interactive(engine: Engine, session: CoachSession, export_dir: Path) -> int
             return 0
         if line.strip().casefold() in _QUIT:
             return 0
-        for reply in engine.handle(session, line, on_token=_stream):
+        for reply in talk.handle(line, on_token=_stream):
             _print_reply(reply, session, export_dir)
 
 

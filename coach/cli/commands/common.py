@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coach.content.frameworks import load_framework, seed_framework
+from coach.content.frameworks import default_framework, load_framework
 from coach.domain import CoachError, SeverityFramework
 from coach.settings import Settings, get_settings
 
@@ -30,20 +30,33 @@ def require_text(text: str | None, what: str = "text") -> str:
     return text.strip()
 
 
-def add_framework_option(parser: argparse.ArgumentParser) -> None:
+def add_framework_option(parser: argparse.ArgumentParser, more: str = "") -> None:
     parser.add_argument(
         "--framework",
         type=Path,
         metavar="FILE",
-        help="a severity framework file (YAML or JSON) instead of the seed's",
+        help="a severity framework file (YAML or JSON) instead of the team's or the seed's"
+        + more,
     )
 
 
 def active_framework(path: Path | None, settings: Settings | None = None) -> SeverityFramework:
-    """The framework named on the command line, in settings, or else the seed's."""
+    """The framework that applies: `--framework FILE`, else the team's accepted one, else
+    COACH_FRAMEWORK_FILE's, else the seed's. An unreadable team framework is said, not fatal."""
     settings = settings or get_settings()
-    chosen = path or settings.framework_file
-    return load_framework(chosen) if chosen else seed_framework(settings.knowledge_dir)
+    if path is not None:
+        return load_framework(path)
+    default = default_framework(settings)
+    from coach.web.store import StoreError  # the database only when no file is named
+    from coach.web.team import open_team
+
+    try:
+        team = open_team(settings, default, create=False)
+        return team.current()[0] if team is not None else default
+    except StoreError as exc:
+        print(f"warning: the team's framework could not be read ({exc}); using {default.name}",
+              file=sys.stderr)
+        return default
 
 
 def print_json(data: Any) -> None:

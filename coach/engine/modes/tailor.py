@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import cast
 
-from coach.domain import Button, Reply, SeverityFramework
+from coach.domain import Button, CompanyProfile, Reply, SeverityFramework
 from coach.engine.inputs import command_word, escape
 from coach.engine.modes.base import Context
 from coach.engine.views import tailoring as view
@@ -157,8 +157,11 @@ class TailorMode:
         session = ctx.session
         try:
             if session.proposal is None and not state.accepted:
-                # Nothing tailored yet: start from what the profile already says, then edit.
-                session.proposal = self.workshop.propose(session.profile, state).framework
+                # A proposal to accept: from what the profile says, or, when this conversation
+                # has said nothing about the company, from the active (perhaps team's) framework.
+                told = session.profile != CompanyProfile()
+                session.proposal = (self.workshop.propose(session.profile, state).framework
+                                    if told else session.framework)
             target = session.proposal or session.framework
             changed = self.workshop.edit(target, edit, session.profile)
         except EditError as exc:
