@@ -57,6 +57,14 @@ PROFILES: dict[str, tuple[CompanyProfile, set[str]]] = {
          "business-hours-severity-2-clock", "examples-for-enterprise", "revenue-concentration",
          "uptime", "high-volume-triage", "small-team-handles-low"},
     ),
+    "series A on weekdays, weekends for severity 1 only": (
+        CompanyProfile(stage="series-a", segments=["smb"], cs_roles=["Head of CS", "CSM"],
+                       coverage="business-hours", timezone="America/New_York",
+                       weekend_levels=[1]),
+        # No weekday-night on-call for Severity 2 either: the team said who works off hours.
+        {"owners-are-roles-you-have", "business-hours-on-call-path",
+         "weekend-coverage-for-some-levels", "examples-for-smb"},
+    ),
 }
 
 
@@ -141,6 +149,10 @@ def test_every_rule_in_the_data_fires_for_some_profile_and_has_its_effect(
                 assert levels[number].response_hours <= hours
             for number, note in spec.note.items():
                 assert note.split("(")[0].split(":")[0].strip() in levels[number].definition
+            if spec.unstaffed_note:
+                opening = spec.unstaffed_note.split(":")[0]
+                assert [n for n, lvl in levels.items() if opening in lvl.definition] == [
+                    n for n in levels if n not in profile.weekend_levels]
             for number, examples in spec.examples.items():
                 assert set(examples) <= set(levels[number].examples)
             for number, examples in spec.add_examples.items():
@@ -253,3 +265,56 @@ def test_an_edit_shows_what_changed_and_the_table_comes_when_asked() -> None:
     assert "| Level |" in text_of(talk(engine, session, ["show the framework"]))
     accepted = text_of(talk(engine, session, ["accept"]))
     assert "is now your active framework" in accepted and "| Level |" in accepted
+
+
+@pytest.mark.parametrize(("said", "levels"), [
+    ("add weekend coverage for sev 1 only", [1]),
+    ("on weekends we only handle P1 and P2", [1, 2]),
+    ("sev 1-2 only at weekends", [1, 2]),
+    ("we cover sat/sun for severity 1 and severity 2", [1, 2]),
+])
+def test_weekend_coverage_for_some_levels_is_understood(said: str, levels: list[int]) -> None:
+    from tests.test_engine_support import offline_engine, talk, text_of
+
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["tailor", "series B, mid-market, CSMs and a VP CS, 9-6 ET weekdays"])
+    said_back = text_of(talk(engine, session, [said]))
+    assert session.profile.weekend_levels == levels
+    assert session.proposal is not None
+    unstaffed = [lvl.level for lvl in session.proposal.levels
+                 if "Not worked at weekends" in lvl.definition]
+    assert unstaffed == [n for n in range(1, 5) if n not in levels]
+    # A re-proposal says what changed, one line per rule, and leaves the table for "show".
+    assert "| Level |" not in said_back and 'Say "show the framework"' in said_back
+    assert said_back.count("(weekend-coverage-for-some-levels)") == 1
+
+
+def test_a_weekend_mentioned_in_passing_is_no_coverage() -> None:
+    from coach.tailoring.guide import load_guide
+    from coach.tailoring.profile_parser import understand
+
+    told = understand("a sev 1 happened last weekend", load_guide(KNOWLEDGE))
+    assert "weekend_levels" not in told.fields and not told.answered
+
+
+@pytest.mark.parametrize(("said", "unsure", "offered", "answer", "zone"), [
+    ("9 to 5 IST, weekdays", "IST", ["india", "ireland", "israel"], "india", "Asia/Kolkata"),
+    ("9-5 CST", "CST", ["us-central", "china"], "[button:china]", "Asia/Shanghai"),
+    ("business hours, 9-6 weekdays", None, None, "Dublin", "Europe/Dublin"),
+])
+def test_an_ambiguous_or_missing_time_zone_is_asked_for(
+    said: str, unsure: str | None, offered: list[str] | None, answer: str, zone: str,
+) -> None:
+    from tests.test_engine_support import button_ids, offline_engine, talk
+
+    engine = offline_engine()
+    session = engine.new_session()
+    asked = talk(engine, session, ["tailor", "series B, mid-market, CSMs and a VP CS", said])
+    assert session.step == "ask:timezone" and session.profile.timezone is None
+    question = asked[-1]
+    if offered is not None:
+        assert f'"{unsure}" names more than one time zone' in question.text
+        assert [b for b in button_ids([question]) if b not in ("accept", "skip")] == offered
+    talk(engine, session, [answer])
+    assert session.profile.timezone == zone and session.step != "ask:timezone"

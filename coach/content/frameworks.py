@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import ValidationError
 
 from coach.domain import CoachError, SeverityFramework, describe_errors
-
-if TYPE_CHECKING:
-    from coach.settings import Settings
 
 
 class FrameworkFileError(CoachError):
@@ -51,11 +47,9 @@ def load_framework(path: Path) -> SeverityFramework:
         raise FrameworkFileError(path, describe_errors(exc)) from exc
 
 
-def default_framework(settings: Settings) -> SeverityFramework:
+def default_framework(framework_file: Path | None, knowledge_dir: Path) -> SeverityFramework:
     """The installation's default: COACH_FRAMEWORK_FILE's framework, else the seed's."""
-    if settings.framework_file:
-        return load_framework(settings.framework_file)
-    return seed_framework(settings.knowledge_dir)
+    return load_framework(framework_file) if framework_file else seed_framework(knowledge_dir)
 
 
 def seed_framework(knowledge_dir: Path) -> SeverityFramework:

@@ -31,6 +31,10 @@ class CompanyProfile(Model):
     cs_roles: list[Text] = Field(default_factory=list, description="CS roles that exist.")
     coverage: Coverage | None = None
     timezone: str | None = None
+    weekend_levels: list[int] = Field(
+        default_factory=list,
+        description='Levels staffed at weekends when the rest wait for Monday ("weekend '
+        'coverage for sev 1 only": [1]); empty when no such limit was stated.')
     contractual_slas: list[ContractualSLA] = Field(default_factory=list)
     critical_concerns: list[Concern] = Field(default_factory=list)
     monthly_escalations: int | None = Field(default=None, ge=0)

@@ -18,5 +18,5 @@ def make_engine(
     settings: Settings, clock: Clock = coach_now, brain: Brain | None = None
 ) -> Engine:
     """The engine the settings describe: their brain, knowledge and framework file."""
-    framework = default_framework(settings)
+    framework = default_framework(settings.framework_file, settings.knowledge_dir)
     return Engine.build(brain or make_brain(settings), settings.knowledge_dir, framework, clock)

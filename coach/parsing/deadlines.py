@@ -47,7 +47,8 @@ ZONE_NAMES = {
     "America/New_York": "US Eastern", "America/Chicago": "US Central",
     "America/Los_Angeles": "US Pacific", "Europe/London": "UK", "Europe/Berlin": "Central European",
     "UTC": "UTC", "Asia/Kolkata": "India", "Australia/Sydney": "Australia Eastern",
-    "Asia/Singapore": "Singapore",
+    "Asia/Singapore": "Singapore", "Asia/Shanghai": "China", "Europe/Dublin": "Ireland",
+    "Asia/Jerusalem": "Israel",
 }
 ZONES = {name.casefold(): zone for zone, name in ZONE_NAMES.items()}
 

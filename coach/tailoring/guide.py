@@ -21,7 +21,8 @@ from coach.domain import (
 )
 
 M = TypeVar("M", bound=Model)
-QuestionKey = Literal["stage", "segments", "roles", "coverage", "slas", "concerns", "volume"]
+QuestionKey = Literal["stage", "segments", "roles", "coverage", "timezone", "slas", "concerns",
+                      "volume"]
 # The profile is ready for a first proposal once these are answered or skipped.
 ESSENTIAL: tuple[QuestionKey, ...] = ("stage", "roles", "coverage")
 
@@ -53,6 +54,8 @@ class Guide(Model):
     segments: dict[Segment, list[Text]]
     coverage: dict[Coverage, list[Text]]
     timezones: dict[str, list[Text]]
+    ambiguous_zones: dict[str, list[Text]] = Field(
+        default_factory=dict, description='An abbreviation ("IST") -> the zones it may name.')
     concerns: dict[Concern, list[Text]]
     roles: dict[str, list[Text]] = Field(description="Canonical role -> phrases for it.")
     owner_answers: dict[str, list[Text]] = Field(default_factory=dict)

@@ -57,6 +57,10 @@ class Workbench:
             self._tighten(number, hours)
         for number, note in spec.change.note.items():
             self._note(number, note)
+        if spec.change.unstaffed_note and self.profile.weekend_levels:
+            for number in range(1, len(self.data["levels"]) + 1):
+                if number not in self.profile.weekend_levels:
+                    self._note(number, spec.change.unstaffed_note)
         for number, examples in spec.change.examples.items():
             self._examples(number, list(examples))
         for number, examples in spec.change.add_examples.items():
@@ -123,6 +127,7 @@ class Workbench:
             "timezone": zone_name(p.timezone) if p.timezone else "your time zone",
             "at_1730": at_1730(lvl["response_hours"]),
             "escalations": str(p.monthly_escalations), "team_size": str(p.cs_team_size),
+            "weekend_levels": _levels_words(p.weekend_levels),
             **extra,
         })
         return " ".join(text.format_map(values).split())
@@ -145,3 +150,11 @@ def _roles(profile: CompanyProfile, guide: Guide, book: RuleBook) -> set[str] | 
     if not profile.cs_roles:
         return None
     return {r.casefold() for r in [*profile.cs_roles, *extra_roles(profile, guide, book)]}
+
+
+def _levels_words(levels: list[int]) -> str:
+    """[1] -> "Severity 1"; [1, 2] -> "Severity 1 and 2"."""
+    numbers = [str(n) for n in sorted(levels)]
+    if len(numbers) < 2:
+        return f"Severity {''.join(numbers)}"
+    return f"Severity {', '.join(numbers[:-1])} and {numbers[-1]}"

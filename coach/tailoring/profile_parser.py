@@ -25,6 +25,13 @@ _NO_SLAS = re.compile(r"\bno\s+(?:contractual\s+)?(?:slas?|sla\s+commitments|pro
 # A response time is a contract SLA only when the user speaks of contracts or promises.
 _CONTRACT = re.compile(r"\b(?:contract\w*|promis\w*|slas?|guarantee\w*|commit\w*|agreement|msa"
                        r"|owe)\b", re.IGNORECASE)
+_WEEKEND = re.compile(r"\bweekends?\b|\bsat(?:urday)?s?\s*(?:and|&|/|-)\s*sun(?:day)?s?\b",
+                      re.IGNORECASE)
+_COVERS = re.compile(r"\b(?:cover\w*|support\w*|on[- ]?call|staff\w*|only|handle\w*|work\w*"
+                     r"|respond\w*|answer\w*)\b", re.IGNORECASE)
+# After a level named, more of them: "sev 1 and 2", "P1/P2", "sev 1-2"
+_MORE_LEVEL = re.compile(r"\s*(?:,|and|&|/|or|-|to)\s*(?:sev(?:erity)?\s*|p|s|levels?\s*)?"
+                         r"([1-6])\b(?!\s*(?:h\b|hours?|min|days?))", re.IGNORECASE)
 _COUNTED_ROLE = re.compile(rf"{_COUNT}\s*$", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^(?:about|around|roughly|~)?\s*(\d[\d,]*)\s*$", re.IGNORECASE)
 
@@ -38,6 +45,8 @@ class Understood:
     absent_roles: list[str] = field(default_factory=list)
     team_added: int = 0
     """People counted from roles named ("two managers and 8 CSMs"), added to the team size."""
+    unsure_zone: str | None = None
+    """A zone abbreviation that names several ("IST"): the coach asks which one."""
 
 
 def understand(text: str, guide: Guide, asked: QuestionKey | None = None) -> Understood:
@@ -46,7 +55,8 @@ def understand(text: str, guide: Guide, asked: QuestionKey | None = None) -> Und
     _stage(text, guide, out)
     _segments(text, guide, out, asked)
     _roles(text, guide, out, asked)
-    _coverage(text, guide, out)
+    _coverage(text, guide, out, asked)
+    _weekends(text, out)
     _slas(text, out, asked)
     _concerns(text, guide, out)
     _volume(text, out, asked)
@@ -112,16 +122,41 @@ def _roles(text: str, guide: Guide, out: Understood, asked: QuestionKey | None) 
         out.answered.add("roles")
 
 
-def _coverage(text: str, guide: Guide, out: Understood) -> None:
+def _coverage(text: str, guide: Guide, out: Understood, asked: QuestionKey | None) -> None:
     hours = read_hours(text)  # "9-6 ET weekdays", "24/5", "follow the sun"
     hits = scan(text, guide.coverage)
-    if hours is None and not hits:
+    if hours is None and not hits and asked != "timezone":
         return
-    out.fields["coverage"] = hours.coverage if hours else hits[0].key
-    out.answered.add("coverage")
+    if hours is not None or hits:
+        out.fields["coverage"] = hours.coverage if hours else hits[0].key
+        out.answered.add("coverage")
     zones = scan(text, guide.timezones)
     if zones:
         out.fields["timezone"] = zones[0].key
+        out.answered.add("timezone")
+        return
+    unsure = scan(text, {k: [k] for k in guide.ambiguous_zones})
+    if unsure:
+        out.unsure_zone = unsure[0].key
+
+
+def _weekends(text: str, out: Understood) -> None:
+    """ "weekend coverage for sev 1 only", "on weekends we only handle P1 and P2": the levels
+    worked at weekends; the others wait for the next working day."""
+    for clause in re.split(r"[.;!?\n]", text):
+        if not (_WEEKEND.search(clause) and _COVERS.search(clause)):
+            continue
+        levels = []
+        for named in LEVEL_REF.finditer(clause):
+            levels.append(matched_level(named))
+            at = named.end()
+            while more := _MORE_LEVEL.match(clause, at):
+                levels.append(int(more.group(1)))
+                at = more.end()
+        if levels:
+            out.fields["weekend_levels"] = sorted(set(levels))
+            out.answered.add("coverage")
+            return
 
 
 def _slas(text: str, out: Understood, asked: QuestionKey | None) -> None:

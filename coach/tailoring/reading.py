@@ -17,7 +17,7 @@ QUESTION_OF: dict[str, QuestionKey] = {
     "cs_team_size": "roles",
     "cs_roles": "roles",
     "coverage": "coverage",
-    "timezone": "coverage",
+    "timezone": "timezone",
     "contractual_slas": "slas",
     "critical_concerns": "concerns",
     "monthly_escalations": "volume",

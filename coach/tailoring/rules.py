@@ -34,6 +34,10 @@ class Condition(Model):
     has_contract_slas: bool | None = None
     team_size_at_most: int | None = None
     escalations_at_least: int | None = None
+    has_weekend_levels: bool | None = None
+    weekend_staffed: int | None = None
+    """Holds when this level is worked at weekends: no weekend limit was stated, or it is one
+    of the levels the weekend covers."""
 
     def holds(self, p: CompanyProfile) -> bool:
         """Whether the profile meets every part of the condition."""
@@ -47,6 +51,9 @@ class Condition(Model):
             self.team_size_at_most is None or (size is not None and size <= self.team_size_at_most),
             self.escalations_at_least is None
             or (volume is not None and volume >= self.escalations_at_least),
+            self.has_weekend_levels is None or bool(p.weekend_levels) == self.has_weekend_levels,
+            self.weekend_staffed is None or not p.weekend_levels
+            or self.weekend_staffed in p.weekend_levels,
         ]
         return all(tests)
 
@@ -58,6 +65,8 @@ class ChangeSpec(Model):
     meet_contracts: bool = False
     response: dict[int, float] = Field(default_factory=dict)
     note: dict[int, Text] = Field(default_factory=dict)
+    unstaffed_note: Text | None = Field(
+        default=None, description="A sentence added to every level the weekend does not cover.")
     examples: dict[int, list[Text]] = Field(default_factory=dict)
     add_examples: dict[int, list[Text]] = Field(default_factory=dict)
 

@@ -13,7 +13,14 @@ from coach.domain import CompanyProfile, Model, SeverityFramework
 from coach.parsing.deadlines import iana_zone
 from coach.parsing.short_answers import owner_parts, scan
 from coach.tailoring.edits import EditError, FrameworkEdit, apply_edit
-from coach.tailoring.guide import ESSENTIAL, Guide, Question, QuestionKey, load_guide
+from coach.tailoring.guide import (
+    ESSENTIAL,
+    Choice,
+    Guide,
+    Question,
+    QuestionKey,
+    load_guide,
+)
 from coach.tailoring.operations import apply_rules
 from coach.tailoring.profile_parser import Understood, understand
 from coach.tailoring.rules import Change, RuleBook, extra_roles, load_rules
@@ -29,6 +36,8 @@ class TailorState(Model):
     edits: list[FrameworkEdit] = Field(default_factory=list, description="Replayed on re-proposal.")
     changes: list[Change] = Field(default_factory=list, description="What the rules changed.")
     accepted: bool = False
+    unsure_zone: str | None = Field(
+        default=None, description='A zone abbreviation that names several ("IST"), to ask about.')
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,12 @@ class Workshop:
         for key in heard.answered:
             _add(state.answered, key)
             state.skipped = [k for k in state.skipped if k != key]
+        if heard.unsure_zone and "timezone" not in heard.answered:
+            state.unsure_zone = heard.unsure_zone  # "IST": asked which one is meant
+            state.answered = [k for k in state.answered if k != "timezone"]
+            data["timezone"] = None
+        elif "timezone" in heard.answered:
+            state.unsure_zone = None
         return CompanyProfile.model_validate(data), sorted(heard.answered)
 
     def zone(self, said: str) -> str:
@@ -86,7 +101,7 @@ class Workshop:
 
     def answered_by(self, text: str) -> list[QuestionKey]:
         """The questions free text answers, in the guide's order."""
-        answered = understand(text, self.guide).answered
+        answered = understand(text, self.guide).answered - {"timezone"}  # part of coverage
         return [q.key for q in self.guide.questions if q.key in answered]
 
     def skip(self, profile: CompanyProfile, state: TailorState, key: QuestionKey) -> CompanyProfile:
@@ -103,17 +118,37 @@ class Workshop:
         """A quick-reply button pressed for the question being asked."""
         field, value = _CHOICE_FIELDS[key], cast(object, choice)
         current = getattr(profile, field)
-        if key == "slas":
+        if key == "timezone":  # "us-eastern" -> "America/New_York"
+            value = self.zone(choice.replace("-", " "))
+            state.unsure_zone = None
+        elif key == "slas":
             value = []
         elif isinstance(current, list):
             value = [*current, choice] if choice not in current else current
         _add(state.answered, key)
         return CompanyProfile.model_validate({**profile.model_dump(), field: value})
 
-    def next_question(self, state: TailorState) -> Question | None:
-        """The first question neither answered nor skipped."""
+    def next_question(self, state: TailorState, profile: CompanyProfile) -> Question | None:
+        """The first question neither answered nor skipped; the time zone only for business or
+        extended hours when none is known."""
         done = {*state.answered, *state.skipped}
-        return next((q for q in self.guide.questions if q.key not in done), None)
+        if profile.coverage not in ("business-hours", "extended-hours") or profile.timezone:
+            done.add("timezone")
+        key = next((q.key for q in self.guide.questions if q.key not in done), None)
+        return self.question(key, state) if key else None
+
+    def question(self, key: QuestionKey, state: TailorState) -> Question | None:
+        """A question as asked now: after an ambiguous zone ("IST"), the time zone question
+        says so and offers the zones it may name."""
+        question = self.guide.question(key)
+        if question is None or key != "timezone" or not state.unsure_zone:
+            return question
+        meant = self.guide.ambiguous_zones.get(state.unsure_zone, [])
+        choices = [Choice(id=_choice_id(zone), label=zone) for zone in meant]
+        return question.model_copy(update={
+            "text": f'"{state.unsure_zone.upper()}" names more than one time zone. '
+                    f"{question.text}",
+            "choices": choices or question.choices})
 
     def ready(self, state: TailorState) -> bool:
         """Whether stage, roles and coverage are known (or skipped), so a proposal can be made."""
@@ -144,7 +179,7 @@ class Workshop:
 
 
 _CHOICE_FIELDS: dict[str, str] = {
-    "stage": "stage", "segments": "segments", "coverage": "coverage",
+    "stage": "stage", "segments": "segments", "coverage": "coverage", "timezone": "timezone",
     "slas": "contractual_slas", "concerns": "critical_concerns",
 }
 
@@ -152,3 +187,8 @@ _CHOICE_FIELDS: dict[str, str] = {
 def _add(keys: list[QuestionKey], key: QuestionKey) -> None:
     if key not in keys:
         keys.append(key)
+
+
+def _choice_id(label: str) -> str:
+    """ "US Central" -> "us-central": what pressing the button types."""
+    return "-".join(label.casefold().split())

@@ -153,7 +153,8 @@ def open_team(settings: Settings, default: SeverityFramework | None = None,
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store.open(url, settings.sqlite_busy_timeout)
     store.create_schema()
-    return TeamFramework(store, default or default_framework(settings))
+    return TeamFramework(store, default or default_framework(settings.framework_file,
+                                                             settings.knowledge_dir))
 
 
 def _described(framework: SeverityFramework, version: FrameworkVersion) -> str:

@@ -46,7 +46,7 @@ def active_framework(path: Path | None, settings: Settings | None = None) -> Sev
     settings = settings or get_settings()
     if path is not None:
         return load_framework(path)
-    default = default_framework(settings)
+    default = default_framework(settings.framework_file, settings.knowledge_dir)
     from coach.web.store import StoreError  # the database only when no file is named
     from coach.web.team import open_team
 

@@ -77,7 +77,7 @@ class TailorMode:
         if asked is not None and word in SKIP_WORDS:
             session.profile = self.workshop.skip(session.profile, state, asked)
             return self._advance(ctx, state, "Skipped. ", reproposal=asked == "roles")
-        question = self.workshop.guide.question(asked) if asked else None
+        question = self.workshop.question(asked, state) if asked else None
         if question is not None and asked is not None and word in {c.id for c in question.choices}:
             session.profile = self.workshop.choose(session.profile, state, asked, word)
             return self._advance(ctx, state, "Noted. ", reproposal=True)
@@ -108,7 +108,7 @@ class TailorMode:
     def prompt(self, ctx: Context) -> Reply:
         session, state = ctx.session, self._state(ctx)
         asked = _asked(session.step)
-        question = self.workshop.guide.question(asked) if asked else None
+        question = self.workshop.question(asked, state) if asked else None
         if question is not None:
             return view.question_reply(question)
         if session.proposal is not None:
@@ -132,11 +132,13 @@ class TailorMode:
             session.proposal = framework
             said = "Here is a framework tailored to you." if fresh else "I updated the proposal."
             shown = proposal.changes if fresh else [c for c in proposal.changes if c not in earlier]
-            undone = [] if fresh else [c for c in earlier if c not in proposal.changes]
+            redone = {(c.rule, c.level, c.field) for c in shown}  # changed again, not undone
+            undone = [] if fresh else [c for c in earlier if c not in proposal.changes
+                                       and (c.rule, c.level, c.field) not in redone]
             replies.append(view.proposal_reply(framework, shown + worded, proposal.dropped,
                                                f"{lead}{said}", fresh, undone))
             lead = ""
-        question = self.workshop.next_question(state)
+        question = self.workshop.next_question(state, session.profile)
         if question is not None:
             ctx.go(self.name, f"ask:{question.key}")
             refine = "To refine it: " if session.proposal is not None else ""
@@ -183,7 +185,7 @@ class TailorMode:
             ctx.go(self.name, "review" if session.proposal is not None else "active")
         self._save(ctx, state)
         shown = session.proposal or session.framework
-        text += ' Say "show the framework" for the whole table.'
+        text += f" {view.SHOW_HINT}"
         return Reply(text=text, buttons=self._buttons(ctx),
                      artifacts=[view.artifact(shown, "Severity framework")])
 
@@ -217,7 +219,8 @@ def _asked(step: str) -> QuestionKey | None:
 
 
 _HEARD = {"stage": "stage", "segments": "customers", "roles": "team and roles",
-          "coverage": "coverage", "slas": "contract SLAs", "concerns": "what matters most",
+          "coverage": "coverage", "timezone": "time zone", "slas": "contract SLAs",
+          "concerns": "what matters most",
           "volume": "escalation volume"}
 
 

@@ -10,6 +10,7 @@ from coach.tailoring.rules import Change
 
 EDIT_EXAMPLES = ('"make severity 2 response 2 hours", "sev 3 owner is the Support Lead", '
                  '"add \'SSO broken\' as a sev 2 example", "rename level 1 to P1"')
+SHOW_HINT = 'Say "show the framework" for the whole table.'
 SKIP = Button(id="skip", label="Skip this question")
 ACCEPT = Button(id="accept", label="Accept this framework")
 EXPORT = Button(id="export-framework", label="Export framework")
@@ -34,10 +35,19 @@ def changes_text(changes: list[Change], from_seed: bool = True) -> str:
     if not changes:
         return ("The seed's levels already fit what you told me; nothing needed changing."
                 if from_seed else "What you told me changes nothing else.")
-    lines = [f"- **Severity {c.level} {FIELD_WORDS[c.field]}** ({c.rule}): {escape(c.why)}"
-             for c in changes]
+    grouped: dict[tuple[str, str, str], list[int]] = {}
+    for c in changes:  # one line for a rule that changed several levels alike
+        grouped.setdefault((c.rule, c.field, c.why), []).append(c.level)
+    lines = [f"- **Severity {_numbers(levels)} {FIELD_WORDS[field]}** ({rule}): {escape(why)}"
+             for (rule, field, why), levels in grouped.items()]
     heading = "What changed from the seed, and why:" if from_seed else "What changed now, and why:"
     return heading + "\n" + "\n".join(lines)
+
+
+def _numbers(levels: list[int]) -> str:
+    """[2] -> "2"; [2, 3, 4] -> "2, 3 and 4"."""
+    words = [str(n) for n in levels]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def artifact(framework: SeverityFramework, title: str) -> Artifact:
@@ -60,7 +70,9 @@ def proposal_reply(framework: SeverityFramework, changes: list[Change], dropped:
     if undone:  # nothing changes silently: a rule that stopped applying is named
         parts.append("No longer applies, so back as the seed has it:\n" + "\n".join(
             f"- **Severity {c.level} {FIELD_WORDS[c.field]}** ({c.rule})" for c in undone))
-    parts.append(table(framework))
+    # The whole table with the first proposal; after that only what changed, and the table
+    # when asked for.
+    parts.append(table(framework) if from_seed else SHOW_HINT)
     if dropped:
         parts.append("These edits of yours no longer fit and were dropped:\n"
                      + "\n".join(f"- {escape(d)}" for d in dropped))
