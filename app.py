@@ -147,6 +147,9 @@ async def _show(conv: Conversation, replies: list[Reply]) -> None:
             cl.File(name=d.name, content=d.content, mime=d.mime, display="inline")
             for d in view.downloads
         ]
-        elements += [cl.Text(name=s.name, content=s.text, display="side") for s in view.sources]
+        if view.sources:  # public/elements/Sources.jsx: each opens when clicked, not before
+            sources = [{"name": s.name, "text": s.text} for s in view.sources]
+            elements.append(cl.CustomElement(name="Sources", props={"sources": sources},
+                                             display="inline"))
         if view.markdown or actions or elements:
             await cl.Message(content=view.markdown, actions=actions, elements=elements).send()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from coach.domain import EscalationTicket
-from tests.chat_page import ChatPage
+from tests.chat_page import ASSISTANT, ChatPage
 from tests.live_server import (
     LiveServer,
     add_user,
@@ -135,3 +135,49 @@ def test_ticket_conversation_survives_a_restart_and_stays_private(
     assert refused in server.log.read_text()
     assert server.problems(expected=(refused,)) == [], "errors in the server log"
     print(f"\nbrowser test: {time.monotonic() - started:.1f}s")
+
+
+def test_tailoring_diffs_a_team_framework_and_sources_that_open_when_clicked(
+    tmp_path: Path, playwright_sync: Any
+) -> None:
+    """A lead tailors: an edit shows only what changed; once accepted, another user's new
+    conversation is on it; an answer's sources stay closed until clicked."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    for name, password in (ALICE, BOB):
+        add_user(data_dir, name, password)
+    server = LiveServer(data_dir).start()
+    browser = launch(playwright_sync)
+    pages: list[Any] = []
+    try:
+        with screenshots_on_failure("browser-team", pages):
+            pages.append(browser.new_context().new_page())
+            lead = ChatPage(pages[0], server.url)
+            lead.sign_in(*ALICE)
+            lead.starter("Tailor my severity levels", "stage")
+            lead.say("We're a Series B selling to mid-market; a head of CS and 6 CSMs; "
+                     "9-6 ET weekdays", "Here is a framework tailored to you")
+            edited = lead.say("make sev 3 respond within 8 hours", "24 hours → 8 hours")
+            assert "show the framework" in edited
+            message = lead.page.locator(ASSISTANT).filter(has_text="24 hours → 8 hours").last
+            assert message.locator("table").count() == 0  # the diff, not the whole table
+            lead.press("Accept this framework", "is now your active framework")
+
+            pages.append(browser.new_context().new_page())
+            csm = ChatPage(pages[1], server.url)
+            csm.sign_in(*BOB)
+            assert "Series B" in csm.say("status", "Framework:")
+            csm.say("who owns a severity 1 escalation?", "Head of CS")
+            sources = csm.page.locator(".coach-sources").last
+            sources.wait_for(timeout=30_000)
+            assert csm.page.locator(".coach-source-text").count() == 0
+            assert csm.page.get_by_role("dialog").count() == 0  # no panel opened by itself
+            sources.get_by_role("button").first.click()
+            shown = csm.page.locator(".coach-source-text").last
+            shown.wait_for(timeout=10_000)
+            assert "owned by the Head of CS" in shown.inner_text()  # the team's level, cited
+    finally:
+        browser.close()
+        server.stop()
+        keep_log(server, "browser-team")
+    assert server.problems() == [], "errors in the server log"

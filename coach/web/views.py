@@ -68,13 +68,12 @@ class View:
 
 
 def reply_view(reply: Reply, framework: SeverityFramework, knowledge_dir: Path) -> View:
-    """A Reply as one message: text, notice, buttons, downloads of its artifacts, sources."""
+    """A Reply as one message: text, notice, buttons, downloads of its artifacts, sources
+    (shown by the page under the text, each opened by a click)."""
     parts = [reply.text] if reply.text else []
     if reply.notice:
         parts.append(f"*{reply.notice}*")
-    sources = cited_sources(reply.citations, knowledge_dir)
-    if sources:
-        parts.append("Sources: " + ", ".join(s.name for s in sources))
+    sources = cited_sources(reply.citations, knowledge_dir, framework)
     files = [d for artifact in reply.artifacts for d in downloads(artifact, framework)]
     return View("\n\n".join(parts), list(reply.buttons), _unique(files), sources)
 
@@ -98,9 +97,14 @@ def downloads(artifact: Artifact, framework: SeverityFramework) -> list[Download
     return []
 
 
-def cited_sources(citations: list[Citation], knowledge_dir: Path) -> list[Source]:
-    """Each cited section once, with its text from knowledge/."""
-    texts = _section_texts(knowledge_dir)
+def cited_sources(citations: list[Citation], knowledge_dir: Path,
+                  framework: SeverityFramework | None = None) -> list[Source]:
+    """Each cited section once, with its text: from knowledge/, or for a level of the
+    framework in use (the seed's or a tailored one), that level as it now stands."""
+    texts = dict(_section_texts(knowledge_dir))
+    if framework is not None:
+        for file in (MATRIX_FILE, f"framework: {framework.name}"):
+            texts.update({(file, section_name(lvl)): describe(lvl) for lvl in framework.levels})
     seen: dict[str, Source] = {}
     for citation in citations:
         name = f"{citation.file} § {citation.section}"
