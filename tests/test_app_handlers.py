@@ -217,3 +217,17 @@ def test_streamed_tokens_are_shown_live_then_replaced_by_the_reply(
     assert "".join(t["token"] for t in tokens).endswith("erity 1")  # the first opens the message
     assert socket.emitted("delete_message")  # the preview gives way to the rendered reply
     assert socket.said().endswith("Severity 1")
+
+
+def test_each_version_of_a_framework_is_offered_once_as_a_file(workspace: Workspace) -> None:
+    socket = FakeSocket("alice")
+    socket.run(app.start)
+    for line in ["tailor", "Series B, mid-market, a head of CS and 6 CSMs, 9-6 ET weekdays",
+                 "[button:accept]", "show the framework", "make sev 3 respond within 8 hours",
+                 "export"]:
+        socket.run(app.on_message, Mock(content=line))
+    files = [e["name"] for e in socket.emitted("element") if e["type"] == "file"]
+    framework_files = [f for f in files if f.startswith("framework-") and f.endswith(".json")]
+    # the proposal, then the edited version; accepting and exporting the same content add none
+    assert len(framework_files) == 2, files
+    assert "8 hours" in socket.said()

@@ -6,6 +6,7 @@ contents come from the engine's own exports, so the terminal and the browser agr
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -95,6 +96,18 @@ def downloads(artifact: Artifact, framework: SeverityFramework) -> list[Download
         draft = MessageDraft.model_validate(artifact.data)
         return _files({f"{slug(draft.title)}.md": f"# {draft.title}\n\n{draft.text}\n"})
     return []
+
+
+def first_offers(files: list[Download], offered: set[str]) -> list[Download]:
+    """The files not offered before in this conversation (`offered` remembers them): a version
+    of a ticket or framework is offered once, however often it is shown."""
+    fresh = []
+    for file in files:
+        key = hashlib.sha256(file.name.encode() + b"\0" + file.content).hexdigest()
+        if key not in offered:
+            offered.add(key)
+            fresh.append(file)
+    return fresh
 
 
 def cited_sources(citations: list[Citation], knowledge_dir: Path,

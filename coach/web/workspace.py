@@ -55,6 +55,8 @@ class Conversation:
     thread_id: str
     session: CoachSession
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    offered_files: set[str] = field(default_factory=set, repr=False)
+    """Digests of the files offered so far, so each version is offered once."""
 
 
 class Workspace:
