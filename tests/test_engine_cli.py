@@ -109,11 +109,14 @@ def test_plain_chat_prints_sources_and_terminal_text_without_markdown_escapes(
 def test_exports_are_written_to_the_export_dir_and_json_stays_the_contract(
     tmp_path: Path,
 ) -> None:
-    lines = [*SCRIPT_LINES[:-1], "export"]
+    lines = [*SCRIPT_LINES[:-1], "export", "drafts"]
     out = run_chat(tmp_path, lines).stdout
     folder = tmp_path / "coach-exports"
     written = sorted(p.name for p in folder.iterdir())
     assert any(n.endswith(".md") for n in written) and any(n.endswith(".json") for n in written)
+    customer = [n for n in written if "customer" in n]  # the update to send is easy to find
+    assert customer == ["customer-update.md"], written
+    assert "Kind regards" in (folder / customer[0]).read_text(encoding="utf-8")
     assert "Files written: coach-exports/" in out and "Artifacts: " in out
     chosen = tmp_path / "mine"
     run_chat(tmp_path, lines, "--export-dir", str(chosen))
