@@ -145,7 +145,7 @@ async def _show(conv: Conversation, replies: list[Reply]) -> None:
                    for b in view.buttons]
         elements: list[Any] = [
             cl.File(name=d.name, content=d.content, mime=d.mime, display="inline")
-            for d in views.first_offers(view.downloads, conv.offered_files)
+            for d in views.first_offers(view, conv.offered_files)
         ]
         if view.sources:  # public/elements/Sources.jsx: each opens when clicked, not before
             sources = [{"name": s.name, "text": s.text} for s in view.sources]

@@ -228,6 +228,6 @@ def test_each_version_of_a_framework_is_offered_once_as_a_file(workspace: Worksp
         socket.run(app.on_message, Mock(content=line))
     files = [e["name"] for e in socket.emitted("element") if e["type"] == "file"]
     framework_files = [f for f in files if f.startswith("framework-") and f.endswith(".json")]
-    # the proposal, then the edited version; accepting and exporting the same content add none
-    assert len(framework_files) == 2, files
+    # the proposal, the edited version, and the export asked for; accepting adds none
+    assert len(framework_files) == 3, files
     assert "8 hours" in socket.said()

@@ -154,7 +154,7 @@ def test_export_gives_markdown_and_json() -> None:
     session = tailored(engine)
     replies = engine.handle(session, "export framework")
     text = text_of(replies)
-    assert "severity-framework.md" in text and "| Level | Name |" in text
+    assert "severity-framework.md" in text and "| Level | Name |" not in text  # in the file
     data = next(a.data for r in replies for a in r.artifacts if a.kind == "framework")
     exported = SeverityFramework.model_validate(json.loads(json.dumps(data)))
     assert exported == session.proposal

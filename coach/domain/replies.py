@@ -83,3 +83,5 @@ class Reply(Model):
     artifacts: list[Artifact] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     notice: str | None = Field(default=None, description="A short visible notice, e.g. fallback.")
+    export: bool = Field(
+        default=False, description="Its files were asked for: offered even if offered before.")

@@ -107,9 +107,9 @@ def _tailored(ctx: Context) -> tuple[SeverityFramework, list[Change]] | None:
 def _export_framework(ctx: Context, prompt: Prompt) -> list[Reply]:
     framework, changes = _tailored(ctx) or (ctx.session.framework, [])
     files = tailoring.export_files(framework, changes)
-    names = ", ".join(f"`{name}`" for name in files)
-    return [Reply(text=f"Export ready: {names}.\n\n{files['severity-framework.md']}",
-                  artifacts=[tailoring.artifact(framework, "Severity framework")])]
+    return [Reply(text=_ready(files), artifacts=[tailoring.artifact(framework,
+                                                                    "Severity framework")],
+                  export=True)]
 
 
 def _export(ctx: Context, prompt: Prompt) -> list[Reply]:
@@ -129,9 +129,14 @@ def _export(ctx: Context, prompt: Prompt) -> list[Reply]:
     if session.action_plan is not None:
         data = session.action_plan.model_dump(mode="json")
         artifacts.append(Artifact(kind="action_plan", title="Action plan", data=data))
-    markdown = "\n\n---\n\n".join(v for k, v in files.items() if k.endswith(".md"))
+    return [Reply(text=_ready(files), artifacts=artifacts, export=True)]
+
+
+def _ready(files: dict[str, str]) -> str:
+    """The export's reply names its files; their content is in the files, not repeated."""
     names = ", ".join(f"`{name}`" for name in files)
-    return [Reply(text=f"Export ready: {names}.\n\n{markdown}", artifacts=artifacts)]
+    return (f"Export ready: {names}. `status` shows what they hold; \"show the framework\" "
+            "shows the framework's table.")
 
 
 def _drafts(ctx: Context, prompt: Prompt) -> list[Reply]:

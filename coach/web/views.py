@@ -66,6 +66,7 @@ class View:
     buttons: list[Button] = field(default_factory=list)
     downloads: list[Download] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    export: bool = False  # files asked for: offered again even if offered before
 
 
 def reply_view(reply: Reply, framework: SeverityFramework, knowledge_dir: Path) -> View:
@@ -76,7 +77,7 @@ def reply_view(reply: Reply, framework: SeverityFramework, knowledge_dir: Path) 
         parts.append(f"*{reply.notice}*")
     sources = cited_sources(reply.citations, knowledge_dir, framework)
     files = [d for artifact in reply.artifacts for d in downloads(artifact, framework)]
-    return View("\n\n".join(parts), list(reply.buttons), _unique(files), sources)
+    return View("\n\n".join(parts), list(reply.buttons), _unique(files), sources, reply.export)
 
 
 def downloads(artifact: Artifact, framework: SeverityFramework) -> list[Download]:
@@ -98,13 +99,14 @@ def downloads(artifact: Artifact, framework: SeverityFramework) -> list[Download
     return []
 
 
-def first_offers(files: list[Download], offered: set[str]) -> list[Download]:
-    """The files not offered before in this conversation (`offered` remembers them): a version
-    of a ticket or framework is offered once, however often it is shown."""
+def first_offers(view: View, offered: set[str]) -> list[Download]:
+    """The view's files not offered before in this conversation (`offered` remembers them): a
+    version of a ticket or framework is offered once, however often it is shown, and again
+    only when asked for (`export`)."""
     fresh = []
-    for file in files:
+    for file in view.downloads:
         key = hashlib.sha256(file.name.encode() + b"\0" + file.content).hexdigest()
-        if key not in offered:
+        if key not in offered or view.export:
             offered.add(key)
             fresh.append(file)
     return fresh
