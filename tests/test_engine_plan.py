@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from coach.domain import ActionPlan, MessageDraft
 from coach.engine import CoachSession, press
@@ -148,3 +149,12 @@ def test_an_internal_summary_is_left_out_and_a_customer_line_asked_for() -> None
                     if a.data.get("audience") == "customer")
     assert "Nobody on your team can sign in since 8am" in customer.text
     assert "customer line:" not in text_of(replies)
+
+
+def test_a_plan_step_due_friday_is_due_on_the_company_s_clock() -> None:
+    engine, session = offline_engine(), confirmed_session()
+    session.framework = session.framework.model_copy(update={"timezone": "America/New_York"})
+    talk(engine, session, ["plan", "step 2 due: by Friday"])
+    assert session.action_plan is not None
+    due = session.action_plan.steps[1].due.astimezone(ZoneInfo("America/New_York"))
+    assert (due.strftime("%A"), due.hour) == ("Friday", 17)

@@ -123,6 +123,10 @@ class CoachSession(Model):
             if name not in keep:
                 setattr(self, name, getattr(fresh, name))
 
+    def zone(self) -> str | None:
+        """The company's time zone (IANA): told in this conversation, or the framework's."""
+        return self.profile.timezone or self.framework.timezone
+
     def response_due(self) -> datetime | None:
         """When the first response is due, once drafting started and a severity is set."""
         level = self.framework.find(self.ticket.severity) if self.ticket.severity else None

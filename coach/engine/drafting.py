@@ -73,8 +73,7 @@ def set_field(session: CoachSession, name: str, value: str, now: datetime) -> No
     else:
         setattr(ticket, name, value)
     if name == "timeline_required":
-        zone = session.profile.timezone or session.framework.timezone
-        ticket.due_by = deadline(value, now, zone)
+        ticket.due_by = deadline(value, now, session.zone())
     if name == "escalation_owner":
         session.progress.owner_given = True
     _unskip(session, name)

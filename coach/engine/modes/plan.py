@@ -11,6 +11,7 @@ from coach.engine.inputs import command_word, escape
 from coach.engine.modes.base import Context
 from coach.engine.planning import edit_plan, propose_plan
 from coach.engine.views.cards import plan_markdown
+from coach.parsing.deadlines import in_zone
 
 ACCEPT_WORDS = {"accept", "accept-plan", "yes", "y", "ok", "looks-good", "agree"}
 _START = re.compile(r"\baction plan\b|\bnext steps\b|\bplan\b", re.IGNORECASE)
@@ -53,7 +54,8 @@ class PlanMode:
         if command_word(text) in ACCEPT_WORDS:
             return [self._accept(ctx, plan)]
         try:
-            result = edit_plan(plan, text, ticket.escalation_owner, ctx.now)
+            local = in_zone(ctx.now, session.zone())  # "due Friday" on the company's clock
+            result = edit_plan(plan, text, ticket.escalation_owner, local)
         except ValidationError as exc:
             problems = "; ".join(describe_errors(exc))
             return [Reply(text=f"I kept the plan as it was: {escape(problems)}")]
