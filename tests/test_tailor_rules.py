@@ -318,3 +318,18 @@ def test_an_ambiguous_or_missing_time_zone_is_asked_for(
         assert [b for b in button_ids([question]) if b not in ("accept", "skip")] == offered
     talk(engine, session, [answer])
     assert session.profile.timezone == zone and session.step != "ask:timezone"
+
+
+@pytest.mark.parametrize(("said", "segments"), [
+    ("series B, mostly mid-market, a few enterprise", ["mid-market", "enterprise"]),
+    ("series A selling to SMBs and some mid-market", ["smb", "mid-market"]),
+])
+def test_a_segment_mix_keeps_every_segment_the_main_one_first(
+    said: str, segments: list[str],
+) -> None:
+    from tests.test_engine_support import offline_engine, talk
+
+    engine = offline_engine()
+    session = engine.new_session()
+    talk(engine, session, ["tailor", said])
+    assert session.profile.segments == segments

@@ -85,9 +85,11 @@ def _stage(text: str, guide: Guide, out: Understood) -> None:
 
 
 def _segments(text: str, guide: Guide, out: Understood, asked: QuestionKey | None) -> None:
-    # "enterprise" names a stage when the stage question is the one being answered; the other
-    # segments still count ("Series A selling to mid-market").
-    hits = [h for h in scan(text, guide.segments) if asked != "stage" or h.key != "enterprise"]
+    # "enterprise" names a stage when the stage question is the one being answered and no
+    # other stage is named; the other segments still count ("Series A selling to mid-market"),
+    # and so does "a few enterprise" after "series B, mostly mid-market".
+    stage_open = asked == "stage" and not scan(text, guide.stages)
+    hits = [h for h in scan(text, guide.segments) if not stage_open or h.key != "enterprise"]
     segments = list(dict.fromkeys(h.key for h in hits))
     customers = _stated(_CUSTOMERS, text, asked == "segments")
     if customers is not None:
