@@ -333,3 +333,16 @@ def test_a_segment_mix_keeps_every_segment_the_main_one_first(
     session = engine.new_session()
     talk(engine, session, ["tailor", said])
     assert session.profile.segments == segments
+
+
+def test_an_ambiguous_zone_from_a_model_s_reading_is_asked_about_too(workshop: Workshop) -> None:
+    from coach.tailoring.profile_parser import Understood
+
+    state = TailorState()
+    heard = Understood(fields={"coverage": "business-hours", "timezone": "IST"},
+                       answered={"coverage", "timezone"})
+    profile, _ = workshop.absorb(CompanyProfile(), state, heard)
+    assert profile.timezone is None and state.unsure_zone == "ist"
+    question = workshop.next_question(state, profile)
+    assert question is not None and question.key == "timezone"
+    assert [c.id for c in question.choices] == ["india", "ireland", "israel"]

@@ -68,7 +68,10 @@ class Workshop:
         """The profile with what an answer said; the questions it answered."""
         data = profile.model_dump()
         data.update(heard.fields)
-        if data.get("timezone"):  # "ET", "eastern", "New York" -> "America/New_York"
+        said_zone = str(heard.fields.get("timezone") or "").strip().casefold()
+        if said_zone in self.guide.ambiguous_zones:  # "IST" from a model's reading: ask
+            heard.unsure_zone, heard.answered = said_zone, heard.answered - {"timezone"}
+        elif data.get("timezone"):  # "ET", "eastern", "New York" -> "America/New_York"
             data["timezone"] = self.zone(data["timezone"])
         # Roles add up over answers ("we also have a support lead"); "no X" takes one away.
         absent = set(heard.absent_roles)
