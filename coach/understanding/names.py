@@ -95,6 +95,10 @@ _LOWER_STOP = frozenset("""the a an our their my your this that these those ever
 # "Speaker 1" of a transcript.
 _QUANTITY = re.compile(r"\d+(?:[.,:]\d+)*(?:(?:k|m|bn|x|%|st|nd|rd|th)\b|s?$)|[\d\W_]+$"
                        r"|\d{1,2}(?::\d\d)? ?[ap]m\b|speaker \d")
+# A day, date, version or "the 4" of "the 4.12 migration": a word or none, then a number.
+_DATED = re.compile(r"(?:the|a|an|on|at|by|no|nr|v|q[1-4]|mon|tue|tues|wed|thu|thur|thurs|fri|sat"
+                    r"|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)?\.?\s*#?\d"
+                    r"[\d:.,/-]*(?:\s*(?:am|pm|h|utc|gmt|[ecmp][sd]?t|cet|ist))?$")
 # Voice-note fillers, left out when reading a name's context: "with uh Granite Peak".
 _FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm)\b,?[ \t]*", re.I)
 _RIVAL_BEFORE = re.compile(
@@ -128,7 +132,8 @@ _ROLE = re.compile(r"\b(?:vp|ceo|cfo|cto|coo|ciso|md|it|ops|admin|champion|manag
                    r"|security|eng"
                    r"|director|officer|engineer|ae|gm|owner|founder|president|controller"
                    r"|analyst|sponsor|contact|sre|pm|procurement|legal|counsel|finance"
-                   r"|deal desk|support|on-call)\b", re.I)
+                   r"|deal desk|support|on-call|dir|principal|rep|sales|accountant"
+                   r"|consultant|coordinator|specialist|assistant|associate|revops)\b", re.I)
 _ROLE_THEN_NAME = re.compile(
     r"\b(?:their|our|the customer's)\s+(?:[a-z]+\s+)?(?:champion|controller|contact|admin|cto"
     r"|ceo|cfo|coo|cio|ciso|vp|director|manager|lead|head|owner|founder|dev|developer|engineer|buyer"
@@ -172,7 +177,8 @@ _NOT_NAMES = frozenset("""i me my we our us you your yours he she his her they t
     july august september october november december sev severity csm customer client account
     support engineering sales finance product security legal qa ops it hr vp ceo cfo cto coo ciso
     api sso ui ux pdf csv sla p1 p2 p3 p4 eod cob asap call notes update heads note escalation
-    escalating escalate internal recap attendees forwarded original message ours theirs""".split())
+    escalating escalate internal recap attendees forwarded original message ours theirs
+    usd eur gbp jpy cad aud chf inr sgd nzd sek nok dkk brl mxn zar""".split())
 
 _OPENERS = frozenset("""escalating escalate escalation urgent re fwd fw notes call quick update
     fyi hi hey hello ugh omg so okay ok um uh morning flagging logging csm""".split())
@@ -621,10 +627,13 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
 
     def add(name: str, start: int, end: int) -> Candidate | None:
         key = name.casefold()
-        if not key.strip() or _QUANTITY.match(key) or key in people or any(
+        person = re.sub(r"\s+\d[\d:.]*$", "", key)  # "Darnell Fitch 10" of "Darnell Fitch  10:06"
+        if not key.strip() or _QUANTITY.match(key) or _DATED.match(key) or person in people or any(
                 set(key.split()) <= set(p.split()) for p in people) or any(
                 re.match(rf"{re.escape(o)}(?:$|[\s,.])", key) for o in ours):
             return None  # a person, or our own company: "Larkwire, Inc." on the CSM's signature
+        if text[start - 1: start] == "(" and text[end: end + 1] == ")" and _ROLE.search(name):
+            return None  # a role: "Sienna Brooks (Director CS)"
         candidate = found.setdefault(key, Candidate(name, {}, set(), set()))
         candidate.features["mentions"] = candidate.features.get("mentions", 0.0) + 1
         candidate.note("first position", 1 - start / max(len(text), 1))
