@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from coach.domain import CoachError
+from coach.domain import CoachError, SeverityFramework
 from coach.domain.clock import Clock, coach_now
 from coach.domain.session import CoachSession
 from coach.web.chat_history import sync_url
@@ -195,6 +195,14 @@ class Store:
         with self._failing(StoreError, "read the team's framework"), self._sessions() as db:
             return [_version(row) for row in db.scalars(query)]
 
+    def team_framework(self, default: SeverityFramework, team: str = TEAM
+                       ) -> tuple[SeverityFramework, FrameworkVersion | None]:
+        """The framework the team uses now (`default` until one is accepted), and the
+        version that made it so."""
+        versions = self.framework_versions(team, limit=1)
+        latest = versions[0] if versions else None
+        return version_framework(latest, default), latest
+
     def framework_version(self, version_id: int, team: str = TEAM) -> FrameworkVersion | None:
         """One version of the team's framework by id."""
         with self._failing(StoreError, "read the team's framework"), self._sessions() as db:
@@ -238,6 +246,18 @@ def _upsert_work(db: Session, user_id: int, item: Work, now: datetime) -> None:
 
 def _saved(row: WorkRow) -> SavedWork:
     return SavedWork(row.id, row.kind, row.title, dict(row.data), row.thread_id, row.updated_at)
+
+
+def version_framework(version: FrameworkVersion | None, default: SeverityFramework
+                      ) -> SeverityFramework:
+    """The framework a team version holds; no version, or one back to the default: `default`."""
+    if version is None or version.data is None:
+        return default
+    try:
+        return SeverityFramework.model_validate(version.data)
+    except ValidationError as exc:
+        raise StoreError(f"the team's framework version {version.id} cannot be read "
+                         f"({exc.error_count()} problems)") from exc
 
 
 def _version(row: TeamFrameworkRow) -> FrameworkVersion:

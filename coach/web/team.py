@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pydantic import ValidationError
-
 from coach.content.frameworks import default_framework
 from coach.domain import Button, Reply, SeverityFramework
 from coach.domain.session import CoachSession
 from coach.engine.inputs import command_word, escape, read_input
 from coach.settings import Settings
-from coach.web.store import FrameworkVersion, Store, StoreError
+from coach.web.store import FrameworkVersion, Store, StoreError, version_framework
 
 _LIST = re.compile(r"^(?:(?:show|list|see)-(?:me-)?)?(?:the-|our-)?(?:team-s-|team-)?"
                    r"framework-(?:versions|history)$|^versions-of-(?:the-|our-)?framework$")
@@ -41,9 +39,7 @@ class TeamFramework:
 
     def current(self) -> tuple[SeverityFramework, FrameworkVersion | None]:
         """The framework the team uses now, and the version that made it so (None: never set)."""
-        versions = self.store.framework_versions(limit=1)
-        latest = versions[0] if versions else None
-        return self._framework(latest), latest
+        return self.store.team_framework(self.default)
 
     def turn(self, session: CoachSession, text: str, user: str,
              handle: Callable[[], list[Reply]]) -> list[Reply]:
@@ -97,7 +93,7 @@ class TeamFramework:
         return [self._switch(session, found, user)]
 
     def _switch(self, session: CoachSession, to: FrameworkVersion | None, user: str) -> Reply:
-        framework = self._framework(to)
+        framework = version_framework(to, self.default)
         session.remember(session.snapshot())
         session.framework = framework
         version = self._adopt(framework, user)
@@ -128,27 +124,13 @@ class TeamFramework:
         data = None if framework == self.default else framework.model_dump(mode="json")
         return self.store.adopt_framework(framework.name, data, user)
 
-    def _framework(self, version: FrameworkVersion | None) -> SeverityFramework:
-        if version is None or version.data is None:
-            return self.default
-        try:
-            return SeverityFramework.model_validate(version.data)
-        except ValidationError as exc:
-            raise StoreError(f"the team's framework version {version.id} cannot be read "
-                             f"({exc.error_count()} problems)") from exc
-
     def _name(self, version: FrameworkVersion) -> str:
         return version.name if version.data is not None else f"{self.default.name} (default)"
 
 
-def open_team(settings: Settings, default: SeverityFramework | None = None,
-              create: bool = True) -> TeamFramework | None:
-    """The team's framework in the settings' database; None when `create` is off and the
-    default SQLite file does not exist yet (a command that only reads makes no database)."""
+def open_team(settings: Settings, default: SeverityFramework | None = None) -> TeamFramework:
+    """The team's framework in the settings' database (created when missing)."""
     url = settings.store_url
-    if not create and settings.database_url is None and not (settings.data_dir / "coach.db"
-                                                              ).is_file():
-        return None
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store.open(url, settings.sqlite_busy_timeout)

@@ -47,12 +47,14 @@ def active_framework(path: Path | None, settings: Settings | None = None) -> Sev
     if path is not None:
         return load_framework(path)
     default = default_framework(settings.framework_file, settings.knowledge_dir)
-    from coach.web.store import StoreError  # the database only when no file is named
-    from coach.web.team import open_team
+    if settings.database_url is None and not (settings.data_dir / "coach.db").is_file():
+        return default  # no database, so no team framework (and no database imports)
+    from coach.web.store import Store, StoreError
 
     try:
-        team = open_team(settings, default, create=False)
-        return team.current()[0] if team is not None else default
+        store = Store.open(settings.store_url, settings.sqlite_busy_timeout)
+        store.create_schema()
+        return store.team_framework(default)[0]
     except StoreError as exc:
         print(f"warning: the team's framework could not be read ({exc}); using {default.name}",
               file=sys.stderr)
