@@ -81,6 +81,13 @@ def test_store_on_postgresql(postgres_url: str) -> None:
     loaded = store.load_session("alice", "thread-1")
     assert loaded is not None and loaded.ticket.account == "Globex"
     assert store.load_session("bob", "thread-1") is None
+    seed = seed_framework(KNOWLEDGE)
+    tailored = seed.model_copy(update={"name": "Tailored", "timezone": "America/New_York"})
+    store.adopt_framework(tailored.name, tailored.model_dump(mode="json"), "alice")
+    assert store.team_framework(seed)[0] == tailored  # the team's framework, on PostgreSQL
+    store.adopt_framework(seed.name, None, "bob")
+    assert store.team_framework(seed)[0] == seed
+    assert [v.accepted_by for v in store.framework_versions()] == ["bob", "alice"]
 
 
 def test_chat_history_on_postgresql_through_the_async_driver(postgres_url: str) -> None:
