@@ -141,3 +141,10 @@ def test_the_customer_update_is_signed_by_the_csm() -> None:
     assert text.endswith("Kind regards,\n<csm>")
     contacts = text.split("Your contacts:")[1].split("Kind regards")[0]
     assert "<escalation_owner>" in contacts and "<csm>" in contacts
+
+
+def test_the_terminal_drops_bold_markers_but_keeps_typed_asterisks() -> None:
+    from coach.cli.commands.chat import plain
+
+    assert plain(r"Now **Seed**; you typed \*\*not bold\*\* and a\_b") == (
+        "Now Seed; you typed **not bold** and a_b")

@@ -23,6 +23,7 @@ from coach.web.views import downloads
 _QUIT = {"quit", "exit", ":q"}
 DEFAULT_EXPORT_DIR = Path("coach-exports")
 # A Markdown backslash escape (as `escape()` writes them): the backslash goes, the character stays.
+_BOLD = re.compile(r"(?<!\\)\*\*")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 
 
@@ -155,8 +156,9 @@ def _print_reply(reply: Reply, session: CoachSession, export_dir: Path) -> None:
 
 
 def plain(text: str) -> str:
-    """Markdown backslash escapes and HTML entities undone, for a terminal (never for --json)."""
-    return html.unescape(_MD_ESCAPE.sub(r"\1", text))
+    """Markdown bold markers dropped, backslash escapes and HTML entities undone, for a
+    terminal (never for --json); an escaped asterisk the user typed stays."""
+    return html.unescape(_MD_ESCAPE.sub(r"\1", _BOLD.sub("", text)))
 
 
 def sources_line(citations: list[Citation]) -> str:
