@@ -220,8 +220,7 @@ def _asked(step: str) -> QuestionKey | None:
 
 _HEARD = {"stage": "stage", "segments": "customers", "roles": "team and roles",
           "coverage": "coverage", "timezone": "time zone", "slas": "contract SLAs",
-          "concerns": "what matters most",
-          "volume": "escalation volume"}
+          "concerns": "what matters most", "volume": "escalation volume"}
 
 
 def _heard_words(keys: list[QuestionKey]) -> str:
