@@ -27,6 +27,15 @@ __all__ = ["playwright_sync"]  # the fixture, imported for pytest
 ALICE, BOB = ("alice", "alice-password-1"), ("bob", "bob-password-22")
 
 
+def start_for_alice_and_bob(tmp_path: Path, playwright: Any) -> tuple[Path, LiveServer, Any]:
+    """A data directory with Alice and Bob as users, a server on it, and a browser."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    for name, password in (ALICE, BOB):
+        add_user(data_dir, name, password)
+    return data_dir, LiveServer(data_dir).start(), launch(playwright)
+
+
 def draft_initech_ticket(chat: ChatPage) -> None:
     """The ticket conversation: starter, answers, a button, one correction, confirmation."""
     chat.starter("Draft an escalation ticket", "Which account")
@@ -65,12 +74,7 @@ def test_ticket_conversation_survives_a_restart_and_stays_private(
     tmp_path: Path, playwright_sync: Any
 ) -> None:
     started = time.monotonic()
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    for name, password in (ALICE, BOB):
-        add_user(data_dir, name, password)
-    server = LiveServer(data_dir).start()
-    browser = launch(playwright_sync)
+    data_dir, server, browser = start_for_alice_and_bob(tmp_path, playwright_sync)
     outside: list[str] = []
     pages: list[Any] = []
 
@@ -142,12 +146,7 @@ def test_tailoring_diffs_a_team_framework_and_sources_that_open_when_clicked(
 ) -> None:
     """A lead tailors: an edit shows only what changed; once accepted, another user's new
     conversation is on it; an answer's sources stay closed until clicked."""
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    for name, password in (ALICE, BOB):
-        add_user(data_dir, name, password)
-    server = LiveServer(data_dir).start()
-    browser = launch(playwright_sync)
+    _, server, browser = start_for_alice_and_bob(tmp_path, playwright_sync)
     pages: list[Any] = []
     try:
         with screenshots_on_failure("browser-team", pages):

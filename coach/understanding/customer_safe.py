@@ -50,10 +50,12 @@ class CustomerFacts:
 def leaks(text: str, allowed: str = "") -> set[str]:
     """The internal details a text carries that `allowed` (the offline draft) does not: money,
     ticket keys, people's notes. An LLM's rewrite of the customer update is checked with it."""
-    found = {m[0].casefold() for pattern in (_MONEY, _TICKET, _NOTE)
-             for m in pattern.finditer(text)}
-    return found - {m[0].casefold() for pattern in (_MONEY, _TICKET, _NOTE)
-                    for m in pattern.finditer(allowed)}
+    return _details(text) - _details(allowed)
+
+
+def _details(text: str) -> set[str]:
+    return {m[0].casefold() for pattern in (_MONEY, _TICKET, _NOTE)
+            for m in pattern.finditer(text)}
 
 
 def internal(text: str) -> bool:

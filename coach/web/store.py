@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from coach.domain import CoachError, SeverityFramework
 from coach.domain.clock import Clock, coach_now
 from coach.domain.session import CoachSession
+from coach.settings import Settings
 from coach.web.chat_history import sync_url
 from coach.web.tables import Base, SessionRow, TeamFrameworkRow, UserRow, WorkRow
 
@@ -103,6 +104,15 @@ class Store:
         else:
             engine = create_engine(sync_url(url), pool_pre_ping=True)
         return cls(engine)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Store:
+        """The settings' database with its tables (and the data directory, where SQLite's
+        file lives), for commands that read or write it."""
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store = cls.open(settings.store_url, settings.sqlite_busy_timeout)
+        store.create_schema()
+        return store
 
     def create_schema(self) -> None:
         """Create the coach's tables if they are missing."""

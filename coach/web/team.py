@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from coach.content.frameworks import default_framework
 from coach.domain import Button, Reply, SeverityFramework
 from coach.domain.session import CoachSession
 from coach.engine.inputs import command_word, escape, read_input
-from coach.settings import Settings
 from coach.web.store import FrameworkVersion, Store, StoreError, version_framework
 
 _LIST = re.compile(r"^(?:(?:show|list|see)-(?:me-)?)?(?:the-|our-)?(?:team-s-|team-)?"
@@ -126,17 +124,6 @@ class TeamFramework:
 
     def _name(self, version: FrameworkVersion) -> str:
         return version.name if version.data is not None else f"{self.default.name} (default)"
-
-
-def open_team(settings: Settings, default: SeverityFramework | None = None) -> TeamFramework:
-    """The team's framework in the settings' database (created when missing)."""
-    url = settings.store_url
-    if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store.open(url, settings.sqlite_busy_timeout)
-    store.create_schema()
-    return TeamFramework(store, default or default_framework(settings.framework_file,
-                                                             settings.knowledge_dir))
 
 
 def _described(framework: SeverityFramework, version: FrameworkVersion) -> str:

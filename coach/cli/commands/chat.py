@@ -17,7 +17,8 @@ from coach.domain import Citation, Reply
 from coach.engine import CoachSession, Engine, make_engine
 from coach.engine.modes.base import TokenSink
 from coach.settings import get_settings
-from coach.web.team import TeamFramework, open_team
+from coach.web.store import Store
+from coach.web.team import TeamFramework
 from coach.web.views import downloads
 
 _QUIT = {"quit", "exit", ":q"}
@@ -48,8 +49,9 @@ def run(args: argparse.Namespace) -> int:
     if args.framework is not None:
         engine.framework = load_framework(args.framework)
     session = engine.new_session()
-    talk = _Talk(engine, session, None if args.framework else open_team(settings, engine.framework),
-                 args.user or _login())
+    team = None if args.framework else TeamFramework(Store.for_settings(settings),
+                                                     engine.framework)
+    talk = _Talk(engine, session, team, args.user or _login())
     export_dir: Path = args.export_dir or DEFAULT_EXPORT_DIR
     if args.script is None:
         return _interactive(talk, export_dir)

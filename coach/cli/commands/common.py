@@ -52,9 +52,7 @@ def active_framework(path: Path | None, settings: Settings | None = None) -> Sev
     from coach.web.store import Store, StoreError
 
     try:
-        store = Store.open(settings.store_url, settings.sqlite_busy_timeout)
-        store.create_schema()
-        return store.team_framework(default)[0]
+        return Store.for_settings(settings).team_framework(default)[0]
     except StoreError as exc:
         print(f"warning: the team's framework could not be read ({exc}); using {default.name}",
               file=sys.stderr)

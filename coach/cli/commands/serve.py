@@ -47,9 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
 def prepare(settings: Settings) -> dict[str, str]:
     """Everything the app needs before it starts; returns the environment to start it with."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store.open(settings.store_url, settings.sqlite_busy_timeout)
-    store.create_schema()
+    store = Store.for_settings(settings)
     create_chat_schema(settings.store_url)
     if not store.user_names():
         print("No users yet: add one with `coach users add NAME` to sign in.", file=sys.stderr)

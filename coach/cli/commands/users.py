@@ -35,11 +35,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def _store() -> Store:
-    settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store.open(settings.store_url, settings.sqlite_busy_timeout)
-    store.create_schema()
-    return store
+    return Store.for_settings(get_settings())
 
 
 def _ask_password() -> str:
