@@ -7,23 +7,33 @@ The only module that imports chainlit. Conversation logic lives in coach.engine,
 from __future__ import annotations
 
 import asyncio
+from collections.abc import MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
 import chainlit as cl
 from chainlit import server as chainlit_server
+from chainlit.auth import get_token_from_cookies
+from chainlit.auth.jwt import decode_jwt
+from chainlit.config import config as chainlit_config
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.types import ThreadDict
+from starlette.requests import HTTPConnection
 
 from coach.domain import CoachError, Reply
 from coach.engine import press
 from coach.settings import get_settings
 from coach.web import views
 from coach.web.chat_history import async_url
+from coach.web.gate import EdgePolicy, Gate, inline_script_hashes, security_headers
+from coach.web.store import Store
+from coach.web.throttle import SignInThrottle
 from coach.web.workspace import Conversation, TurnNotSaved, Workspace, build_workspace
 
 STATE = "conversation"  # the one user_session key: a typed Conversation
 PRESS = "press"  # the one action name; the payload carries the engine's button id
+SOCKET_HARD_LIMIT = 8  # socket messages past 8x the body limit drop the socket, unread
 
 
 @cache
@@ -61,11 +71,48 @@ def chat_history() -> ChatHistory:
 _chainlit_page = chainlit_server.get_html_template
 chainlit_server.get_html_template = lambda root: views.offline_page(_chainlit_page(root))
 
+# bcrypt and the sign-in counters get their own threads: a flood of sign-ins cannot slow turns.
+SIGN_IN = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sign-in")
+
+
+def _signed_in(scope: MutableMapping[str, Any]) -> bool:
+    """Whether a request carries a valid sign-in token (cookie or bearer header)."""
+    request = HTTPConnection(scope)
+    bearer = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    token = get_token_from_cookies(request.cookies) or bearer
+    try:
+        decode_jwt(token)
+    except Exception:  # any unreadable, forged or expired token is simply not signed in
+        return False
+    return True
+
+
+def _guard_the_edge() -> None:
+    """The gate in front of everything Chainlit serves (coach.web.gate)."""
+    settings = get_settings()
+    origins = settings.origins()
+    page = chainlit_server.get_html_template(chainlit_config.run.root_path)
+    policy = EdgePolicy(
+        max_body=settings.max_body_bytes, origins=origins,
+        uploads=bool(chainlit_config.features.spontaneous_file_upload
+                     and chainlit_config.features.spontaneous_file_upload.enabled),
+        headers=security_headers(inline_script_hashes(page), origins),
+        trusted_proxies=settings.proxies())
+    throttle = SignInThrottle(Store.open(settings.store_url, settings.sqlite_busy_timeout))
+    chainlit_server.app.add_middleware(Gate, policy=policy, signed_in=_signed_in,
+                                       throttle=throttle, executor=SIGN_IN)
+    # Socket messages up to a few times the limit reach on_message, which answers politely.
+    chainlit_server.sio.eio.max_http_buffer_size = SOCKET_HARD_LIMIT * settings.max_body_bytes
+
+
+_guard_the_edge()
+
 
 @cl.password_auth_callback
 async def sign_in(username: str, password: str) -> cl.User | None:
     """Users added with `coach users add`; passwords are checked against bcrypt hashes."""
-    ok = await asyncio.to_thread(workspace().store.check_password, username, password)
+    check = workspace().store.check_password
+    ok = await asyncio.get_running_loop().run_in_executor(SIGN_IN, check, username, password)
     return cl.User(identifier=username, metadata={"provider": "credentials"}) if ok else None
 
 
@@ -90,7 +137,11 @@ async def resume(thread: ThreadDict) -> None:
 
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
-    """Typed text is a turn."""
+    """Typed text is a turn; text over the size limit is refused politely, and not kept."""
+    size, limit = len(message.content.encode("utf-8", "replace")), get_settings().max_body_bytes
+    if size > limit:
+        await cl.Message(content=views.too_large_text(size, limit)).send()
+        return
     await _turn(message.content)
 
 
@@ -147,9 +198,16 @@ async def _show(conv: Conversation, replies: list[Reply]) -> None:
             cl.File(name=d.name, content=d.content, mime=d.mime, display="inline")
             for d in views.first_offers(view, conv.offered_files)
         ]
-        if view.sources:  # public/elements/Sources.jsx: each opens when clicked, not before
-            sources = [{"name": s.name, "text": s.text} for s in view.sources]
-            elements.append(cl.CustomElement(name="Sources", props={"sources": sources},
-                                             display="inline"))
         if view.markdown or actions or elements:
-            await cl.Message(content=view.markdown, actions=actions, elements=elements).send()
+            message = cl.Message(content=view.markdown, actions=actions, elements=elements)
+            await message.send()
+            await _show_sources(message, view.sources)
+
+
+async def _show_sources(message: cl.Message, sources: list[views.Source]) -> None:
+    """Each cited section as a closed step under the message: its text shows when clicked."""
+    for number, source in enumerate(sources, start=1):
+        step = cl.Step(name=f"[{number}] {source.name}", type="tool", parent_id=message.id,
+                       show_input=False)
+        step.output = source.text
+        await step.send()

@@ -6,11 +6,14 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from coach.content.paths import content_dir
+
+SQLITE_FILE = "coach.db"
 
 
 def _default_data_dir() -> Path:
@@ -63,6 +66,18 @@ class Settings(BaseSettings):
         description="Signs sign-in tokens; generated and kept in the data dir when unset.",
     )
     sqlite_busy_timeout: float = Field(default=30.0, gt=0, description="Seconds to wait on a lock.")
+    max_body_bytes: int = Field(
+        default=1_048_576, gt=0, description="The largest request body or socket message."
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="The address people open (e.g. https://coach.example.com): the one origin "
+        "allowed. Default: http://localhost:PORT and http://127.0.0.1:PORT.",
+    )
+    trusted_proxies: str = Field(
+        default="", description="Comma-separated addresses of reverse proxies whose "
+        "X-Forwarded-For names the client.",
+    )
 
     @property
     def chroma_dir(self) -> Path:
@@ -75,11 +90,30 @@ class Settings(BaseSettings):
     @property
     def store_url(self) -> str:
         """The database of users, saved work and chat history."""
-        return self.database_url or f"sqlite:///{self.data_dir / 'coach.db'}"
+        return self.database_url or f"sqlite:///{self.data_dir / SQLITE_FILE}"
 
     @property
     def auth_secret_file(self) -> Path:
         return self.data_dir / "auth-secret"
+
+    @property
+    def files_dir(self) -> Path:
+        """Where the web server keeps per-session files, one folder per server process."""
+        return self.data_dir / "web"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
+
+    def origins(self) -> frozenset[str]:
+        """The origins the browser app may be used from."""
+        if self.public_url:
+            parts = urlsplit(self.public_url)
+            return frozenset({f"{parts.scheme}://{parts.netloc}"})
+        return frozenset({f"http://localhost:{self.port}", f"http://127.0.0.1:{self.port}"})
+
+    def proxies(self) -> frozenset[str]:
+        return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
 
     def llm_key(self) -> str:
         """The key to send to the LLM and embeddings servers; local ones accept any key."""

@@ -7,6 +7,11 @@ from typing import Any
 
 ASSISTANT = '.step[data-step-type="assistant_message"]'
 TIMEOUT = 30.0
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
 
 
 class ChatPage:
@@ -15,6 +20,11 @@ class ChatPage:
     def __init__(self, page: Any, base_url: str) -> None:
         self.page = page
         self.base_url = base_url
+        page.add_init_script(RECORD_CSP_VIOLATIONS)
+
+    def csp_violations(self) -> list[str]:
+        """What the Content-Security-Policy blocked on this page so far."""
+        return [str(v) for v in self.page.evaluate("window.__cspViolations || []")]
 
     def sign_in(self, name: str, password: str) -> None:
         self.page.goto(self.base_url + "/")

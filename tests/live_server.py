@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from coach.settings import Settings
 from coach.web.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -69,8 +70,8 @@ def free_port() -> int:
 
 
 def add_user(data_dir: Path, name: str, password: str) -> None:
-    store = Store.open(f"sqlite:///{data_dir / 'coach.db'}")
-    store.create_schema()
+    """As `coach users add` does it: the data directory and database made if missing."""
+    store = Store.for_settings(Settings(data_dir=data_dir, _env_file=None))
     store.add_user(name, password)
     store.engine.dispose()
 
@@ -84,18 +85,25 @@ def is_local(url: str) -> bool:
 class LiveServer:
     """`coach serve` in its own process group, logging to a file in the data dir."""
 
-    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+    def __init__(self, data_dir: Path, port: int | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
+        self.env = env or {}
         self.log = data_dir / "server.log"
         self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
 
     @property
     def url(self) -> str:
         return f"http://localhost:{self.port}"
 
     def start(self, timeout: float = 90) -> LiveServer:
-        env = {**os.environ, "COACH_DATA_DIR": str(self.data_dir), "COACH_LLM": "offline"}
+        env = {**os.environ, "COACH_DATA_DIR": str(self.data_dir), "COACH_LLM": "offline",
+               **self.env}
         env.pop("CHAINLIT_AUTH_SECRET", None)
         with self.log.open("ab") as log:
             self._process = subprocess.Popen(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -111,21 +112,25 @@ def test_exports_are_written_to_the_export_dir_and_json_stays_the_contract(
 ) -> None:
     lines = [*SCRIPT_LINES[:-1], "export", "drafts"]
     out = run_chat(tmp_path, lines).stdout
-    folder = tmp_path / "coach-exports"
+    folder = tmp_path / "data" / "exports"  # in the data directory, never where it ran
     written = sorted(p.name for p in folder.iterdir())
     assert any(n.endswith(".md") for n in written) and any(n.endswith(".json") for n in written)
     customer = [n for n in written if "customer" in n]  # the update to send is easy to find
     assert customer == ["customer-update.md"], written
     assert "Kind regards" in (folder / customer[0]).read_text(encoding="utf-8")
-    assert "Files written: coach-exports/" in out and "Artifacts: " in out
+    assert f"Files written: {folder}/" in out and "Artifacts: " in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "script.txt"]
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     chosen = tmp_path / "mine"
     run_chat(tmp_path, lines, "--export-dir", str(chosen))
     assert sorted(p.name for p in chosen.iterdir()) == written
+    assert {stat.S_IMODE(p.stat().st_mode) for p in chosen.iterdir()} == {0o600}
     json_run = tmp_path / "json"
     json_run.mkdir()
     result = run_chat(json_run, lines, "--json")
     data = json.loads(result.stdout)
-    assert set(data) == {"turns", "state"} and not (json_run / "coach-exports").exists()
+    assert set(data) == {"turns", "state"} and not (json_run / "exports").exists()
     for turn in data["turns"]:
         for reply in turn["replies"]:
             assert set(reply) == {"text", "buttons"}

@@ -15,6 +15,7 @@ from coach.domain import (
     SeverityFramework,
     TicketDraft,
 )
+from coach.private import private_dir
 from coach.settings import Settings
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class OfflineBrain:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self._settings = settings
         self._embedder = embedder
+        private_dir(settings.data_dir)  # the index and the unpacked model live there
 
     @cached_property
     def embedder(self) -> Embedder:

@@ -10,22 +10,30 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal
 
 import bcrypt
 from pydantic import ValidationError
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, delete, event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coach.domain import CoachError, SeverityFramework
 from coach.domain.clock import Clock, coach_now
 from coach.domain.session import CoachSession
-from coach.settings import Settings
+from coach.private import private_dir, private_file
+from coach.settings import SQLITE_FILE, Settings
 from coach.web.chat_history import sync_url
-from coach.web.tables import Base, SessionRow, TeamFrameworkRow, UserRow, WorkRow
+from coach.web.tables import (
+    Base,
+    SessionRow,
+    SignInFailureRow,
+    TeamFrameworkRow,
+    UserRow,
+    WorkRow,
+)
 
 WorkKind = Literal["ticket", "action_plan", "framework", "profile", "score"]
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -109,7 +117,11 @@ class Store:
     def for_settings(cls, settings: Settings) -> Store:
         """The settings' database with its tables (and the data directory, where SQLite's
         file lives), for commands that read or write it."""
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
+        if settings.database_url is None:
+            for suffix in ("", "-wal", "-shm"):
+                if not suffix or (settings.data_dir / (SQLITE_FILE + suffix)).exists():
+                    private_file(settings.data_dir / (SQLITE_FILE + suffix))
         store = cls.open(settings.store_url, settings.sqlite_busy_timeout)
         store.create_schema()
         return store
@@ -220,6 +232,31 @@ class Store:
             return _version(row) if row is not None and row.team_id == team else None
 
     # --- plumbing ------------------------------------------------------------------------
+
+    # --- sign-in failures (throttling) -----------------------------------------------------
+
+    def record_sign_in_failure(self, keys: list[tuple[str, str]], at: datetime,
+                               forget_before: datetime) -> None:
+        """Count one failure under each (kind, key); failures older than `forget_before` go."""
+        with self._transaction() as db:
+            db.execute(delete(SignInFailureRow).where(SignInFailureRow.at < forget_before))
+            db.add_all(SignInFailureRow(kind=kind, key=key, at=at) for kind, key in keys)
+
+    def sign_in_failures(self, kind: str, key: str, since: datetime) -> tuple[int, datetime | None]:
+        """How many failures (kind, key) had since `since`, and the oldest of them."""
+        with self._failing(StoreError, "read sign-in failures"), self._sessions() as db:
+            count, oldest = db.execute(
+                select(func.count(SignInFailureRow.id), func.min(SignInFailureRow.at)).where(
+                    SignInFailureRow.kind == kind, SignInFailureRow.key == key,
+                    SignInFailureRow.at >= since)).one()
+        if oldest is not None and oldest.tzinfo is None:  # SQLite's MIN() loses the type
+            oldest = datetime.fromisoformat(str(oldest)).replace(tzinfo=UTC)
+        return int(count), oldest
+
+    def clear_sign_in_failures(self, kind: str, key: str) -> None:
+        with self._transaction() as db:
+            db.execute(delete(SignInFailureRow).where(SignInFailureRow.kind == kind,
+                                                      SignInFailureRow.key == key))
 
     def _user_id(self, db: Session, user: str) -> int:
         user_id = db.scalar(select(UserRow.id).where(UserRow.name == user))

@@ -88,3 +88,15 @@ class TeamFrameworkRow(Base):
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     accepted_by: Mapped[str] = mapped_column(String(64))
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SignInFailureRow(Base):
+    """A failed sign-in, counted per user name and per client address for throttling."""
+
+    __tablename__ = "coach_sign_in_failures"
+    __table_args__ = (Index("ix_coach_sign_in_failures_key", "kind", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "user" or "address"
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -133,6 +133,13 @@ def offline_page(html: str) -> str:
     return _EXTERNAL_LINK.sub("", html)
 
 
+def too_large_text(size: int, limit: int) -> str:
+    """The answer to a message over the size limit: nothing of it was read or kept."""
+    return (f"That message is {size / 1_048_576:.1f} MiB; I read messages up to "
+            f"{limit / 1_048_576:.1f} MiB, so I set it aside unread and nothing changed. "
+            "Paste the part that matters: the account, what happened, and when.")
+
+
 def failure_text(error: Exception) -> str:
     """What the user is told when their work could not be saved or loaded."""
     return (f"**Not saved:** {error}\n\nYour conversation is still here. Try again in a moment; "

@@ -16,13 +16,13 @@ from coach.content.frameworks import load_framework
 from coach.domain import Citation, Reply
 from coach.engine import CoachSession, Engine, make_engine
 from coach.engine.modes.base import TokenSink
+from coach.private import private_dir, write_private
 from coach.settings import get_settings
 from coach.web.store import Store
 from coach.web.team import TeamFramework
 from coach.web.views import downloads
 
 _QUIT = {"quit", "exit", ":q"}
-DEFAULT_EXPORT_DIR = Path("coach-exports")
 # A Markdown backslash escape (as `escape()` writes them): the backslash goes, the character stays.
 _BOLD = re.compile(r"(?<!\\)\*\*")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="print the turns and the final session state as JSON")
     parser.add_argument("--export-dir", type=Path, metavar="DIR", default=None,
                         help="folder for exported files (ticket, plan, framework, messages); "
-                             f"default ./{DEFAULT_EXPORT_DIR} (with --json, only when given)")
+                             "default: exports/ in the data directory (with --json, only when "
+                             "given); files are readable by you only")
     parser.add_argument("--user", default=None, metavar="NAME",
                         help="who accepts a framework for the team (default: your login name)")
     add_framework_option(parser, " (the team's framework is then neither used nor changed)")
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     team = None if args.framework else TeamFramework(Store.for_settings(settings),
                                                      engine.framework)
     talk = _Talk(engine, session, team, args.user or _login())
-    export_dir: Path = args.export_dir or DEFAULT_EXPORT_DIR
+    export_dir: Path = args.export_dir or private_dir(settings.exports_dir)
     if args.script is None:
         return _interactive(talk, export_dir)
     lines = _script_lines(args.script)
@@ -187,7 +188,7 @@ def _write_exports(replies: list[Reply], session: CoachSession, folder: Path) ->
             path = folder / Path(name).name
             if path.is_file() and path.read_bytes() == content:
                 continue
-            path.write_bytes(content)
+            write_private(path, content)
             written.append(path)
     except OSError as exc:  # the conversation goes on; say why the files are not there
         print(f"  Could not write exports to {folder} ({exc.__class__.__name__}: {exc})",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import subprocess
+import shutil
+import socket
 import sys
 from pathlib import Path
 
 from coach.brains.offline import OfflineBrain
 from coach.domain import CoachError
+from coach.private import private_dir
 from coach.settings import Settings, get_settings
 from coach.web.chat_history import create_chat_schema
 from coach.web.store import Store
@@ -18,6 +20,7 @@ from coach.web.store import Store
 # The Chainlit app (app.py, .chainlit/, public/, chainlit.md) lives in the repository, not in
 # the wheel: `coach serve` runs from a checkout.
 CHECKOUT = Path(__file__).resolve().parents[3]
+HOST = "127.0.0.1"  # where `chainlit run` listens unless CHAINLIT_HOST says otherwise
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,18 +34,64 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = get_settings()
-    env = prepare(settings)
     if args.prepare_only:
+        prepare(settings)
         print(f"Ready: data in {settings.data_dir}")
         return 0
     port = args.port or settings.port
     app = CHECKOUT / "app.py"
     if not app.is_file():
         raise CoachError("`coach serve` runs app.py from a checkout of the repository")
+    _check_port_free(port)  # before anything is touched
+    env = {**prepare(settings), "COACH_PORT": str(port)}
+    root = app_root(settings, Path.cwd())
+    env["CHAINLIT_APP_ROOT"] = str(root)
     command = [sys.executable, "-m", "chainlit", "run", str(app), "-h", "--port", str(port)]
     print(f"Escalation Coach on http://localhost:{port} (Ctrl+C stops it)", flush=True)
-    # Chainlit keeps .chainlit/, public/ and chainlit.md next to the app: run it from there.
-    return subprocess.call(command, cwd=CHECKOUT, env=env)
+    # One process: Chainlit replaces this one (same pid, signals reach it, nothing orphaned).
+    os.chdir(root)
+    os.execve(sys.executable, command, env)
+
+
+def _check_port_free(port: int) -> None:
+    """Fail now, with one line, when the port is taken (as the server would bind it)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((os.environ.get("CHAINLIT_HOST", HOST), port))
+        except OSError as exc:
+            raise CoachError(f"port {port} is in use ({exc.strerror}): stop the other server "
+                             "or choose another with --port") from None
+
+
+def app_root(settings: Settings, cwd: Path) -> Path:
+    """This server's own Chainlit folder in the data dir: the checkout's config, public/ and
+    chainlit.md copied in, and Chainlit's own files (.files, translations) written there, so
+    nothing is written into the checkout and stopping one server never touches another's.
+    Folders of servers that are gone are removed."""
+    web = private_dir(settings.files_dir)
+    for old in web.iterdir():
+        if old.name.isdigit() and not _alive(int(old.name)):
+            shutil.rmtree(old, ignore_errors=True)
+    root = web / str(os.getpid())  # exec keeps the pid: the folder names the server
+    shutil.rmtree(root, ignore_errors=True)
+    (root / ".chainlit" / "translations").mkdir(parents=True)
+    for name in (".chainlit/config.toml", ".chainlit/translations/en-US.json", "chainlit.md"):
+        shutil.copyfile(CHECKOUT / name, root / name)  # copies: Chainlit refuses links out
+    shutil.copytree(CHECKOUT / "public", root / "public")
+    if (cwd / ".env").is_file():  # the settings file of where `coach serve` was run
+        (root / ".env").symlink_to((cwd / ".env").resolve())
+    return root
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def prepare(settings: Settings) -> dict[str, str]:
@@ -69,7 +118,7 @@ def auth_secret(settings: Settings) -> str:
             return kept
         path.unlink()
         return auth_secret(settings)
-    secret = secrets.token_urlsafe(48)
+    secret = secrets.token_urlsafe(48)  # 0600 from os.open above
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(secret + "\n")
     return secret
