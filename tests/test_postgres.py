@@ -19,6 +19,7 @@ from coach.domain import TicketDraft
 from coach.domain.session import CoachSession
 from coach.web.chat_history import async_url, create_chat_schema
 from coach.web.store import Store
+from coach.web.throttle import SignInThrottle
 from tests.conftest import KNOWLEDGE
 
 BIN = Path("/usr/lib/postgresql/15/bin")
@@ -88,6 +89,12 @@ def test_store_on_postgresql(postgres_url: str) -> None:
     store.adopt_framework(seed.name, None, "bob")
     assert store.team_framework(seed)[0] == seed
     assert [v.accepted_by for v in store.framework_versions()] == ["bob", "alice"]
+    throttle = SignInThrottle(store, max_failures=2)  # the sign-in counters, shared by workers
+    for _ in range(2):
+        assert throttle.retry_after("mallory", "203.0.113.9") is None
+        throttle.failed("mallory", "203.0.113.9")
+    wait = throttle.retry_after("Mallory", "198.51.100.2")
+    assert wait is not None and 0 < wait <= 900
 
 
 def test_chat_history_on_postgresql_through_the_async_driver(postgres_url: str) -> None:

@@ -300,3 +300,33 @@ def _long_ago() -> Any:
     from datetime import UTC, datetime
 
     return datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def test_a_lockout_lifts_when_the_oldest_failure_leaves_the_window(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    now = [_long_ago() + timedelta(days=1)]
+    store = Store.open(f"sqlite:///{tmp_path / 'coach.db'}")
+    store.create_schema()
+    throttle = SignInThrottle(store, clock=lambda: now[0])
+    for _ in range(10):
+        throttle.failed("carol", "192.0.2.1")
+        now[0] += timedelta(seconds=30)
+    assert throttle.retry_after("carol", "192.0.2.2") == 15 * 60 - 10 * 30
+    now[0] += timedelta(seconds=15 * 60 - 10 * 30)
+    assert throttle.retry_after("carol", "192.0.2.2") is None  # the first failure aged out
+    throttle.succeeded("carol")
+    assert store.sign_in_failures("user", "carol", _long_ago())[0] == 0
+    assert store.sign_in_failures("address", "192.0.2.1", _long_ago())[0] == 10
+
+
+def test_users_add_makes_a_private_data_directory(tmp_path: Path) -> None:
+    data_dir = tmp_path / "fresh" / "data"
+    added = subprocess.run(
+        [sys.executable, "-m", "coach", "users", "add", "dana", "--password", "dana-pass-1"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env={**os.environ, "COACH_DATA_DIR": str(data_dir)})
+    assert added.returncode == 0, added.stderr
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data_dir / "coach.db").stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh"]  # nothing where it ran

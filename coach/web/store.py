@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any, Literal
 
@@ -243,14 +243,12 @@ class Store:
             db.add_all(SignInFailureRow(kind=kind, key=key, at=at) for kind, key in keys)
 
     def sign_in_failures(self, kind: str, key: str, since: datetime) -> tuple[int, datetime | None]:
-        """How many failures (kind, key) had since `since`, and the oldest of them."""
+        """How many failures (kind, key) had after `since`, and the oldest of them."""
         with self._failing(StoreError, "read sign-in failures"), self._sessions() as db:
             count, oldest = db.execute(
                 select(func.count(SignInFailureRow.id), func.min(SignInFailureRow.at)).where(
                     SignInFailureRow.kind == kind, SignInFailureRow.key == key,
-                    SignInFailureRow.at >= since)).one()
-        if oldest is not None and oldest.tzinfo is None:  # SQLite's MIN() loses the type
-            oldest = datetime.fromisoformat(str(oldest)).replace(tzinfo=UTC)
+                    SignInFailureRow.at > since)).one()
         return int(count), oldest
 
     def clear_sign_in_failures(self, kind: str, key: str) -> None:
