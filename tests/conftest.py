@@ -7,7 +7,10 @@ or a socketpair. Servers a test starts in a subprocess are theirs to bind as the
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +19,7 @@ import pytest
 from pytest_socket import socket_allow_hosts
 
 from coach.brains.offline import OfflineBrain
+from coach.cli.commands.serve import app_root
 from coach.content.frameworks import seed_framework
 from coach.domain import SeverityFramework
 from coach.domain.clock import Clock, fixed_clock
@@ -26,6 +30,13 @@ KNOWLEDGE = REPO_ROOT / "knowledge"
 EVAL = REPO_ROOT / "tests" / "eval" / "dev"
 FROZEN = REPO_ROOT / "tests" / "eval" / "test"
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # a Thursday
+
+# Importing Chainlit (app.py, in the handler tests) writes its folders into its app root:
+# give it one of its own, as `coach serve` does, never the checkout.
+_CHAINLIT_ROOT = Path(tempfile.mkdtemp(prefix="coach-chainlit-"))
+atexit.register(shutil.rmtree, _CHAINLIT_ROOT, True)
+os.environ["CHAINLIT_APP_ROOT"] = str(app_root(Settings(data_dir=_CHAINLIT_ROOT, _env_file=None),
+                                               REPO_ROOT))
 
 LOOPBACK = ["127.0.0.1", "::1", "localhost"]
 _LLM_VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "COACH_LLM_API_KEY", "COACH_LLM_BASE_URL")
