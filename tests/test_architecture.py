@@ -18,6 +18,7 @@ LAYERS = {
     "domain": 0,
     "content": 1,
     "settings": 1,
+    "private": 1,
     "parsing": 1,
     "search": 2,
     "understanding": 2,

@@ -52,7 +52,7 @@ class Download:
 
 @dataclass(frozen=True)
 class Source:
-    """A cited section of knowledge/, shown beside the message."""
+    """A cited section of knowledge/ (or the framework in use), shown closed under the message."""
 
     name: str
     text: str
