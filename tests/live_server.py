@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -26,7 +27,10 @@ from coach.web.store import Store
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
 REPO_ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO_ROOT / "test-artifacts"
+# Screenshots and server logs, outside the checkout (tests never write into it); CI may name
+# the folder it keeps.
+ARTIFACTS = Path(os.environ.get("COACH_TEST_ARTIFACTS")
+                 or Path(tempfile.gettempdir()) / "coach-test-artifacts")
 # What a healthy server never logs: Python tracebacks, and the data layer's swallowed SQL errors.
 LOG_PROBLEMS = re.compile(
     r"Traceback|An error occurred:|An unexpected error occurred:|create_element error|"
@@ -151,11 +155,12 @@ def running(data_dir: Path, port: int | None = None) -> Iterator[LiveServer]:
 
 @contextmanager
 def screenshots_on_failure(name: str, pages: list[Any]) -> Iterator[None]:
-    """Keep a screenshot of every open page in test-artifacts/ when the block fails."""
+    """Keep a screenshot of every open page in ARTIFACTS when the block fails."""
     try:
         yield
     except BaseException:
-        ARTIFACTS.mkdir(exist_ok=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        print(f"screenshots in {ARTIFACTS}", file=sys.stderr)
         for n, page in enumerate(pages):
             try:
                 page.screenshot(path=str(ARTIFACTS / f"{name}-{n}.png"), full_page=True)
@@ -166,6 +171,6 @@ def screenshots_on_failure(name: str, pages: list[Any]) -> Iterator[None]:
 
 def keep_log(server: LiveServer, name: str) -> None:
     """Copy a server log next to the screenshots."""
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     if server.log.exists():
         shutil.copy(server.log, ARTIFACTS / f"{name}-server.log")
