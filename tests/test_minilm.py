@@ -47,3 +47,18 @@ def test_erf_is_the_error_function() -> None:
     points = np.linspace(-6, 6, 241)
     exact = np.array([math.erf(p) for p in points])
     assert np.abs(erf(points) - exact).max() < 2e-7
+
+
+def test_token_states_cover_a_long_text_window_by_window(settings: Settings) -> None:
+    """The account ranker reads every mention, also past the model's 256-token window: each
+    token has a state and its character span, and a short text's states are the encoder's."""
+    encoder = local_embedder(settings.models_dir)
+    short = "Globex had an outage; Dana Li (CSM) is on it."
+    states, spans = encoder.token_states(short)
+    whole = encoder.hidden([short], 6)[0]  # [CLS] ... [SEP]
+    assert np.allclose(states, whole[1:-1], atol=1e-5)
+    assert short[spans[0][0]:spans[1][1]] == "Globex"  # "globe", "##x"
+    long = "filler " * 600 + "Initech"
+    states, spans = encoder.token_states(long)
+    assert len(states) == len(spans) > 600 and spans[-1][1] == len(long)
+    assert np.isfinite(states).all() and encoder.token_states("")[0].shape == (0, 384)

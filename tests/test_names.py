@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from coach.brains.offline import OfflineBrain
+from coach.understanding.mentions import mention_vector
 from coach.understanding.names import read_names
 from tests.conftest import EVAL, NOW
 from tools.evaluate import load_jsonl, names_report
@@ -74,9 +76,9 @@ def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
 
 
 @pytest.mark.parametrize(("name", "account", "csm"), [
-    ("tickets_blind.jsonl", 0.92, 0.95), ("tickets_blind_2.jsonl", 0.88, 0.95),
-    ("tickets_blind_3.jsonl", 0.85, 0.90), ("tickets_blind_4.jsonl", 0.90, 0.95),
-    ("tickets_blind_5.jsonl", 0.72, 0.85)])
+    ("tickets_blind.jsonl", 0.92, 0.95), ("tickets_blind_2.jsonl", 0.92, 0.95),
+    ("tickets_blind_3.jsonl", 0.90, 0.90), ("tickets_blind_4.jsonl", 0.90, 0.95),
+    ("tickets_blind_5.jsonl", 0.78, 0.85)])
 def test_blind_dev_tickets_floor(brain: OfflineBrain, name: str, account: float,
                                  csm: float) -> None:
     """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The
@@ -143,3 +145,14 @@ def test_a_pasted_json_record_fills_the_ticket(brain: OfflineBrain) -> None:
     assert (draft.account, draft.csm) == ("Banco Lumen S.A.", "Rafa Costa")
     assert draft.actions_taken == ["shared roadmap", "booked a call with PM"]
     assert draft.timeline_required == "before the audit on 3 March"
+
+
+def test_a_mention_vector_is_the_mean_state_of_every_mention() -> None:
+    text = "Globex is down. globex ops say so."
+    spans = [(0, 6), (7, 9), (10, 14), (16, 22), (23, 26), (27, 30), (31, 33)]
+    states = np.eye(7, 4, dtype=np.float32)  # token n points along axis n (4 axes wide)
+    states[3] = states[0]  # both mentions of Globex read alike
+    vector = mention_vector("Globex", text, (states, spans))
+    assert np.allclose(vector, [1, 0, 0, 0, 1])  # unit length, then "mentioned"
+    assert not mention_vector("Initech", text, (states, spans)).any()
+    assert not mention_vector("Globex", text, (states[:0], [])).any()

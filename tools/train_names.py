@@ -3,9 +3,11 @@
 The training set is knowledge/examples/names.jsonl: escalation notes written, with their
 account and CSM, by writers who never saw the code. Every candidate name of a note
 (`coach.understanding.names.account_candidates`) is a row, labelled by whether it is the
-account; a logistic regression (numpy, tools/train_intents.py) learns to score them, and the
-coach takes the best-scoring candidate. Prints the note-level accuracy, cross-validated by
-note, beside the rules' own choice, and on the dev ticket sets (which it never trains on).
+account, read as the coach reads it (its features and its mention vector from MiniLM's token
+states, `coach.understanding.names.ranker_rows`); a softmax over each note's candidates
+(numpy) learns to score them, and the coach takes the best-scoring candidate. Prints the
+note-level accuracy, cross-validated by note, beside the rules' own choice, and on the dev
+ticket sets (which it never trains on).
 
     python -m tools.train_names
 """
@@ -19,14 +21,16 @@ from pathlib import Path
 import numpy as np
 
 from coach.content.paths import content_dir
-from coach.search.minilm import vocabulary
+from coach.search.minilm import MiniLMEmbedder, vocabulary
 from coach.settings import get_settings
+from coach.understanding.mentions import ReadTokens
 from coach.understanding.names import (
     ACCOUNT_MODEL_FILE,
     CANDIDATE_FEATURES,
+    CONTEXT_BUCKETS,
     NAMES_FILE,
     account_candidates,
-    candidate_vector,
+    ranker_rows,
 )
 from tools.train_intents import FOLDS
 
@@ -70,18 +74,18 @@ def _as_labelled(account: str) -> str:
     return domain[1] if domain else account
 
 
-def rows(notes: list[tuple[str, str]], common: frozenset[str]) -> tuple[
-        np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
+def rows(notes: list[tuple[str, str]], common: frozenset[str], read_tokens: ReadTokens
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[str]]]:
     """Candidate vectors, labels, the note of each row, and each note's candidate names."""
     xs, ys, groups, names = [], [], [], []
     for n, (text, account) in enumerate(notes):
         found = account_candidates(text, common)
         names.append([c.name for c in found])
-        for candidate in found:
-            xs.append(candidate_vector(candidate))
-            ys.append(int(candidate.name.casefold() == account.casefold()))
-            groups.append(n)
-    return np.array(xs), np.array(ys), np.array(groups), names
+        if found:
+            xs.append(ranker_rows(found, text, read_tokens(text)))
+        ys += [int(c.name.casefold() == account.casefold()) for c in found]
+        groups += [n] * len(found)
+    return np.vstack(xs), np.array(ys), np.array(groups), names
 
 
 def chosen(scores: np.ndarray, groups: np.ndarray, names: list[list[str]]) -> list[str | None]:
@@ -100,11 +104,12 @@ def accuracy(picked: list[str | None], notes: list[tuple[str, str]]) -> float:
 
 def main() -> None:
     knowledge = content_dir("knowledge")
-    common = vocabulary(get_settings().models_dir)
+    models = get_settings().models_dir
+    common, read_tokens = vocabulary(models), MiniLMEmbedder(models).token_states
     data = [json.loads(line) for line in
             (knowledge / NAMES_FILE).read_text(encoding="utf-8").splitlines() if line]
     notes = [(str(r["text"]), _as_labelled(str(r["account"]))) for r in data]
-    x, y, groups, names = rows(notes, common)
+    x, y, groups, names = rows(notes, common, read_tokens)
     rule = x[:, CANDIDATE_FEATURES.index("rule choice")]
     folds = np.random.default_rng(0).permutation(len(notes)) % FOLDS
     scores = np.zeros(len(y))
@@ -122,13 +127,15 @@ def main() -> None:
     for path in DEV:
         cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         dev = [(str(c["text"]), str(c["expect"]["account"])) for c in cases]
-        dx, _, dgroups, dnames = rows(dev, common)
+        dx, _, dgroups, dnames = rows(dev, common, read_tokens)
         ranked = accuracy(chosen(dx @ weights + bias, dgroups, dnames), dev)
         ruled = accuracy(chosen(dx[:, CANDIDATE_FEATURES.index("rule choice")], dgroups, dnames),
                          dev)
         print(f"  {path.name}: ranker {ranked:.1%}, rules {ruled:.1%}")
     np.savez_compressed(knowledge / ACCOUNT_MODEL_FILE, weights=weights.astype(np.float32),
-                        bias=np.float32(bias), features=np.array(CANDIDATE_FEATURES))
+                        bias=np.float32(bias), features=np.array(CANDIDATE_FEATURES),
+                        mention_width=np.int64(
+                            x.shape[1] - len(CANDIDATE_FEATURES) - 2 * CONTEXT_BUCKETS))
     print(f"  wrote knowledge/{ACCOUNT_MODEL_FILE}")
 
 

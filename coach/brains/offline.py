@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from coach.domain import (
@@ -156,9 +156,12 @@ class OfflineBrain:
 
     @cached_property
     def account_ranker(self) -> AccountRanker:
+        from coach.search.embeddings import local_embedder
         from coach.understanding.names import AccountRanker
 
-        return AccountRanker.load(self._settings.knowledge_dir)
+        # The ranker was trained on the local MiniLM's token states; a text is read once.
+        read_tokens = lru_cache(maxsize=8)(local_embedder(self._settings.models_dir).token_states)
+        return AccountRanker.load(self._settings.knowledge_dir, read_tokens)
 
     @cached_property
     def common_words(self) -> frozenset[str]:

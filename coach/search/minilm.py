@@ -112,6 +112,9 @@ class MiniLMEmbedder:
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.no_padding()  # the file pads everything to 128; we pad per batch
         self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._words = Tokenizer.from_file(str(folder / "tokenizer.json"))  # whole texts
+        self._words.no_padding()
+        self._words.no_truncation()
         self.identity = f"all-MiniLM-L6-v2-{folder.name.rsplit('-', 1)[-1]}"
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -144,6 +147,26 @@ class MiniLMEmbedder:
             for row, n in enumerate(chosen):
                 out[n] = x[row, : int(mask[row].sum())]
         return out
+
+    def token_states(self, text: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
+        """The top layer's state of every token of `text`, with each token's character span.
+        A text longer than the model's window is read in consecutive windows."""
+        encoding = self._words.encode(text, add_special_tokens=False)
+        ids, offsets = encoding.ids, list(encoding.offsets)
+        if not ids:
+            return np.zeros((0, self.width), dtype=np.float32), []
+        step = MAX_TOKENS - 2
+        cls, sep = (int(self._words.token_to_id(t) or 0) for t in ("[CLS]", "[SEP]"))
+        windows = [[cls, *ids[n : n + step], sep] for n in range(0, len(ids), step)]
+        per_batch = max(1, ATTENTION_BUDGET // MAX_TOKENS**2)
+        states = []
+        for start in range(0, len(windows), per_batch):
+            batch = windows[start : start + per_batch]
+            x, mask = self._start(batch)
+            for n in range(self._layers):
+                x = self._layer(x, mask, n, self._w)
+            states += [x[row, 1 : len(window) - 1] for row, window in enumerate(batch)]
+        return np.concatenate(states).astype(np.float32), offsets
 
     def top_weights(self, first: int) -> dict[str, np.ndarray]:
         """The weights of layers `first` and above, by name (the starting point for tuning)."""

@@ -32,6 +32,7 @@ import numpy as np
 from coach.domain import CoachError
 from coach.parsing.text import chat_lines, record_as_labels, without_note
 from coach.understanding.labels import read_labels
+from coach.understanding.mentions import ReadTokens, TokenStates, mention_vector
 
 _UPPER = "A-Z\u00C0-\u00DE\u0100-\u017F"
 _SCRIPT_FORM = "有限公司|株式会社|주식회사|ООО|ОАО|ПАО|АО|شركة|医療法人|合同会社"
@@ -205,7 +206,7 @@ def read_names(text: str, common_words: Iterable[str] = (),
     account = seen.labelled.get("account")
     if not account and ranker is not None:
         candidates = _candidates(seen, common)
-        account = _spelled_out(ranker.choose(candidates), candidates, text)
+        account = _spelled_out(ranker.choose(candidates, text), candidates, text)
     account = account or seen.rules_account
     csm = seen.csm
     if csm and account and csm.casefold() == account.casefold():
@@ -723,24 +724,36 @@ def _pieces(text: str, span: _Span) -> list[tuple[int, int]]:
 @dataclass(frozen=True)
 class AccountRanker:
     """The learned account ranker: a candidate's score is weights @ its vector + bias, and
-    the best-scoring candidate is the account (`make train`: tools/train_names.py)."""
+    the best-scoring candidate is the account (`make train`: tools/train_names.py). The vector
+    is the candidate's features, then its mention vector (coach.understanding.mentions) from the
+    encoder's states of the text, which `read_tokens` gives."""
 
     weights: np.ndarray
     bias: float
+    read_tokens: ReadTokens
 
     @classmethod
-    def load(cls, knowledge_dir: Path) -> AccountRanker:
+    def load(cls, knowledge_dir: Path, read_tokens: ReadTokens) -> AccountRanker:
         with np.load(knowledge_dir / ACCOUNT_MODEL_FILE, allow_pickle=False) as data:
-            if tuple(str(f) for f in data["features"]) != CANDIDATE_FEATURES:
+            width = len(CANDIDATE_FEATURES) + 2 * CONTEXT_BUCKETS + int(
+                data["mention_width"] if "mention_width" in data.files else -1)
+            if tuple(str(f) for f in data["features"]) != CANDIDATE_FEATURES \
+                    or data["weights"].shape != (width,):
                 raise CoachError("the account ranker predates the current candidate features: "
                                  "run `make train`")
-            return cls(data["weights"].astype(np.float32), float(data["bias"]))
+            return cls(data["weights"].astype(np.float32), float(data["bias"]), read_tokens)
 
-    def choose(self, candidates: list[Candidate]) -> str | None:
+    def choose(self, candidates: list[Candidate], text: str) -> str | None:
         if not candidates:
             return None
-        scores = [float(self.weights @ candidate_vector(c)) for c in candidates]
-        return candidates[int(np.argmax(scores))].name
+        x = ranker_rows(candidates, text, self.read_tokens(text))
+        return candidates[int(np.argmax(x @ self.weights))].name
+
+
+def ranker_rows(candidates: list[Candidate], text: str, states: TokenStates) -> np.ndarray:
+    """Each candidate as the ranker reads it: its vector, then its mention vector."""
+    return np.stack([np.concatenate([candidate_vector(c), mention_vector(c.name, text, states)])
+                     for c in candidates])
 
 
 def candidate_vector(candidate: Candidate) -> np.ndarray:
