@@ -7,7 +7,7 @@ import pytest
 
 from coach.brains.offline import OfflineBrain
 from coach.understanding.mentions import mention_vector
-from coach.understanding.names import read_names
+from coach.understanding.names import account_candidates, read_names
 from tests.conftest import EVAL, NOW
 from tools.evaluate import load_jsonl, names_report
 
@@ -78,7 +78,7 @@ def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
 @pytest.mark.parametrize(("name", "account", "csm"), [
     ("tickets_blind.jsonl", 0.92, 0.95), ("tickets_blind_2.jsonl", 0.92, 0.95),
     ("tickets_blind_3.jsonl", 0.90, 0.90), ("tickets_blind_4.jsonl", 0.90, 0.95),
-    ("tickets_blind_5.jsonl", 0.78, 0.85)])
+    ("tickets_blind_5.jsonl", 0.83, 0.85)])
 def test_blind_dev_tickets_floor(brain: OfflineBrain, name: str, account: float,
                                  csm: float) -> None:
     """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The
@@ -156,3 +156,20 @@ def test_a_mention_vector_is_the_mean_state_of_every_mention() -> None:
     assert np.allclose(vector, [1, 0, 0, 0, 1])  # unit length, then "mentioned"
     assert not mention_vector("Initech", text, (states, spans)).any()
     assert not mention_vector("Globex", text, (states[:0], [])).any()
+
+
+@pytest.mark.parametrize(("text", "account"), [
+    ("copper fern studio: asks for a dark mode in reports, low pri. csm: ana ruiz",
+     "copper fern studio"),  # a lower-case heading, ordinary words and all
+    ("Call notes\nKauri & Finch Accounting | Teams call | Tue\nPresent:\n  Customer — Aroha "
+     "Tane (Office Manager), Liam Ward (IT Lead)\n  Us — Jo Park (CSM)\n- payroll export fails",
+     "Kauri & Finch Accounting"),  # "Customer —" heads a list of people, not the account
+])
+def test_headings_and_attendee_lists(brain: OfflineBrain, text: str, account: str) -> None:
+    assert brain.read_names(text).account == account
+
+
+def test_a_quarter_or_fiscal_year_is_never_a_candidate(brain: OfflineBrain) -> None:
+    text = "Before the Q3 planning: Initech wants the renewal discussed; H2 and FY25 look tight."
+    names = {c.name.casefold() for c in account_candidates(text, brain.common_words)}
+    assert not names & {"q3", "the q3", "h2", "fy25"} and "initech" in names

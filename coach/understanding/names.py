@@ -100,6 +100,8 @@ _QUANTITY = re.compile(r"\d+(?:[.,:]\d+)*(?:(?:k|m|bn|x|%|st|nd|rd|th)\b|s?$)|[\
 _DATED = re.compile(r"(?:the|a|an|on|at|by|no|nr|v|q[1-4]|mon|tue|tues|wed|thu|thur|thurs|fri|sat"
                     r"|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)?\.?\s*#?\d"
                     r"[\d:.,/-]*(?:\s*(?:am|pm|h|utc|gmt|[ecmp][sd]?t|cet|ist))?$")
+# A period: "Q3", "the Q2", "H2", "FY25".
+_PERIOD = re.compile(r"(?:the\s+|end of\s+)?(?:q[1-4]|h[12]|fy\s?'?\d{2,4})$")
 # Voice-note fillers, left out when reading a name's context: "with uh Granite Peak".
 _FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm)\b,?[ \t]*", re.I)
 _RIVAL_BEFORE = re.compile(
@@ -281,6 +283,9 @@ def _labelled(labels: dict[str, str]) -> dict[str, str]:
         me = _ME.match(value)
         value = _clean(me["name"] or me["named"]) if me else value
         if field == "account":  # "Globex Corp, $180k ARR, renews in May"
+            roles = re.findall(r"\(([^)]*)\)", line)
+            if roles and all(_ROLE.search(role) for role in roles):
+                continue  # people: "Customer — Hemi Ngata (Principal), Lauren Whitmore (PM)"
             value = re.split(r",\s+(?=[$€£¥]|\d)", value)[0]
         if field == "csm":  # "léa fontaine, she replied", "adebayo ogunleye (me) — paged sre"
             value = re.split(r",\s|\s[-–—]\s|\s\(me\)", value)[0]
@@ -594,7 +599,7 @@ CANDIDATE_FEATURES = (
     "first position", "first line", "subject line", "quoted", "common words", "rule score",
     "rule choice", "starts with a digit", "whole run", "words left out",
     "starts with 'the'", "ends in an ordinary word", "speaker", "starts with an ordinary word",
-    "all ordinary words",
+    "all ordinary words", "heading",
 )
 CONTEXT_BUCKETS = 32  # hashed words before, and as many after, a mention
 NAMES_FILE = Path("examples") / "names.jsonl"
@@ -629,7 +634,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
     def add(name: str, start: int, end: int) -> Candidate | None:
         key = name.casefold()
         person = re.sub(r"\s+\d[\d:.]*$", "", key)  # "Darnell Fitch 10" of "Darnell Fitch  10:06"
-        if not key.strip() or _QUANTITY.match(key) or _DATED.match(key) or person in people or any(
+        if not key.strip() or _QUANTITY.match(key) or _DATED.match(key) or _PERIOD.match(key) \
+                or person in people or any(
                 set(key.split()) <= set(p.split()) for p in people) or any(
                 re.match(rf"{re.escape(o)}(?:$|[\s,.])", key) for o in ours):
             return None  # a person, or our own company: "Larkwire, Inc." on the CSM's signature
@@ -686,6 +692,11 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
                     candidate.note("starts with 'the'", float(written[:4].casefold() == "the "))
     for name, start, end in _lower_names(text, common):
         add(name, start, end)
+    heading = _HEADING.match(text)
+    if heading and heading["name"].split()[0] not in _NOT_NAMES | _LOWER_LEADS:
+        candidate = add(heading["name"], heading.start("name"), heading.end("name"))
+        if candidate is not None:
+            candidate.note("heading")
     for match in _SCRIPT_NAME.finditer(text):
         add(match[0], match.start(), match.end())
     for match in _FULL_DOMAIN.finditer(text):
@@ -706,6 +717,9 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
     return list(found.values())
 
 
+# A short lower-case phrase that opens a note before a colon or a dash: "tiny giant games: ...",
+# "marguerite's bakehouse — owner annoyed ...".
+_HEADING = re.compile(r"\s*(?P<name>[a-z0-9][\w'’&.-]*(?: [\w'’&.-]+){1,3}?)\s*(?::\s|\s[—–-]\s)")
 _FULL_DOMAIN = re.compile(r"(?:@|\b(?:www\.|https?://))(?P<domain>(?P<name>[a-z0-9-]+)"
                           r"(?:\.[a-z0-9-]+)+)", re.I)
 
