@@ -78,7 +78,7 @@ def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
 @pytest.mark.parametrize(("name", "account", "csm"), [
     ("tickets_blind.jsonl", 0.92, 0.95), ("tickets_blind_2.jsonl", 0.92, 0.95),
     ("tickets_blind_3.jsonl", 0.90, 0.90), ("tickets_blind_4.jsonl", 0.90, 0.95),
-    ("tickets_blind_5.jsonl", 0.83, 0.85)])
+    ("tickets_blind_5.jsonl", 0.83, 0.85), ("tickets_blind_6.jsonl", 0.88, 0.75)])
 def test_blind_dev_tickets_floor(brain: OfflineBrain, name: str, account: float,
                                  csm: float) -> None:
     """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The
@@ -115,6 +115,17 @@ def test_blind_dev_tickets_floor(brain: OfflineBrain, name: str, account: float,
     ("[10:40] Ana Ruiz: I'm on support, reproduced it\n"
      "[10:41] Haruto Sato: thanks Ana. as CSM I've told Morrow K.K. we have a repro",
      "Haruto Sato"),
+    ("Portal logins fail for Kestrel Vane Ltd since noon. Sev 2. I'm the CSM — Oona Price.",
+     "Oona Price"),
+    ("Handover: Brisa Tiles can't export invoices. CSM on record: Tomasz Wojcik.\n-Ada, L2",
+     "Tomasz Wojcik"),
+    ("Incident summary for Halden Freight. CSM per HubSpot: Mei Lin. Posted by on-call.",
+     "Mei Lin"),
+    ("Kelso Mills say they will not renew. Their CSM, Ruairi Doyle, has the details.\n- Jo",
+     "Ruairi Doyle"),
+    ("[09:12] Sam Otieno: who has Ashdown Press?\n[09:13] Nell Varga: Ashdown Press is mine",
+     "Nell Varga"),
+    ("Nell, can you take this one? Ashdown Press were billed twice. Thanks, Hugo", "Nell"),
 ])
 def test_the_csm_in_chats_sign_offs_and_tables(common: frozenset[str], text: str,
                                                csm: str | None) -> None:

@@ -114,14 +114,20 @@ _FEATURE_AFTER = re.compile(
 # Context that makes a name our CSM.
 _CSM_BEFORE = re.compile(
     r"(?:\b(?:i'm|i am|im|it's|its|this is|my name is|me =|me:|me is|csm is|signed)\s*"
-    r"|\bit's me\s+|\bcsm\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*|\bcsm\s+"
+    r"|\bit's me\s+|\bcsm\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*|\bcsm,?\s+"
+    r"|\bi(?:'?m| am) (?:the|their) csm\s*[-–—:,]\s*"
     r"|(?:thanks|cheers|regards|best|thx)[,!]?\s*)$", re.I)
+# Said outright before the name: "Their CSM, Y", "CSM on record: Y", "CSM per Salesforce: Y".
+_CSM_TOLD = re.compile(r"(?:\b(?:the|their|our|his|her) (?:csm|account owner)(?:,| is)"
+                       r"|\bcsm (?:on|of) (?:record|file)\s*:"
+                       r"|\bcsm (?:per|in|from) [\w.]+\s*:)\s*$", re.I)
 _CSM_AFTER = re.compile(
     r"^(?:,? (?:is )?(?:the |their |your |our )?(?:csm|customer success manager|account owner)"
     r"\b(?!\s*(?:is\b|=|:))|\s*\((?:the |their |our )?(?:csm|account owner)\s*[),]|\s*,\s*csm\b"
     r"|\s+here\b|\s*\n\s*customer success|\s+[-–—]\s+csm\b"
     r"|,? (?:calling|by the way)|\s*,\s*(?:the )?csm on\b|,? i'm (?:the|their) csm"
-    r"|\s*\(me\)|\s*\|\s*customer success)", re.I)
+    r"|\s*\(me\)|\s*\|\s*customer success"
+    r"|,?\s+can you (?:take|own|pick up) (?:this|it|point|the lead|ownership)\b)", re.I)
 # People named by an email's headers or greeting: a customer contact, or (To:) us.
 _FROM = re.compile(r"^\s*>?\s*(?:from|von|de|van)\s?:\s*(?P<name>[^<\n,]+)", re.I | re.M)
 _TO = re.compile(r"^\s*(?:to|an|à|para|aan)\s?:\s*(?P<name>[^<\n;,]+)", re.I | re.M)
@@ -146,7 +152,7 @@ _TEAM = re.compile(r"\b(?:escalations?|desk|team|support|leadership|leads?|succe
                    r"|inbox|alerts?|cs)\b", re.I)
 _SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their |the |her |his |the account's )?"
                        r"(?:csm|account owner)\b"
-                       r"|\bthat'?s (?:one of )?mine\b|\bis my account\b|\bcsm there\b"
+                       r"|\bthat'?s (?:one of )?mine\b|\bis (?:my account|mine)\b|\bcsm there\b"
                        r"|\bas (?:the |their )?csm\b|\bi(?:'ll)? own (?:this|it|the account)\b"
                        r"|\b(?:account owner|csm)\s*[:=-]\s*me\b"
                        r"|\bmy account|\bone of my accounts\b|\byep,? mine\b|\bmy champion\b", re.I)
@@ -459,7 +465,7 @@ def _cued_csm(text: str, own: str, people: set[str]) -> tuple[int, str] | None:
             continue  # a customer signing their own email is not our CSM
         before = _FILLERS.sub("", text[max(0, match.start - 30): match.start])
         after = text[match.end: match.end + 40]
-        said = bool(_CSM_AFTER.match(after))  # "Y (CSM)", "Y, the CSM", "Y here"
+        said = bool(_CSM_AFTER.match(after) or _CSM_TOLD.search(before))  # "Y (CSM)", "Y here"
         # "... is slow. - Tomasz", "/Noor" ending the note or its first paragraph
         line = text[text.rfind("\n", 0, match.start) + 1: match.start]
         signed = bool(re.search(r"\s[-–—/]+\s*$", before)) and match.start < len(own) and (
