@@ -78,7 +78,7 @@ def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
 @pytest.mark.parametrize(("name", "account", "csm"), [
     ("tickets_blind.jsonl", 0.92, 0.95), ("tickets_blind_2.jsonl", 0.92, 0.95),
     ("tickets_blind_3.jsonl", 0.90, 0.90), ("tickets_blind_4.jsonl", 0.90, 0.95),
-    ("tickets_blind_5.jsonl", 0.83, 0.85), ("tickets_blind_6.jsonl", 0.88, 0.75)])
+    ("tickets_blind_5.jsonl", 0.85, 0.85), ("tickets_blind_6.jsonl", 0.92, 0.75)])
 def test_blind_dev_tickets_floor(brain: OfflineBrain, name: str, account: float,
                                  csm: float) -> None:
     """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The
@@ -184,3 +184,18 @@ def test_a_quarter_or_fiscal_year_is_never_a_candidate(brain: OfflineBrain) -> N
     text = "Before the Q3 planning: Initech wants the renewal discussed; H2 and FY25 look tight."
     names = {c.name.casefold() for c in account_candidates(text, brain.common_words)}
     assert not names & {"q3", "the q3", "h2", "fy25"} and "initech" in names
+
+
+@pytest.mark.parametrize(("text", "account"), [
+    ("Organization: Wisla Druk Sp. z o.o.\nIssue: exports fail", "Wisla Druk Sp. z o.o."),
+    ("| Account | The Harrow Almshouse Trust |\n| Issue | grants stuck |",
+     "The Harrow Almshouse Trust"),
+    ("Our rep in Lima says Grupo Ribera de Envases S.A.C. can't invoice since Monday.",
+     "Grupo Ribera de Envases S.A.C."),
+    ("Urgent: Fazenda Boa Vista do Sul lost its price lists after the import.",
+     "Fazenda Boa Vista do Sul"),
+    ("Cantina Colle d'Oro Srl reports that orders vanish at checkout.", "Cantina Colle d'Oro Srl"),
+])
+def test_legal_forms_particles_and_the_as_written(brain: OfflineBrain, text: str,
+                                                  account: str) -> None:
+    assert brain.read_names(text).account == account

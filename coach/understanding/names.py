@@ -41,10 +41,11 @@ _SCRIPT_FORM = "有限公司|株式会社|주식회사|ООО|ОАО|ПАО|АО
 _WORD = (rf"(?:(?:[{_UPPER}]\.){{2,}}|St\.(?= [{_UPPER}])|[{_UPPER}]\w*(?:['’][{_UPPER}]\w*)?"
          rf"(?:['’]s(?= [{_UPPER}][a-z]))?(?:-\w+)*|\d+[A-Za-z]*)")
 # Words of one name are joined by spaces, never by a tab: tabs separate a table's cells.
-_JOIN = (r"(?: +(?:&|de|da|del|van|von|der|den|du|la|le|y|et|und|of) +| +| *[&+] *"
+_JOIN = (r"(?: +(?:&|de|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|y|et|und|of) +"
+         r"| +[dl]['’](?=[A-Z])| +| *[&+] *"
          r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH|S\.A\.|SA|S\.L\.)(?!\w)))")
 _FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.? de C\.?V\.?"
-         r"|S\.?A\.?S?|S\.?p\.?A\.?|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP"
+         r"|S\.A\.C\.|S\.?A\.?S?|S\.?p\.?A\.?|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP"
          r"|C[Oo]\.(?=[\s,]|$)|Co-op|Corp\.?|Ltda\.?|Lda\.?|S\.R\.L\.?|S\.?L\.?|JSC|SE|Srl"
          r"|S\.r\.l\.|S\.C\.|KG|OÜ|ASA|A\.Ş\.?|Pty|Pvt\.?|Sp\. z o\.o\.|W\.L\.L\.|ehf\.?"
          r"|hf\.)(?!\w)")
@@ -211,7 +212,7 @@ def read_names(text: str, common_words: Iterable[str] = (),
     choice is one of its features, and the answer when it has no candidate."""
     common = frozenset(common_words)
     seen = _read(text, common)
-    account = seen.labelled.get("account")
+    account = _with_the(seen.labelled.get("account"), text)
     if not account and ranker is not None:
         candidates = _candidates(seen, common)
         account = _spelled_out(ranker.choose(candidates, text), candidates, text)
@@ -222,6 +223,14 @@ def read_names(text: str, common_words: Iterable[str] = (),
     return Names(account=account, csm=csm)
 
 
+def _with_the(name: str | None, text: str) -> str | None:
+    """A name of several words with the "The" the text writes before it ("The Copper Kettle
+    Group", "| Account | The Ashgrove Trust |")."""
+    if name and " " in name and re.search(rf"\bThe {re.escape(name)}", text):
+        return f"The {name}"
+    return name
+
+
 def _spelled_out(name: str | None, candidates: list[Candidate], text: str) -> str | None:
     """The account as the text writes it out: a handle or email domain gives way to the name
     it shortens ("sunridgehotels" -> "Sunridge Hotels & Resorts"), a ticket key to its project
@@ -229,8 +238,8 @@ def _spelled_out(name: str | None, candidates: list[Candidate], text: str) -> st
     Kettle Group")."""
     if name and (key := re.fullmatch(r"([A-Z]{2,})-\d+", name)):
         return key[1]
-    if name and " " in name and re.search(rf"\bThe {re.escape(name)}", text):
-        return f"The {name}"
+    if (with_the := _with_the(name, text)) != name:
+        return with_the
     handle = re.sub(r"[^a-z0-9]", "", (name or "").casefold())
     if not name or " " in name or len(handle) < 4:
         return name
@@ -282,7 +291,7 @@ def _labelled(labels: dict[str, str]) -> dict[str, str]:
     for field, raw in labels.items():
         if field not in ("account", "csm"):
             continue
-        line = re.split(r"(?<!\bCo)(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\b[A-Z])\.\s+(?=\S)"
+        line = re.split(r"(?<!\bCo)(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\b[A-Z])(?<!\bSp)\.\s+(?=\S)"
                         r"|\s{2,}|\"\s*,\s*\"", raw.strip().split("\n")[0], maxsplit=1)[0]
         head = line.split(")", 1)[0]
         value = _clean(head if ")" in line and "(" not in head else line)  # "(CSM: Lee) lost"
