@@ -195,6 +195,12 @@ def test_a_quarter_or_fiscal_year_is_never_a_candidate(brain: OfflineBrain) -> N
     ("Urgent: Fazenda Boa Vista do Sul lost its price lists after the import.",
      "Fazenda Boa Vista do Sul"),
     ("Cantina Colle d'Oro Srl reports that orders vanish at checkout.", "Cantina Colle d'Oro Srl"),
+    ("Urgent from Kestrel Slate and Stone: quotes print blank since Monday.",
+     "Kestrel Slate and Stone"),
+    ("The Weavers' Guild cannot send invoices since the update.", "The Weavers' Guild"),
+    ("Escalation: Lion Rock Trading Pte. Ltd. lost access to reports overnight.",
+     "Lion Rock Trading Pte. Ltd."),
+    ("Complaint: Ψάθα Ταβέρνα cannot take card payments at all.", "Ψάθα Ταβέρνα"),
 ])
 def test_legal_forms_particles_and_the_as_written(brain: OfflineBrain, text: str,
                                                   account: str) -> None:

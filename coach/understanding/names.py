@@ -39,22 +39,25 @@ _SCRIPT_FORM = "有限公司|株式会社|주식회사|ООО|ОАО|ПАО|АО
 # "O'Shea" and "Adebayo-Clarke" are one word, and so is "O'Malley's" before a capital ("O'Malley's
 # Hardware"); "I'm" and "Ltd's" end at the apostrophe.
 _WORD = (rf"(?:(?:[{_UPPER}]\.){{2,}}|St\.(?= [{_UPPER}])|[{_UPPER}]\w*(?:['’][{_UPPER}]\w*)?"
+         rf"(?:(?<=s)['’](?= [{_UPPER}]))?"
          rf"(?:['’]s(?= [{_UPPER}][a-z]))?(?:-\w+)*|\d+[A-Za-z]*)")
 # Words of one name are joined by spaces, never by a tab: tabs separate a table's cells.
-_JOIN = (r"(?: +(?:&|de|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|y|et|und|of) +"
+_JOIN = (r"(?: +(?:&|de|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|y|et|und|am|im"
+         r"|of) +| +and +(?!I\b)"
          r"| +[dl]['’](?=[A-Z])| +| *[&+] *"
          r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH|S\.A\.|SA|S\.L\.)(?!\w)))")
 _FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.? de C\.?V\.?"
          r"|S\.A\.C\.|S\.?A\.?S?|S\.?p\.?A\.?|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP"
          r"|C[Oo]\.(?=[\s,]|$)|Co-op|Corp\.?|Ltda\.?|Lda\.?|S\.R\.L\.?|S\.?L\.?|JSC|SE|Srl"
          r"|S\.r\.l\.|S\.C\.|KG|OÜ|ASA|A\.Ş\.?|Pty|Pvt\.?|Sp\. z o\.o\.|W\.L\.L\.|ehf\.?"
-         r"|hf\.)(?!\w)")
+         r"|hf\.|Pte\.? Ltd\.?|Pte\.?|Kft\.?|Bros\.?|PC|Zrt\.?|s\.r\.o\.|a\.s\.)(?!\w)")
 _PART = rf"(?:{_FORM}|\((?:UK|US|EU|Pty|Pvt)\)|#\d+|{_WORD})"
 _SPAN = re.compile(rf"(?<![\w@.'’]){_WORD}(?:{_JOIN}{_PART}){{0,6}}")
 _LEGAL = re.compile(rf"(?:^|\s){_FORM}$|\((?:Pty|Pvt)\)|{_SCRIPT_FORM}")
 
 # A name in another script ("株式会社ミドリ精工", "ООО «Белая Берёза»"): a run of its letters.
-_SCRIPT = "\u0400-\u04FF\u0600-\u06FF\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF"
+_SCRIPT = ("\u0370-\u03FF\u0400-\u04FF\u0590-\u05FF\u0600-\u06FF\u0E00-\u0E7F"
+           "\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF")
 _SCRIPT_NAME = re.compile(rf"[{_SCRIPT}«][{_SCRIPT}«»]+(?:[ \t]+[{_SCRIPT}«][{_SCRIPT}«»]*){{0,4}}")
 
 _ME = re.compile(r"^(?:me|myself|yours truly)\s*(?:\((?P<name>[^)]+)\)|,\s*(?P<named>.+))", re.I)
