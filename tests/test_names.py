@@ -201,6 +201,9 @@ def test_a_quarter_or_fiscal_year_is_never_a_candidate(brain: OfflineBrain) -> N
     ("Escalation: Lion Rock Trading Pte. Ltd. lost access to reports overnight.",
      "Lion Rock Trading Pte. Ltd."),
     ("Complaint: Ψάθα Ταβέρνα cannot take card payments at all.", "Ψάθα Ταβέρνα"),
+    ("Sev 2: Zlatna Ribica Trgovina d.o.o. / Summary: invoices fail",
+     "Zlatna Ribica Trgovina d.o.o."),
+    ("seen the thread about Brackwater Cider Co.? they were billed twice", "Brackwater Cider Co."),
 ])
 def test_legal_forms_particles_and_the_as_written(brain: OfflineBrain, text: str,
                                                   account: str) -> None:

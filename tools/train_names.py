@@ -83,9 +83,15 @@ def rows(notes: list[tuple[str, str]], common: frozenset[str], read_tokens: Read
         names.append([c.name for c in found])
         if found:
             xs.append(ranker_rows(found, text, read_tokens(text)))
-        ys += [int(c.name.casefold() == account.casefold()) for c in found]
+        ys += [int(_same(c.name, account)) for c in found]
         groups += [n] * len(found)
     return np.vstack(xs), np.array(ys), np.array(groups), names
+
+
+def _same(name: str, account: str) -> bool:
+    """The labelled account, whether or not the labeller wrote the full stop of "Ltd." or
+    "Co." that also ends the sentence."""
+    return name.casefold().rstrip(".") == account.casefold().rstrip(".")
 
 
 def chosen(scores: np.ndarray, groups: np.ndarray, names: list[list[str]]) -> list[str | None]:

@@ -48,9 +48,10 @@ _JOIN = (r"(?: +(?:&|de|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|y|et
          r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH|S\.A\.|SA|S\.L\.)(?!\w)))")
 _FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.? de C\.?V\.?"
          r"|S\.A\.C\.|S\.?A\.?S?|S\.?p\.?A\.?|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP"
-         r"|C[Oo]\.(?=[\s,]|$)|Co-op|Corp\.?|Ltda\.?|Lda\.?|S\.R\.L\.?|S\.?L\.?|JSC|SE|Srl"
+         r"|C[Oo]\.(?=[\s,?!;:)]|$)|Co-op|Corp\.?|Ltda\.?|Lda\.?|S\.L\.U\.|S\.R\.L\.?|S\.?L\.?|JSC|SE|Srl"
          r"|S\.r\.l\.|S\.C\.|KG|OÜ|ASA|A\.Ş\.?|Pty|Pvt\.?|Sp\. z o\.o\.|W\.L\.L\.|ehf\.?"
-         r"|hf\.|Pte\.? Ltd\.?|Pte\.?|Kft\.?|Bros\.?|PC|Zrt\.?|s\.r\.o\.|a\.s\.)(?!\w)")
+         r"|hf\.|Pte\.? Ltd\.?|Pte\.?|Kft\.?|Bros\.?|PC|Zrt\.?|s\.r\.o\.|a\.s\.|d\.o\.o\.|d\.d\."
+         r"|Α\.Ε\.)(?!\w)")
 _PART = rf"(?:{_FORM}|\((?:UK|US|EU|Pty|Pvt)\)|#\d+|{_WORD})"
 _SPAN = re.compile(rf"(?<![\w@.'’]){_WORD}(?:{_JOIN}{_PART}){{0,6}}")
 _LEGAL = re.compile(rf"(?:^|\s){_FORM}$|\((?:Pty|Pvt)\)|{_SCRIPT_FORM}")
