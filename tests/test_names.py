@@ -204,6 +204,7 @@ def test_a_quarter_or_fiscal_year_is_never_a_candidate(brain: OfflineBrain) -> N
     ("Sev 2: Zlatna Ribica Trgovina d.o.o. / Summary: invoices fail",
      "Zlatna Ribica Trgovina d.o.o."),
     ("seen the thread about Brackwater Cider Co.? they were billed twice", "Brackwater Cider Co."),
+    ("Sev 2 — 31st Avenue Bakeries / Summary: orders vanish at checkout", "31st Avenue Bakeries"),
 ])
 def test_legal_forms_particles_and_the_as_written(brain: OfflineBrain, text: str,
                                                   account: str) -> None:

@@ -105,6 +105,8 @@ _QUANTITY = re.compile(r"\d+(?:[.,:]\d+)*(?:(?:k|m|bn|x|%|st|nd|rd|th)\b|s?$)|[\
 _DATED = re.compile(r"(?:the|a|an|on|at|by|no|nr|v|q[1-4]|mon|tue|tues|wed|thu|thur|thurs|fri|sat"
                     r"|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)?\.?\s*#?\d"
                     r"[\d:.,/-]*(?:\s*(?:am|pm|h|utc|gmt|[ecmp][sd]?t|cet|ist))?$")
+# A name that opens with an ordinal: "1st Choice Auto Glass", "42nd Street Media".
+_ORDINAL_NAME = re.compile(rf"\d+(?:st|nd|rd|th) [{_UPPER}]")
 # A period: "Q3", "the Q2", "H2", "FY25".
 _PERIOD = re.compile(r"(?:the\s+|end of\s+)?(?:q[1-4]|h[12]|fy\s?'?\d{2,4})$")
 # Voice-note fillers, left out when reading a name's context: "with uh Granite Peak".
@@ -653,7 +655,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
     def add(name: str, start: int, end: int) -> Candidate | None:
         key = name.casefold()
         person = re.sub(r"\s+\d[\d:.]*$", "", key)  # "Darnell Fitch 10" of "Darnell Fitch  10:06"
-        if not key.strip() or _QUANTITY.match(key) or _DATED.match(key) or _PERIOD.match(key) \
+        quantity = _QUANTITY.match(key) and not _ORDINAL_NAME.match(name)  # "42nd Street Media"
+        if not key.strip() or quantity or _DATED.match(key) or _PERIOD.match(key) \
                 or person in people or any(
                 set(key.split()) <= set(p.split()) for p in people) or any(
                 re.match(rf"{re.escape(o)}(?:$|[\s,.])", key) for o in ours):
