@@ -26,8 +26,8 @@ def mention_vector(name: str, text: str, states: TokenStates) -> np.ndarray:
     spans = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
     under = np.zeros(len(spans), dtype=bool)
     for mention in re.finditer(re.escape(name), text, re.I):
-        under |= (spans[:, 0] < mention.end()) & (spans[:, 1] > mention.start()) \
-            & (spans[:, 1] > spans[:, 0])
+        under |= (spans[:, 0] < mention.end()) & (spans[:, 1] > mention.start())
+    under &= spans[:, 1] > spans[:, 0]  # tokens with no characters are under nothing
     if not under.any():
         return np.zeros(width + 1, dtype=np.float32)
     mean = tokens[under].mean(0)
