@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, gt=0, description="The largest request body or socket message."
     )
+    session_hours: float = Field(
+        default=12, gt=0, le=24 * 90,
+        description="How long a sign-in lasts; signing out ends it at once.",
+    )
     public_url: str | None = Field(
         default=None,
         description="The address people open (e.g. https://coach.example.com): the one origin "

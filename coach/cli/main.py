@@ -44,7 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except CoachError as exc:
-        print(f"coach: {exc}", file=sys.stderr)
+        detail = getattr(exc, "detail", "")
+        print(f"coach: {exc}" + (f" ({detail})" if detail else ""), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 MAX_INPUT_CHARS = 10_000
 _BUTTON = re.compile(r"^\[button:([^\]\n]{1,80})\]$")
-# C0 controls other than tab and newline break terminals and some JSON consumers.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 and C1 controls other than tab and newline break terminals, databases and JSON consumers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 
 
@@ -26,9 +26,18 @@ class UserInput:
         return not self.text
 
 
+def clean_text(raw: str) -> str:
+    """Text any part of the coach can store and print: a lone surrogate (half of a UTF-16
+    pair, which no encoder accepts) becomes U+FFFD, line ends become "\\n", and control
+    characters other than tab and newline go. Applied where text comes in, before anything
+    else sees it."""
+    whole = raw.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return _CONTROL.sub("", whole.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def read_input(raw: str) -> UserInput:
     """Clean raw input: a `[button:ID]` press, or text cut to MAX_INPUT_CHARS."""
-    cleaned = _CONTROL.sub("", raw).strip()
+    cleaned = clean_text(raw).strip()
     match = _BUTTON.match(cleaned)
     if match:
         button = match.group(1).strip()

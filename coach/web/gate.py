@@ -7,6 +7,9 @@ security headers. Plain ASGI: it decides from the request's headers, before any 
   `Content-Length`, or by counting when it is chunked.
 - `POST /login` is refused with 429 and `Retry-After` while its user name or client address is
   locked out (`SignInThrottle`); its outcome is counted from the response status.
+- A token whose session has ended (its user signed out since it was issued) is refused on
+  every request, HTTP and socket alike; `POST /logout` ends the user's sessions.
+- `POST /project/action` must be a well-formed action for a live chat session, else 400.
 - Every HTTP response carries the Content-Security-Policy and the framing and referrer headers.
 """
 
@@ -20,9 +23,12 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import Executor
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coach.web.throttle import SignInThrottle
 
@@ -33,12 +39,16 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 LOGIN_PATH = "/login"
+LOGOUT_PATH = "/logout"
+ACTION_PATH = "/project/action"
 LOGIN_MAX_BYTES = 4096  # Chainlit's sign-in form: a user name and a password
 UPLOAD_PATHS = ("/project/file",)
 
 _SCRIPT = re.compile(r"<script([^>]*)>(.*?)</script>", re.S | re.I)
 
 log = logging.getLogger("coach.gate")
+caller: ContextVar[str | None] = ContextVar("coach_caller", default=None)
+"""The signed-in user of the request being handled, for checks further in (the data layer)."""
 
 
 @dataclass(frozen=True)
@@ -82,13 +92,45 @@ def security_headers(script_hashes: list[str], origins: frozenset[str]) -> tuple
     )
 
 
-class Gate:
-    """ASGI middleware: see the module's docstring. `signed_in` checks a request's token;
-    throttle bookkeeping (database calls) runs on `executor`, never on the event loop."""
+@dataclass(frozen=True)
+class Bearer:
+    """Who a request's valid token names, and the session version it was issued in."""
 
-    def __init__(self, app: ASGIApp, policy: EdgePolicy, signed_in: Callable[[Scope], bool],
+    user: str
+    session: int
+
+
+class ActionBody(BaseModel):
+    """What Chainlit's `POST /project/action` needs: anything else would be a 500 inside it."""
+
+    model_config = ConfigDict(extra="allow")
+    name: str = Field(min_length=1, max_length=100)
+    payload: dict[str, Any]
+
+
+class ActionRequest(BaseModel):
+    sessionId: str = Field(min_length=1, max_length=100)  # noqa: N815 - Chainlit's field
+    action: ActionBody
+
+
+@dataclass(frozen=True)
+class Sessions:
+    """Sign-in sessions: read a request's token (no I/O), and the user's current session
+    version and ending them (database calls, run on the gate's executor)."""
+
+    bearer: Callable[[Scope], Bearer | None]
+    current: Callable[[str], int | None]
+    end: Callable[[str], None]
+    chat_exists: Callable[[str], bool]
+
+
+class Gate:
+    """ASGI middleware: see the module's docstring. Database calls (throttle bookkeeping,
+    session versions) run on `executor`, never on the event loop."""
+
+    def __init__(self, app: ASGIApp, policy: EdgePolicy, sessions: Sessions,
                  throttle: SignInThrottle, executor: Executor) -> None:
-        self.app, self.policy, self.signed_in = app, policy, signed_in
+        self.app, self.policy, self.sessions = app, policy, sessions
         self.throttle, self.executor = throttle, executor
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -104,33 +146,64 @@ class Gate:
             else:
                 await _answer(send, 403, "This origin may not use the coach.")
             return
+        bearer = self.sessions.bearer(scope)
+        if bearer is not None and not await self._current(bearer):
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+            else:
+                await _answer(self._with_headers(send), 401,
+                              "Your session has ended: sign in again.")
+            return
+        caller.set(bearer.user if bearer is not None else None)
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
         send = self._with_headers(send)
+        path, method = scope.get("path", ""), scope.get("method", "")
+        if path == LOGOUT_PATH and method == "POST" and bearer is not None:
+            await asyncio.get_running_loop().run_in_executor(self.executor, self.sessions.end,
+                                                             bearer.user)
         length = _length(headers)
         chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-        if length == 0 and not chunked:
+        if length == 0 and not chunked and path != ACTION_PATH:
             await self.app(scope, receive, send)
             return
-        path, method = scope.get("path", ""), scope.get("method", "")
         if path == LOGIN_PATH and method == "POST":
             await self._sign_in(scope, receive, send, length)
             return
-        if not self.signed_in(scope):
+        if bearer is None:
             await _answer(send, 401, "Sign in first.")
         elif path in UPLOAD_PATHS and not self.policy.uploads:
             await _answer(send, 403, "File uploads are turned off: paste the text instead.")
         elif length is not None and length > self.policy.max_body:
             await _answer(send, 413, f"The request is over {self.policy.max_body:,} bytes.")
-        elif length is None:  # chunked: read up to the limit, then hand the body on
+        elif length is None or path == ACTION_PATH:  # read up to the limit, then hand it on
             body = await _read(receive, self.policy.max_body)
             if body is None:
                 await _answer(send, 413, f"The request is over {self.policy.max_body:,} bytes.")
+            elif path == ACTION_PATH and (problem := self._bad_action(body)) is not None:
+                await _answer(send, 400, problem)
             else:
                 await self.app(scope, _replay(body, receive), send)
         else:
             await self.app(scope, receive, send)
+
+    async def _current(self, bearer: Bearer) -> bool:
+        """Whether the token's session is still the user's (they have not signed out)."""
+        loop = asyncio.get_running_loop()
+        version = await loop.run_in_executor(self.executor, self.sessions.current, bearer.user)
+        return version == bearer.session
+
+    def _bad_action(self, body: bytes) -> str | None:
+        """Why an action request cannot run, in one sentence; None when it can."""
+        try:
+            request = ActionRequest.model_validate_json(body)
+        except ValidationError:
+            return "This is not a well-formed action: expected a session id and an action " \
+                   "with a name and a payload object."
+        if not self.sessions.chat_exists(request.sessionId):
+            return "This chat session is not open: reload the page."
+        return None
 
     async def _sign_in(self, scope: Scope, receive: Receive, send: Send,
                        length: int | None) -> None:

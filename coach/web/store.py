@@ -17,7 +17,7 @@ from typing import Any, Literal
 import bcrypt
 from pydantic import ValidationError
 from sqlalchemy import Engine, create_engine, delete, event, func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coach.domain import CoachError, SeverityFramework
@@ -25,9 +25,9 @@ from coach.domain.clock import Clock, coach_now
 from coach.domain.session import CoachSession
 from coach.private import private_dir, private_file
 from coach.settings import SQLITE_FILE, Settings
+from coach.web import migrations
 from coach.web.chat_history import sync_url
 from coach.web.tables import (
-    Base,
     SessionRow,
     SignInFailureRow,
     TeamFrameworkRow,
@@ -50,11 +50,24 @@ def _dummy_hash() -> bytes:
 
 
 class StoreError(CoachError):
-    """The database could not be read or written."""
+    """The database could not be read or written. The message is a plain sentence for
+    anyone; `detail` (the database's own words) is for logs and the operator's terminal."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 class SaveError(StoreError):
     """A save failed and was rolled back: nothing of it was written."""
+
+
+class StaleSession(SaveError):
+    """Another writer (a second tab) saved the conversation since it was read."""
+
+    def __init__(self, thread_id: str, found: int) -> None:
+        super().__init__(f"the conversation {thread_id} moved on (version {found})")
+        self.found = found
 
 
 class UserError(CoachError):
@@ -70,6 +83,14 @@ class Work:
     title: str
     data: dict[str, Any]
     thread_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    """A conversation's saved state and the version it was saved as."""
+
+    session: CoachSession
+    version: int
 
 
 @dataclass(frozen=True)
@@ -115,71 +136,112 @@ class Store:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Store:
-        """The settings' database with its tables (and the data directory, where SQLite's
-        file lives), for commands that read or write it."""
+        """The settings' database at the newest schema (and the data directory, where
+        SQLite's file lives), for commands that read or write it."""
         private_dir(settings.data_dir)
         if settings.database_url is None:
             for suffix in ("", "-wal", "-shm"):
                 if not suffix or (settings.data_dir / (SQLITE_FILE + suffix)).exists():
                     private_file(settings.data_dir / (SQLITE_FILE + suffix))
         store = cls.open(settings.store_url, settings.sqlite_busy_timeout)
-        store.create_schema()
+        store.migrate()
         return store
 
-    def create_schema(self) -> None:
-        """Create the coach's tables if they are missing."""
-        with self._failing(StoreError, "create the database tables"):
-            Base.metadata.create_all(self.engine)
+    def migrate(self) -> None:
+        """Bring the database to the newest schema (coach.web.migrations), under a lock."""
+        with self._failing(StoreError, "upgrade the database"):
+            migrations.upgrade(self.engine)
 
     # --- users ---------------------------------------------------------------------------
 
     def add_user(self, name: str, password: str) -> None:
-        """Add a user with a bcrypt hash of their password."""
+        """Add a user with a bcrypt hash of their password. Names are trimmed, and unique
+        however they are cased."""
+        name = name.strip()
         _check_new_user(name, password)
         hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
         with self._transaction() as db:
-            if db.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
-                raise UserError(f"a user named {name!r} already exists")
-            db.add(UserRow(name=name, password_hash=hashed, created_at=self._clock()))
+            taken = db.scalar(select(UserRow.name).where(
+                (UserRow.name_key == name_key(name)) | (UserRow.name == name)))
+            if taken is not None:
+                raise UserError(f"a user named {taken!r} already exists")
+            db.add(UserRow(name=name, name_key=name_key(name), password_hash=hashed,
+                           created_at=self._clock()))
 
-    def check_password(self, name: str, password: str) -> bool:
-        """Whether the name and password match a user."""
+    def check_password(self, name: str, password: str) -> str | None:
+        """The user's name as registered when the name (in any case) and password match."""
         with self._failing(StoreError, "read users"), self._sessions() as db:
-            row = db.scalar(select(UserRow).where(UserRow.name == name))
+            row = _find_user(db, name)
         stored = row.password_hash.encode() if row else _dummy_hash()
         matches = bcrypt.checkpw(password.encode()[:MAX_PASSWORD_BYTES], stored)
-        return matches and row is not None
+        return row.name if matches and row is not None else None
 
     def user_names(self) -> list[str]:
         """Every user's name, sorted."""
         with self._failing(StoreError, "read users"), self._sessions() as db:
             return list(db.scalars(select(UserRow.name).order_by(UserRow.name)))
 
+    def duplicate_names(self) -> list[list[str]]:
+        """Users whose names differ only in case or padding (made before names were unique
+        in that form), grouped."""
+        groups: dict[str, list[str]] = {}
+        for name in self.user_names():
+            groups.setdefault(name_key(name), []).append(name)
+        return [names for names in groups.values() if len(names) > 1]
+
+    def session_version(self, name: str) -> int | None:
+        """The user's current session version; None when there is no such user."""
+        with self._failing(StoreError, "read users"), self._sessions() as db:
+            row = _find_user(db, name)
+            return row.session_version if row is not None else None
+
+    def end_sessions(self, name: str) -> None:
+        """Sign the user out everywhere: every token issued before now stops working."""
+        with self._transaction() as db:
+            row = _find_user(db, name)
+            if row is not None:
+                row.session_version += 1
+
     # --- conversations and work ----------------------------------------------------------
 
-    def load_session(self, user: str, thread_id: str) -> CoachSession | None:
-        """The saved state of a user's conversation, or None when there is none."""
+    def load_session(self, user: str, thread_id: str) -> SavedSession | None:
+        """The saved state of a user's conversation and its version, or None when there is
+        none."""
         with self._failing(StoreError, "read the conversation"), self._sessions() as db:
             row = db.get(SessionRow, (self._user_id(db, user), thread_id))
         if row is None:
             return None
         try:
-            return CoachSession.model_validate_json(row.data)
+            return SavedSession(CoachSession.model_validate_json(row.data), row.version)
         except ValidationError as exc:
-            raise StoreError(f"the saved conversation {thread_id} cannot be read ({exc})") from exc
+            raise StoreError(f"the saved conversation {thread_id} cannot be read "
+                             f"({exc.error_count()} problems)") from exc
 
-    def save(self, user: str, thread_id: str, session: CoachSession, work: list[Work]) -> None:
-        """Save the conversation state and its confirmed work in one transaction."""
-        with self._transaction() as db:
-            user_id, now = self._user_id(db, user), self._clock()
-            data = session.model_dump_json()
-            row = db.get(SessionRow, (user_id, thread_id))
-            if row is None:
-                db.add(SessionRow(user_id=user_id, thread_id=thread_id, data=data, updated_at=now))
-            else:
-                row.data, row.updated_at = data, now
-            for item in work:
-                _upsert_work(db, user_id, item, now)
+    def save(self, user: str, thread_id: str, session: CoachSession, work: list[Work],
+             version: int = 0) -> int:
+        """Save the conversation state and its confirmed work in one transaction, if the
+        saved state is still at `version` (0: not saved yet); returns the new version.
+        Raises StaleSession when another writer saved first."""
+        try:
+            with self._transaction() as db:
+                user_id, now = self._user_id(db, user), self._clock()
+                data = session.model_dump_json()
+                row = db.get(SessionRow, (user_id, thread_id))
+                found = row.version if row is not None else 0
+                if found != version:
+                    raise StaleSession(thread_id, found)
+                if row is None:
+                    db.add(SessionRow(user_id=user_id, thread_id=thread_id, data=data,
+                                      updated_at=now, version=1))
+                else:
+                    row.data, row.updated_at, row.version = data, now, version + 1
+                for item in work:
+                    _upsert_work(db, user_id, item, now)
+        except SaveError as exc:  # two first saves at once: the other insert won
+            if isinstance(exc.__cause__, IntegrityError) and version == 0:
+                raise StaleSession(thread_id, 1) from exc
+            raise
+        return version + 1
 
     def list_work(self, user: str, kind: WorkKind) -> list[SavedWork]:
         """A user's saved work of one kind, newest first."""
@@ -257,10 +319,10 @@ class Store:
                                                       SignInFailureRow.key == key))
 
     def _user_id(self, db: Session, user: str) -> int:
-        user_id = db.scalar(select(UserRow.id).where(UserRow.name == user))
-        if user_id is None:
+        row = _find_user(db, user)
+        if row is None:
             raise StoreError(f"no user named {user!r}; add one with `coach users add`")
-        return user_id
+        return row.id
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
@@ -273,7 +335,18 @@ class Store:
             yield
         except SQLAlchemyError as exc:
             detail = " ".join(str(exc.orig if hasattr(exc, "orig") else exc).split())[:200]
-            raise error(f"could not {doing}: {detail}") from exc
+            raise error(f"could not {doing}", detail) from exc
+
+
+def name_key(name: str) -> str:
+    """The form in which user names are unique: trimmed and case-folded."""
+    return name.strip().casefold()[:64]
+
+
+def _find_user(db: Session, name: str) -> UserRow | None:
+    """A user by their exact name, else by the name in any case."""
+    exact = db.scalar(select(UserRow).where(UserRow.name == name))
+    return exact or db.scalar(select(UserRow).where(UserRow.name_key == name_key(name)))
 
 
 def _upsert_work(db: Session, user_id: int, item: Work, now: datetime) -> None:

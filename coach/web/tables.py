@@ -1,4 +1,8 @@
-"""The coach's own tables (prefixed `coach_`, so they can share a database with chat history)."""
+"""The coach's own tables (prefixed `coach_`, so they can share a database with chat history).
+
+The schema itself is made and changed by the migrations in coach.web.migrations; these classes
+map it, and must match the newest migration (tests/test_migrations.py checks that they do).
+"""
 
 from __future__ import annotations
 
@@ -36,8 +40,13 @@ class UserRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
+    name_key: Mapped[str | None] = mapped_column(
+        String(64), unique=True, doc="The name trimmed and case-folded; None for a duplicate "
+        "that predates the rule.")
     password_hash: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    session_version: Mapped[int] = mapped_column(
+        default=0, doc="Signing out adds one: tokens that carry an older version are refused.")
 
 
 class SessionRow(Base):
@@ -51,6 +60,8 @@ class SessionRow(Base):
     thread_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(
+        default=0, doc="Checked and raised by every save: a stale writer is refused.")
 
 
 class WorkRow(Base):

@@ -27,7 +27,7 @@ from coach.engine import CoachSession, Engine, make_engine
 from coach.engine.inputs import command_word, escape, read_input
 from coach.engine.modes.base import TokenSink
 from coach.settings import Settings
-from coach.web.store import SavedWork, SaveError, Store, StoreError, Work
+from coach.web.store import SavedWork, SaveError, StaleSession, Store, StoreError, Work
 from coach.web.team import TeamFramework
 
 LIBRARY_BUTTONS = [Button(id="my-tickets", label="My tickets"),
@@ -37,13 +37,15 @@ _LIST_WORDS = {"my-tickets": "ticket", "saved-tickets": "ticket", "list-tickets"
                "list-frameworks": "framework"}
 _OPEN = re.compile(r"^(?:open|reopen|load)-(ticket|framework)-(\d{1,9})$")
 LIST_LIMIT = 10
+MOVED_ON = ("This conversation moved on in another tab, so I answered your message where "
+            "that tab left it. Reload this page to see the whole conversation.")
 
 
 class TurnNotSaved(SaveError):
     """A turn was answered but could not be saved; carries the replies to show anyway."""
 
     def __init__(self, error: SaveError, replies: list[Reply]) -> None:
-        super().__init__(str(error))
+        super().__init__(str(error), error.detail)
         self.replies = replies
 
 
@@ -57,6 +59,8 @@ class Conversation:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     offered_files: set[str] = field(default_factory=set, repr=False)
     """Digests of the files offered so far, so each version is offered once."""
+    version: int = 0
+    """The saved state's version this conversation last read or wrote (0: never saved)."""
 
 
 class Workspace:
@@ -70,12 +74,15 @@ class Workspace:
     def open(self, user: str, thread_id: str) -> tuple[Conversation, list[Reply]]:
         """The saved conversation of this thread (or a new one), and any notice about it."""
         notices: list[Reply] = []
+        session, version = None, 0
         try:
-            session = self.store.load_session(user, thread_id)
+            saved = self.store.load_session(user, thread_id)
         except StoreError as exc:
-            session = None
+            saved = None
             notices.append(Reply(text=f"Your saved state could not be read ({exc}); starting "
                                       "afresh.", notice="state not restored"))
+        if saved is not None:
+            session, version = saved.session, saved.version
         if session is None:
             session = self.engine.new_session()
             try:  # a new conversation starts on the team's framework; a resumed one catches
@@ -83,32 +90,53 @@ class Workspace:
             except StoreError as exc:
                 notices.append(Reply(text=f"The team's framework could not be read ({exc}); "
                                           "using the default.", notice="team framework not read"))
-        return Conversation(user, thread_id, session), notices
+        return Conversation(user, thread_id, session, version=version), notices
 
     def respond(self, conv: Conversation, text: str, on_token: TokenSink | None = None
                 ) -> list[Reply]:
-        """Answer one turn and save the state; raises TurnNotSaved if the save fails."""
-        with conv.lock:
-            def handle() -> list[Reply]:
-                own = self._own_command(conv, text)
-                return own if own is not None else self.engine.handle(conv.session, text,
-                                                                      on_token)
+        """Answer one turn and save the state; raises TurnNotSaved if the save fails.
 
-            before = conv.session.model_copy(deep=True)
+        When another tab saved this conversation since it was read, the turn is answered
+        again on that tab's state, and the user is told: no acknowledged turn is dropped."""
+        with conv.lock:
+            replies = self._answer(conv, text, on_token)
             try:
-                replies = self.team.turn(conv.session, text, conv.user, handle)
-            except SaveError as exc:  # the team's new version failed: the turn is undone
-                conv.session.restore(before)
-                raise TurnNotSaved(exc, [Reply(text="Nothing was changed; try again.")]
-                                   ) from exc
-            if conv.session.mode == HOME:
-                replies = _with_library(replies)
-            try:
-                self.store.save(conv.user, conv.thread_id, conv.session,
-                                self.confirmed_work(conv, replies))
+                conv.version = self._save(conv, replies)
+            except StaleSession:
+                self._reload(conv)
+                replies = [Reply(text=MOVED_ON, notice="conversation moved on"),
+                           *self._answer(conv, text, None)]
+                try:
+                    conv.version = self._save(conv, replies)
+                except SaveError as exc:
+                    raise TurnNotSaved(exc, replies) from exc
             except SaveError as exc:
                 raise TurnNotSaved(exc, replies) from exc
         return replies
+
+    def _answer(self, conv: Conversation, text: str, on_token: TokenSink | None
+                ) -> list[Reply]:
+        def handle() -> list[Reply]:
+            own = self._own_command(conv, text)
+            return own if own is not None else self.engine.handle(conv.session, text, on_token)
+
+        before = conv.session.model_copy(deep=True)
+        try:
+            replies = self.team.turn(conv.session, text, conv.user, handle)
+        except SaveError as exc:  # the team's new version failed: the turn is undone
+            conv.session.restore(before)
+            raise TurnNotSaved(exc, [Reply(text="Nothing was changed; try again.")]) from exc
+        return _with_library(replies) if conv.session.mode == HOME else replies
+
+    def _save(self, conv: Conversation, replies: list[Reply]) -> int:
+        return self.store.save(conv.user, conv.thread_id, conv.session,
+                               self.confirmed_work(conv, replies), conv.version)
+
+    def _reload(self, conv: Conversation) -> None:
+        """Catch up with the conversation as another tab saved it."""
+        saved = self.store.load_session(conv.user, conv.thread_id)
+        if saved is not None:
+            conv.session, conv.version = saved.session, saved.version
 
     def confirmed_work(self, conv: Conversation, replies: list[Reply]) -> list[Work]:
         """The confirmed artifacts in this state, each with a key that makes saving idempotent."""
@@ -187,9 +215,8 @@ class Workspace:
         text = f"Framework {found.id} is active again.\n\n{framework_markdown(framework)}"
         return [Reply(text=text, artifacts=[artifact], buttons=LIBRARY_BUTTONS)]
 
-def build_workspace(settings: Settings) -> Workspace:
-    """The workspace the settings describe: their engine and database."""
-    store = Store.open(settings.store_url, settings.sqlite_busy_timeout)
+def build_workspace(settings: Settings, store: Store) -> Workspace:
+    """The workspace the settings describe: their engine, on the given store."""
     return Workspace(make_engine(settings), store)
 
 

@@ -15,6 +15,7 @@ from coach.cli.commands.common import UsageError, add_framework_option, print_js
 from coach.content.frameworks import load_framework
 from coach.domain import Citation, Reply
 from coach.engine import CoachSession, Engine, make_engine
+from coach.engine.inputs import clean_text
 from coach.engine.modes.base import TokenSink
 from coach.private import private_dir, write_private
 from coach.settings import get_settings
@@ -108,7 +109,7 @@ def _script_lines(path: Path) -> list[str]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read the script {path} ({exc.__class__.__name__})") from exc
-    return [line for line in text.splitlines() if line.strip()]
+    return [line for line in clean_text(text).splitlines() if line.strip()]
 
 
 def _turn(user: str, replies: list[Reply]) -> dict[str, Any]:
@@ -128,7 +129,7 @@ def _interactive(talk: _Talk, export_dir: Path) -> int:
         _print_reply(reply, session, export_dir)
     while True:
         try:
-            line = input("\nyou> ")
+            line = clean_text(input("\nyou> "))
         except EOFError:
             return 0
         if line.strip().casefold() in _QUIT:

@@ -10,6 +10,7 @@ from typing import Any
 
 from coach.content.frameworks import default_framework, load_framework
 from coach.domain import CoachError, SeverityFramework
+from coach.engine.inputs import clean_text
 from coach.settings import Settings, get_settings
 
 MAX_INPUT_CHARS = 10_000
@@ -21,6 +22,7 @@ class UsageError(CoachError):
 
 def require_text(text: str | None, what: str = "text") -> str:
     """Non-empty text, or a UsageError that says what is expected."""
+    text = clean_text(text) if text is not None else None  # argv may hold lone surrogates
     if text is None or not text.strip():
         raise UsageError(f"the {what} is empty; give some words")
     if len(text) > MAX_INPUT_CHARS:

@@ -14,7 +14,6 @@ from coach.brains.offline import OfflineBrain
 from coach.domain import CoachError
 from coach.private import private_dir
 from coach.settings import Settings, get_settings
-from coach.web.chat_history import create_chat_schema
 from coach.web.store import Store
 
 # The Chainlit app (app.py, .chainlit/, public/, chainlit.md) lives in the repository, not in
@@ -97,7 +96,6 @@ def _alive(pid: int) -> bool:
 def prepare(settings: Settings) -> dict[str, str]:
     """Everything the app needs before it starts; returns the environment to start it with."""
     store = Store.for_settings(settings)
-    create_chat_schema(settings.store_url)
     if not store.user_names():
         print("No users yet: add one with `coach users add NAME` to sign in.", file=sys.stderr)
     store.engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sys
 
 from coach.cli.commands.common import UsageError
 from coach.settings import get_settings
@@ -29,8 +30,13 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    for name in _store().user_names():
+    store = _store()
+    for name in store.user_names():
         print(name)
+    for names in store.duplicate_names():
+        print(f"warning: {' and '.join(map(repr, names))} differ only in case (added before "
+              "names were unique in that form): each signs in with the name typed exactly",
+              file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,99 @@
+"""Schema migrations (Alembic) for the coach's tables and Chainlit's history tables.
+
+`upgrade(engine)` brings any database to the newest schema, under a lock so that workers
+starting together migrate once: a file lock beside a SQLite file, an advisory lock on
+PostgreSQL. A database made before migrations existed has no version table: the baseline
+creates only the tables it lacks, the columns of those it has are checked, and the upgrade
+stamps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from filelock import FileLock
+
+from coach.domain import CoachError
+
+HERE = Path(__file__).resolve().parent
+ADVISORY_LOCK = 0x636F6163  # "coac": one number for every coach worker on one database
+
+
+class SchemaError(CoachError):
+    """The database's tables are not what the migrations expect."""
+
+
+def config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE))
+    return cfg
+
+
+def head() -> str:
+    """The newest revision."""
+    revision = ScriptDirectory.from_config(config()).get_current_head()
+    assert revision is not None
+    return revision
+
+
+def current(engine: sa.Engine) -> str | None:
+    """The database's revision; None before the first migration."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: sa.Engine) -> None:
+    """Bring the database to the newest schema (nothing to do is cheap: one read)."""
+    if current(engine) == head():
+        return
+    with _locked(engine), engine.connect() as connection:
+        cfg = config()
+        cfg.attributes["connection"] = connection
+        if MigrationContext.configure(connection).get_current_revision() is None:
+            _check_unversioned(connection)
+        command.upgrade(cfg, "head")
+        connection.commit()
+
+
+def _check_unversioned(connection: sa.Connection) -> None:
+    """Tables made before migrations must have the baseline's columns."""
+    expected = {
+        "coach_users": {"id", "name", "password_hash", "created_at"},
+        "coach_sessions": {"user_id", "thread_id", "data", "updated_at"},
+        "coach_work": {"id", "user_id", "kind", "key", "title", "data", "thread_id",
+                       "updated_at"},
+        "steps": {"id", "threadId", "name", "type", "output"},
+    }
+    inspector = sa.inspect(connection)
+    for table, columns in expected.items():
+        if inspector.has_table(table):
+            missing = columns - {c["name"] for c in inspector.get_columns(table)}
+            if missing:
+                raise SchemaError(f"the database's table {table} lacks {sorted(missing)}: it "
+                                  "was not made by the coach; use another database")
+
+
+@contextmanager
+def _locked(engine: sa.Engine) -> Iterator[None]:
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as holder:
+            holder.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK})
+            try:
+                yield
+            finally:
+                holder.execute(sa.text("SELECT pg_advisory_unlock(:key)"),
+                               {"key": ADVISORY_LOCK})
+        return
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:":
+        with FileLock(database + ".migrate.lock"):
+            yield
+        return
+    yield
