@@ -293,6 +293,20 @@ async def _message_problem(payload: Any) -> str | None:
     return None
 
 
+@cl.password_auth_callback
+async def sign_in(username: str, password: str) -> cl.User | None:
+    """Users added with `coach users add` (the name in any case); passwords are checked
+    against bcrypt hashes. The token carries the user's session version: signing out raises
+    it, which ends every token issued before."""
+    loop = asyncio.get_running_loop()
+    name = await loop.run_in_executor(SIGN_IN, store().check_password, clean_text(username),
+                                      password)
+    if name is None:
+        return None
+    session = await loop.run_in_executor(SIGN_IN, store().session_version, name)
+    return cl.User(identifier=name, metadata={"provider": "credentials", "session": session})
+
+
 @cl.set_starters
 async def starters(user: cl.User | None = None, language: str | None = None) -> list[cl.Starter]:
     """The welcome screen's buttons."""

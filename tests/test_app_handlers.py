@@ -18,7 +18,6 @@ from chainlit.user import PersistedUser
 import app
 from coach.domain import EscalationTicket
 from coach.engine import Engine, press
-from coach.web.chat_history import create_chat_schema
 from coach.web.store import SaveError, Store
 from coach.web.workspace import Conversation, Workspace
 from tests.test_engine_support import GLOBEX_PASTE, offline_engine
@@ -71,13 +70,13 @@ class FakeSocket:
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
     store = Store.open(f"sqlite:///{tmp_path / 'coach.db'}")
-    store.create_schema()
-    create_chat_schema(f"sqlite:///{tmp_path / 'coach.db'}")
+    store.migrate()
     for name in ("alice", "bob"):
         store.add_user(name, f"{name}-password")
     engine: Engine = offline_engine()
     built = Workspace(engine, store)
     monkeypatch.setattr(app, "workspace", lambda: built)
+    monkeypatch.setattr(app, "store", lambda: store)
     yield built
     store.engine.dispose()
 
@@ -85,6 +84,9 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Works
 def test_sign_in_checks_the_bcrypt_password(workspace: Workspace) -> None:
     user = asyncio.run(app.sign_in("alice", "alice-password"))
     assert user is not None and user.identifier == "alice"
+    assert user.metadata["session"] == 0  # the session version the token will carry
+    again = asyncio.run(app.sign_in(" ALICE", "alice-password"))  # names in any case
+    assert again is not None and again.identifier == "alice"
     assert asyncio.run(app.sign_in("alice", "bob-password")) is None
     assert asyncio.run(app.sign_in("mallory", "alice-password")) is None
 

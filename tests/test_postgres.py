@@ -17,7 +17,7 @@ import pytest
 from coach.content.frameworks import seed_framework
 from coach.domain import TicketDraft
 from coach.domain.session import CoachSession
-from coach.web.chat_history import async_url, create_chat_schema
+from coach.web.chat_history import async_url
 from coach.web.store import Store
 from coach.web.throttle import SignInThrottle
 from tests.conftest import KNOWLEDGE
@@ -72,7 +72,7 @@ def postgres_url() -> Iterator[str]:
 
 def test_store_on_postgresql(postgres_url: str) -> None:
     store = Store.open(postgres_url)
-    store.create_schema()
+    store.migrate()
     store.add_user("alice", "alice-password")
     store.add_user("bob", "bob-password")
     assert store.check_password("alice", "alice-password")
@@ -80,7 +80,7 @@ def test_store_on_postgresql(postgres_url: str) -> None:
     session.ticket = TicketDraft(account="Globex")
     store.save("alice", "thread-1", session, [])
     loaded = store.load_session("alice", "thread-1")
-    assert loaded is not None and loaded.ticket.account == "Globex"
+    assert loaded is not None and loaded.session.ticket.account == "Globex"
     assert store.load_session("bob", "thread-1") is None
     seed = seed_framework(KNOWLEDGE)
     tailored = seed.model_copy(update={"name": "Tailored", "timezone": "America/New_York"})
@@ -101,7 +101,7 @@ def test_chat_history_on_postgresql_through_the_async_driver(postgres_url: str) 
     from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
     from chainlit.user import User
 
-    create_chat_schema(postgres_url)
+    Store.open(postgres_url).migrate()
 
     async def round_trip() -> str | None:
         layer = SQLAlchemyDataLayer(async_url(postgres_url))

@@ -16,7 +16,7 @@ from coach.content.frameworks import seed_framework
 from coach.domain import TicketDraft
 from coach.domain.session import CoachSession
 from coach.settings import Settings
-from coach.web.chat_history import async_url, create_chat_schema
+from coach.web.chat_history import async_url
 from coach.web.store import SaveError, Store, StoreError, UserError, Work
 from tests.conftest import KNOWLEDGE
 
@@ -24,7 +24,7 @@ from tests.conftest import KNOWLEDGE
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     opened = Store.open(f"sqlite:///{tmp_path / 'coach.db'}", busy_timeout=5)
-    opened.create_schema()
+    opened.migrate()
     opened.add_user("alice", "alice-password")
     opened.add_user("bob", "bob-password")
     return opened
@@ -67,17 +67,19 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(store: Store) -> None:
 def test_a_session_round_trips_and_belongs_to_its_user(store: Store) -> None:
     store.save("alice", "thread-1", session_with_account("Globex"), [])
     loaded = store.load_session("alice", "thread-1")
-    assert loaded is not None and loaded.ticket.account == "Globex"
+    assert loaded is not None and loaded.session.ticket.account == "Globex"
+    assert loaded.version == 1
     assert store.load_session("bob", "thread-1") is None
 
 
 def test_work_is_saved_once_per_key_and_only_its_owner_sees_it(store: Store) -> None:
     ticket = Work("ticket", "thread-1:t0", "Globex (severity 2)", {"account": "Globex"}, "thread-1")
     session = session_with_account("Globex")
+    version = 0
     for _ in range(3):
-        store.save("alice", "thread-1", session, [ticket])
+        version = store.save("alice", "thread-1", session, [ticket], version)
     edited = dataclasses.replace(ticket, title="Globex Inc (severity 2)", data={"account": "Inc"})
-    store.save("alice", "thread-1", session, [edited])
+    store.save("alice", "thread-1", session, [edited], version)
     saved = store.list_work("alice", "ticket")
     assert [(w.title, w.data) for w in saved] == [("Globex Inc (severity 2)", {"account": "Inc"})]
     assert store.list_work("bob", "ticket") == []
@@ -89,9 +91,9 @@ def test_a_failed_save_raises_and_writes_nothing(store: Store) -> None:
     store.save("alice", "thread-1", session_with_account("Before"), [])
     bad = Work("ticket", "k", "unsaveable", {"when": object()}, "thread-1")
     with pytest.raises(SaveError):
-        store.save("alice", "thread-1", session_with_account("After"), [bad])
+        store.save("alice", "thread-1", session_with_account("After"), [bad], 1)
     loaded = store.load_session("alice", "thread-1")
-    assert loaded is not None and loaded.ticket.account == "Before"
+    assert loaded is not None and loaded.session.ticket.account == "Before"
     assert store.list_work("alice", "ticket") == []
 
 
@@ -99,7 +101,7 @@ def test_an_unknown_user_or_broken_database_is_a_store_error(tmp_path: Path) -> 
     store = Store.open(f"sqlite:///{tmp_path / 'empty.db'}")
     with pytest.raises(StoreError, match="could not read"):
         store.load_session("alice", "t")
-    store.create_schema()
+    store.migrate()
     with pytest.raises(StoreError, match="no user named"):
         store.save("ghost", "t", session_with_account("X"), [])
 
@@ -110,8 +112,8 @@ def test_chat_history_schema_has_a_column_for_every_chainlit_field(tmp_path: Pat
     from chainlit.types import Feedback
 
     url = f"sqlite:///{tmp_path / 'chat.db'}"
-    create_chat_schema(url)
-    create_chat_schema(url)  # idempotent
+    Store.open(url).migrate()
+    Store.open(url).migrate()  # idempotent
     columns = {t: {c["name"] for c in inspect(Store.open(url).engine).get_columns(t)}
                for t in ("steps", "elements", "feedbacks", "threads", "users")}
     assert set(StepDict.__annotations__) - {"feedback"} <= columns["steps"]

@@ -26,7 +26,7 @@ TAILORING = ["tailor", "we're a Series A selling to mid-market",
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
     store = Store.open(f"sqlite:///{tmp_path / 'coach.db'}")
-    store.create_schema()
+    store.migrate()
     for name in ("lead", "csm"):
         store.add_user(name, f"{name}-password")
     engine: Engine = offline_engine()

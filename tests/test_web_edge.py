@@ -23,7 +23,14 @@ import httpx
 import pytest
 import websockets
 
-from coach.web.gate import EdgePolicy, Gate, inline_script_hashes, security_headers
+from coach.web.gate import (
+    Bearer,
+    EdgePolicy,
+    Gate,
+    Sessions,
+    inline_script_hashes,
+    security_headers,
+)
 from coach.web.store import Store
 from coach.web.throttle import SignInThrottle
 from tests.live_server import REPO_ROOT, LiveServer, add_user, free_port
@@ -259,22 +266,27 @@ class _App:
         await send({"type": "http.response.body", "body": b""})
 
 
-def _gate(app: Any, tmp_path: Path, signed: bool = False) -> tuple[Gate, Store]:
+def gate_for(app: Any, tmp_path: Path, signed: list[bool]) -> tuple[Gate, Store]:
+    """A gate on a fresh database; requests carry alice's valid token while `signed[0]`."""
     store = Store.open(f"sqlite:///{tmp_path / 'coach.db'}")
-    store.create_schema()
+    store.migrate()
+    store.add_user(USER, PASSWORD)
     from concurrent.futures import ThreadPoolExecutor
 
-    gate = Gate(app, _policy(), lambda scope: signed, SignInThrottle(store),
+    sessions = Sessions(bearer=lambda scope: Bearer(USER, 0) if signed[0] else None,
+                        current=store.session_version, end=store.end_sessions,
+                        chat_exists=lambda session_id: session_id == "open-session")
+    gate = Gate(app, _policy(), sessions, SignInThrottle(store),
                 ThreadPoolExecutor(max_workers=1))
     return gate, store
 
 
 def test_the_gate_reads_no_byte_of_a_refused_body(tmp_path: Path) -> None:
-    app = _App()
-    gate, _ = _gate(app, tmp_path)
+    app, signed = _App(), [False]
+    gate, _ = gate_for(app, tmp_path, signed)
     length = [(b"content-length", str(200 * MiB).encode())]
     assert _drive(gate, "POST", "/project/file", length, 200 * MiB) == (401, 0)
-    gate.signed_in = lambda scope: True
+    signed[0] = True
     assert _drive(gate, "POST", "/project/file", length, 200 * MiB) == (403, 0)
     assert _drive(gate, "PUT", "/project/thread", length, 200 * MiB) == (413, 0)
     status, read = _drive(gate, "PUT", "/project/thread", [(b"transfer-encoding", b"chunked")],
@@ -287,7 +299,7 @@ def test_the_gate_reads_no_byte_of_a_refused_body(tmp_path: Path) -> None:
 
 def test_the_gate_believes_forwarded_addresses_only_from_trusted_proxies(
         tmp_path: Path) -> None:
-    gate, store = _gate(_App(status=401), tmp_path)
+    gate, store = gate_for(_App(status=401), tmp_path, [False])
     form = [(b"content-type", b"application/x-www-form-urlencoded"),
             (b"content-length", b"30"), (b"x-forwarded-for", b"203.0.113.7")]
     _drive(gate, "POST", "/login", form, 30, peer="198.51.100.1")  # not a proxy: its own
@@ -309,7 +321,7 @@ def test_a_lockout_lifts_when_the_oldest_failure_leaves_the_window(tmp_path: Pat
 
     now = [_long_ago() + timedelta(days=1)]
     store = Store.open(f"sqlite:///{tmp_path / 'coach.db'}")
-    store.create_schema()
+    store.migrate()
     throttle = SignInThrottle(store, clock=lambda: now[0])
     for _ in range(10):
         throttle.failed("carol", "192.0.2.1")

