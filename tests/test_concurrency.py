@@ -35,10 +35,14 @@ def paste(account: str) -> str:
 class SocketClient:
     """A Chainlit client speaking socket.io, as the web page does."""
 
-    def __init__(self, base: str, user: str, account: str) -> None:
+    def __init__(self, base: str, user: str, account: str, thread_id: str | None = None,
+                 password: str | None = None) -> None:
         self.base, self.user, self.account = base, user, account
-        self.thread_id, self.session_id = str(uuid.uuid4()), str(uuid.uuid4())
+        self.password = password or f"{user}-password"
+        self.thread_id, self.session_id = thread_id or str(uuid.uuid4()), str(uuid.uuid4())
         self.outputs: list[str] = []
+        self.sent: list[str] = []  # the ids of the messages sent
+        self.cookie = ""
         self.sio = socketio.AsyncClient(reconnection=False)
         self.sio.on("new_message", self._record)
 
@@ -48,9 +52,9 @@ class SocketClient:
     async def connect(self) -> None:
         async with httpx.AsyncClient(base_url=self.base, timeout=TIMEOUT) as http:
             login = await http.post("/login", data={"username": self.user,
-                                                    "password": f"{self.user}-password"})
+                                                    "password": self.password})
             login.raise_for_status()
-            cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+            self.cookie = cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
         auth = {"sessionId": self.session_id, "threadId": self.thread_id, "clientType": "webapp",
                 "userEnv": "{}", "chatProfile": None}
         await self.sio.connect(self.base, socketio_path="/ws/socket.io", auth=auth,
@@ -58,12 +62,18 @@ class SocketClient:
                                wait_timeout=TIMEOUT)
         await self.sio.emit("connection_successful")
 
-    async def say(self, text: str, expect: str) -> None:
+    async def say(self, text: str, expect: str, message_id: str | None = None,
+                  event: str = "client_message") -> None:
+        """Send a message (or another event with a message) and wait for `expect`."""
         seen = len(self.outputs)
-        message = {"id": str(uuid.uuid4()), "threadId": self.thread_id, "name": self.user,
-                   "type": "user_message", "output": text,
+        message = {"id": message_id or str(uuid.uuid4()), "threadId": self.thread_id,
+                   "name": self.user, "type": "user_message", "output": text,
                    "createdAt": datetime.now(UTC).isoformat()}
-        await self.sio.emit("client_message", {"message": message, "fileReferences": None})
+        self.sent.append(message["id"])
+        await self.sio.emit(event, {"message": message, "fileReferences": None})
+        await self.expect(expect, seen)
+
+    async def expect(self, expect: str, seen: int) -> None:
         deadline = time.monotonic() + TIMEOUT
         while not any(expect in out for out in self.outputs[seen:]):
             if time.monotonic() > deadline:

@@ -10,17 +10,21 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from coach.content.frameworks import seed_framework
 from coach.domain import TicketDraft
 from coach.domain.session import CoachSession
-from coach.web.chat_history import async_url
-from coach.web.store import Store
+from coach.web import migrations
+from coach.web.chat_history import async_url, sync_url
+from coach.web.store import Store, UserError
 from coach.web.throttle import SignInThrottle
 from tests.conftest import KNOWLEDGE
+from tests.test_migrations import check_upgrade_keeps_old_data
 
 BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -111,3 +115,27 @@ def test_chat_history_on_postgresql_through_the_async_driver(postgres_url: str) 
         return found.identifier if found else None
 
     assert asyncio.run(round_trip()) == "alice"
+
+
+def _new_database(postgres_url: str, name: str) -> str:
+    admin = create_engine(sync_url(postgres_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as db:
+        db.exec_driver_sql(f"CREATE DATABASE {name}")
+    admin.dispose()
+    return postgres_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def test_migrations_on_postgresql(postgres_url: str) -> None:
+    old = create_engine(sync_url(_new_database(postgres_url, "before_migrations")))
+    check_upgrade_keeps_old_data(old)  # checked, stamped and upgraded, rows kept
+    old.dispose()
+    fresh_url = _new_database(postgres_url, "fresh")
+    stores = [Store.open(fresh_url) for _ in range(3)]  # three workers starting at once
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(Store.migrate, stores))
+    assert migrations.current(stores[0].engine) == migrations.head()
+    stores[0].add_user("Alice", "alice-password")
+    with pytest.raises(UserError, match="already exists"):
+        stores[1].add_user("alice", "other-password")
+    for store in stores:
+        store.engine.dispose()

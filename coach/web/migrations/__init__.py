@@ -9,18 +9,19 @@ stamps it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from filelock import FileLock
 
 from coach.domain import CoachError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 HERE = Path(__file__).resolve().parent
 ADVISORY_LOCK = 0x636F6163  # "coac": one number for every coach worker on one database
@@ -30,7 +31,14 @@ class SchemaError(CoachError):
     """The database's tables are not what the migrations expect."""
 
 
+# Alembic is imported when a database is opened for writing, not with every command: it costs
+# a noticeable part of a second, and announces its plugins in the server's log.
+logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
 def config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
     return cfg
@@ -38,6 +46,8 @@ def config() -> Config:
 
 def head() -> str:
     """The newest revision."""
+    from alembic.script import ScriptDirectory
+
     revision = ScriptDirectory.from_config(config()).get_current_head()
     assert revision is not None
     return revision
@@ -46,20 +56,28 @@ def head() -> str:
 def current(engine: sa.Engine) -> str | None:
     """The database's revision; None before the first migration."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return current_of(connection)
 
 
 def upgrade(engine: sa.Engine) -> None:
     """Bring the database to the newest schema (nothing to do is cheap: one read)."""
+    from alembic import command
+
     if current(engine) == head():
         return
     with _locked(engine), engine.connect() as connection:
         cfg = config()
         cfg.attributes["connection"] = connection
-        if MigrationContext.configure(connection).get_current_revision() is None:
+        if current_of(connection) is None:
             _check_unversioned(connection)
         command.upgrade(cfg, "head")
         connection.commit()
+
+
+def current_of(connection: sa.Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def _check_unversioned(connection: sa.Connection) -> None:
