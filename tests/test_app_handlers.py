@@ -233,3 +233,52 @@ def test_each_version_of_a_framework_is_offered_once_as_a_file(workspace: Worksp
     # the proposal, the edited version, and the export asked for; accepting adds none
     assert len(framework_files) == 3, files
     assert "8 hours" in socket.said()
+
+
+def test_history_refused_by_a_full_disk_is_kept_and_catches_up(tmp_path: Path) -> None:
+    """A full disk, simulated with SQLite's max_page_count: the writes it refuses are kept
+    and written, in order, once there is room again; no turn is lost."""
+    from sqlalchemy import event
+
+    from coach.web.chat_history import async_url
+
+    url = f"sqlite:///{tmp_path / 'history.db'}"
+    Store.open(url).migrate()
+    room = [True]
+    thread = str(uuid.uuid4())
+
+    def step(n: int) -> dict[str, Any]:
+        return {"id": str(uuid.uuid4()), "threadId": thread, "name": "alice", "streaming": False,
+                "type": "user_message", "output": f"turn {n} " + "x" * 20_000}
+
+    socket = FakeSocket("alice", thread)
+    socket.session.has_first_interaction = True  # history is written as it comes
+
+    async def run() -> None:
+        history = app.ChatHistory(async_url(url))
+
+        @event.listens_for(history.engine.sync_engine, "checkout")
+        def _limit(connection: Any, record: Any, proxy: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA max_page_count = " + ("1000000" if room[0] else "1"))
+            cursor.close()
+
+        sent = []
+        for n in range(3):
+            sent.append(step(n))
+            await history.create_step(sent[-1])
+        room[0] = False  # the disk is full: these are refused...
+        for n in range(3, 6):
+            sent.append(step(n))
+            await history.create_step(sent[-1])
+        assert len(history._backlog) >= 3
+        room[0] = True  # ...and written before the next one, in order
+        sent.append(step(6))
+        await history.create_step(sent[-1])
+        assert history._backlog == []
+        saved = await history.execute_sql(
+            'SELECT "id" FROM steps WHERE "threadId" = :t ORDER BY rowid', {"t": thread})
+        await history.engine.dispose()
+        assert [row["id"] for row in saved] == [s["id"] for s in sent]
+
+    socket.run(run)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +16,7 @@ from coach.brains.offline import OfflineBrain
 from coach.content.sections import AREAS, load_chunks, teaching_files
 from coach.parsing.text import sentences
 from coach.search.embeddings import make_embedder
-from coach.search.index import KnowledgeIndex, ensure_index
+from coach.search.index import COLLECTION, KnowledgeIndex, ensure_index
 from coach.settings import Settings
 from tests.conftest import EVAL, KNOWLEDGE
 
@@ -123,3 +126,53 @@ def test_two_processes_building_at_once_share_one_index(tmp_path: Path) -> None:
     assert all(p.returncode == 0 for p in procs)
     assert len(outputs) == 1
     assert [d.name for d in tmp_path.iterdir() if d.is_dir()] == [outputs.pop().split()[0]]
+
+
+def _small_knowledge(tmp_path: Path) -> Path:
+    knowledge = tmp_path / "knowledge"
+    (knowledge / "lessons").mkdir(parents=True)
+    (knowledge / "lessons" / "criteria.md").write_text(
+        "# Criteria\n\n## When\nEscalate when revenue is at risk.\n\n## Who\nThe CSM owns it.\n")
+    return knowledge
+
+
+@pytest.mark.parametrize("damage", ["overwritten", "emptied"])
+def test_a_damaged_index_is_rebuilt_and_the_coach_says_so_once(
+        tmp_path: Path, settings: Settings, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    knowledge, root = _small_knowledge(tmp_path), tmp_path / "chroma"
+    embedder = make_embedder(settings)
+    first = ensure_index(knowledge, root, embedder)
+    if damage == "overwritten":  # random bytes where the database was
+        (first / "chroma.sqlite3").write_bytes(os.urandom(100_000))
+    else:
+        shutil.rmtree(first)
+        first.mkdir()
+    with caplog.at_level(logging.WARNING, logger="coach.search"):
+        healed = ensure_index(knowledge, root, embedder)
+        assert ensure_index(knowledge, root, embedder) == healed
+    assert healed != first and not first.exists()
+    assert [r.message for r in caplog.records if "damaged" in r.message] == [
+        caplog.records[0].message]  # said once
+    index = KnowledgeIndex.open(knowledge, root, embedder)
+    assert index.search("revenue", k=1)[0].chunk.text == "Escalate when revenue is at risk."
+
+
+def test_a_failed_query_checks_the_index_and_asks_again(tmp_path: Path,
+                                                        settings: Settings) -> None:
+    knowledge, root = _small_knowledge(tmp_path), tmp_path / "chroma"
+    index = KnowledgeIndex.open(knowledge, root, make_embedder(settings))
+    index._client.delete_collection(COLLECTION)  # broken under a running coach
+    assert index.search("who owns it", k=1)[0].chunk.text == "The CSM owns it."
+
+
+def test_serve_prepares_over_an_index_it_cannot_open(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {**os.environ, "COACH_DATA_DIR": str(data), "COACH_LLM": "offline"}
+    command = [sys.executable, "-m", "coach", "serve", "--prepare-only"]
+    assert subprocess.run(command, env=env, capture_output=True, timeout=300).returncode == 0
+    [folder] = (data / "chroma").glob("index-*")
+    (folder / "chroma.sqlite3").write_bytes(os.urandom(100_000))
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.count("the knowledge index was damaged") == 1

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from coach.search.embeddings import local_embedder
-from coach.search.minilm import erf
+from coach.search.minilm import MiniLMEmbedder, erf, unpacked_model
 from coach.settings import Settings
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "minilm_golden.json"
@@ -62,3 +62,17 @@ def test_token_states_cover_a_long_text_window_by_window(settings: Settings) -> 
     states, spans = encoder.token_states(long)
     assert len(states) == len(spans) > 600 and spans[-1][1] == len(long)
     assert np.isfinite(states).all() and encoder.token_states("")[0].shape == (0, 384)
+
+
+def test_a_damaged_model_file_is_unpacked_again(tmp_path: Path, settings: Settings) -> None:
+    folder = unpacked_model(tmp_path)
+    weights = folder / "model.safetensors"
+    size = weights.stat().st_size
+    expected = MiniLMEmbedder(settings.models_dir).embed(["data of another customer"])
+    with weights.open("r+b") as handle:  # cut short: the size check catches it on load
+        handle.truncate(size // 3)
+    assert np.allclose(MiniLMEmbedder(tmp_path).embed(["data of another customer"]), expected)
+    assert weights.stat().st_size == size
+    with weights.open("r+b") as handle:  # same size, damaged header: the load fails, the
+        handle.write(b"\xff" * 64)  # contents are checked and unpacked again
+    assert np.allclose(MiniLMEmbedder(tmp_path).embed(["data of another customer"]), expected)
