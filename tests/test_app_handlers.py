@@ -159,7 +159,7 @@ def test_a_failed_save_is_reported_to_the_user(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def failing_save(*args: Any, **kwargs: Any) -> None:
-        raise SaveError("could not save: disk I/O error")
+        raise SaveError("could not save", "disk I/O error")
 
     monkeypatch.setattr(workspace.store, "save", failing_save)
     socket = FakeSocket("alice")
@@ -167,7 +167,26 @@ def test_a_failed_save_is_reported_to_the_user(
     socket.run(app.on_message, Mock(content="I need to escalate Umbrella Corp"))
     said = socket.said()
     assert "What is wrong" in said  # the turn's replies are still shown
-    assert "Not saved" in said and "disk I/O error" in said
+    assert "Not saved" in said and "could not save" in said
+    assert "disk I/O error" not in said  # the database's words go to the log only
+
+
+def test_an_unexpected_failure_is_one_plain_sentence(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ValueError("1 validation error for Reply: internal detail")
+
+    monkeypatch.setattr(workspace, "respond", broken)
+    socket = FakeSocket("alice")
+    socket.run(app.start)
+    with caplog.at_level(logging.ERROR, logger="coach.app"):
+        socket.run(app.on_message, Mock(content="hello"))
+        socket.run(app.on_press, Mock(payload=["not", "a", "dict"]))
+    said = socket.said()
+    assert said.count("Something went wrong on our side") == 2
+    assert "validation error" not in said
+    assert "internal detail" in caplog.text  # the detail is in the log
 
 
 def test_chainlit_history_writes_fit_our_schema(

@@ -140,6 +140,10 @@ def too_large_text(size: int, limit: int) -> str:
             "Paste the part that matters: the account, what happened, and when.")
 
 
+UNEXPECTED = ("Something went wrong on our side, so that message was not answered. The "
+              "conversation so far is kept: try again.")
+
+
 def failure_text(error: Exception) -> str:
     """What the user is told when their work could not be saved or loaded."""
     return (f"**Not saved:** {error}\n\nYour conversation is still here. Try again in a moment; "
