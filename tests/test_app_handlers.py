@@ -12,6 +12,7 @@ from unittest.mock import AsyncMock, Mock
 
 import pytest
 from chainlit.context import ChainlitContext, context_var
+from chainlit.data import get_data_layer
 from chainlit.session import WebsocketSession
 from chainlit.user import PersistedUser
 
@@ -48,7 +49,11 @@ class FakeSocket:
             token = context_var.set(ChainlitContext(self.session))
             try:
                 await handler(*args)
-            finally:
+            finally:  # history writes finish, and their connections close, in this loop
+                others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+                await asyncio.gather(*others, return_exceptions=True)
+                if (layer := get_data_layer()) is not None:
+                    await layer.engine.dispose()
                 context_var.reset(token)
 
         asyncio.run(inside())

@@ -21,7 +21,7 @@ from coach.domain import TicketDraft
 from coach.domain.session import CoachSession
 from coach.web import migrations
 from coach.web.chat_history import async_url, sync_url
-from coach.web.store import Store, UserError
+from coach.web.store import StaleSession, Store, UserError
 from coach.web.throttle import SignInThrottle
 from tests.conftest import KNOWLEDGE
 from tests.test_migrations import check_upgrade_keeps_old_data
@@ -82,7 +82,9 @@ def test_store_on_postgresql(postgres_url: str) -> None:
     assert store.check_password("alice", "alice-password")
     session = CoachSession(framework=seed_framework(KNOWLEDGE))
     session.ticket = TicketDraft(account="Globex")
-    store.save("alice", "thread-1", session, [])
+    assert store.save("alice", "thread-1", session, []) == 1
+    with pytest.raises(StaleSession):  # a second tab that read the state before that save
+        store.save("alice", "thread-1", session, [], 0)
     loaded = store.load_session("alice", "thread-1")
     assert loaded is not None and loaded.session.ticket.account == "Globex"
     assert store.load_session("bob", "thread-1") is None

@@ -17,7 +17,7 @@ from coach.domain import TicketDraft
 from coach.domain.session import CoachSession
 from coach.settings import Settings
 from coach.web.chat_history import async_url
-from coach.web.store import SaveError, Store, StoreError, UserError, Work
+from coach.web.store import SaveError, StaleSession, Store, StoreError, UserError, Work
 from tests.conftest import KNOWLEDGE
 
 
@@ -69,6 +69,8 @@ def test_a_session_round_trips_and_belongs_to_its_user(store: Store) -> None:
     loaded = store.load_session("alice", "thread-1")
     assert loaded is not None and loaded.session.ticket.account == "Globex"
     assert loaded.version == 1
+    with pytest.raises(StaleSession):  # a writer that read nothing, after the first save
+        store.save("alice", "thread-1", session_with_account("Other"), [], 0)
     assert store.load_session("bob", "thread-1") is None
 
 

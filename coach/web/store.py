@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import bcrypt
 from pydantic import ValidationError
-from sqlalchemy import Engine, create_engine, delete, event, func, select
+from sqlalchemy import Engine, create_engine, delete, event, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -226,18 +226,23 @@ class Store:
             with self._transaction() as db:
                 user_id, now = self._user_id(db, user), self._clock()
                 data = session.model_dump_json()
-                row = db.get(SessionRow, (user_id, thread_id))
-                found = row.version if row is not None else 0
-                if found != version:
-                    raise StaleSession(thread_id, found)
-                if row is None:
+                if version == 0:
                     db.add(SessionRow(user_id=user_id, thread_id=thread_id, data=data,
                                       updated_at=now, version=1))
-                else:
-                    row.data, row.updated_at, row.version = data, now, version + 1
+                    db.flush()  # a row already there is an IntegrityError: stale
+                else:  # one statement checks and writes, so two writers cannot both pass
+                    written = db.execute(
+                        update(SessionRow).where(
+                            SessionRow.user_id == user_id, SessionRow.thread_id == thread_id,
+                            SessionRow.version == version,
+                        ).values(data=data, updated_at=now, version=version + 1)
+                        .returning(SessionRow.version)
+                    ).first()
+                    if written is None:
+                        raise StaleSession(thread_id, version)
                 for item in work:
                     _upsert_work(db, user_id, item, now)
-        except SaveError as exc:  # two first saves at once: the other insert won
+        except SaveError as exc:  # a first save when another tab saved first
             if isinstance(exc.__cause__, IntegrityError) and version == 0:
                 raise StaleSession(thread_id, 1) from exc
             raise
