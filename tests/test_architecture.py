@@ -25,6 +25,7 @@ LAYERS = {
     "answering": 2,
     "tailoring": 2,
     "training": 2,
+    "tracking": 2,
     "brains": 3,
     "engine": 4,
     "web": 5,

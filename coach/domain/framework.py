@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from coach.domain.base import CoachError, Model, Text, plain_error
+from coach.domain.calendar import WorkCalendar
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _NUMBER = r"[1-9]|one|two|three|four|five|six"
@@ -64,6 +66,14 @@ class SeverityLevel(Model):
     response_hours: float = Field(description="Time to first response, in hours.")
     owner: Text = Field(description="Role that owns escalations at this level.")
     examples: list[Text] = Field(description="Typical situations at this level.")
+    coverage: Literal["business-hours", "24x7"] | None = Field(
+        default=None, description="Whether this level's clocks count only working hours "
+        '(the calendar\'s) or all hours; unset: "24x7" for level 1, else "business-hours".')
+    update_every_hours: float | None = Field(
+        default=None, gt=0, description="How often the customer hears from us while it is "
+        "open; unset: the coach's default for the level.")
+    resolve_within_hours: float | None = Field(
+        default=None, gt=0, description="The resolution target; unset: the coach's default.")
 
     @field_validator("response_hours")
     @classmethod
@@ -92,6 +102,9 @@ class SeverityFramework(Model):
     timezone: str | None = Field(
         default=None, description='The IANA zone the team works in (e.g. "America/New_York"); '
         "deadlines read from tickets use it.")
+    calendar: WorkCalendar | None = Field(
+        default=None, description="Working hours and holidays for business-hours clocks; "
+        "unset: Monday to Friday 09:00-17:00 in `timezone`.")
 
     @model_validator(mode="after")
     def _check_invariants(self) -> SeverityFramework:

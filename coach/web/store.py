@@ -160,7 +160,7 @@ class Store:
         name = name.strip()
         _check_new_user(name, password)
         hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
-        with self._transaction() as db:
+        with self.transaction() as db:
             taken = db.scalar(select(UserRow.name).where(
                 (UserRow.name_key == name_key(name)) | (UserRow.name == name)))
             if taken is not None:
@@ -197,7 +197,7 @@ class Store:
 
     def end_sessions(self, name: str) -> None:
         """Sign the user out everywhere: every token issued before now stops working."""
-        with self._transaction() as db:
+        with self.transaction() as db:
             row = _find_user(db, name)
             if row is not None:
                 row.session_version += 1
@@ -223,7 +223,7 @@ class Store:
         saved state is still at `version` (0: not saved yet); returns the new version.
         Raises StaleSession when another writer saved first."""
         try:
-            with self._transaction() as db:
+            with self.transaction() as db:
                 user_id, now = self._user_id(db, user), self._clock()
                 data = session.model_dump_json()
                 if version == 0:
@@ -272,7 +272,7 @@ class Store:
         """Make a framework (None: the installation's default) the team's, as a new version."""
         row = TeamFrameworkRow(team_id=team, name=name[:200], data=data,
                                accepted_by=accepted_by[:64], accepted_at=self._clock())
-        with self._transaction() as db:
+        with self.transaction() as db:
             db.add(row)
         return _version(row)
 
@@ -305,7 +305,7 @@ class Store:
     def record_sign_in_failure(self, keys: list[tuple[str, str]], at: datetime,
                                forget_before: datetime) -> None:
         """Count one failure under each (kind, key); failures older than `forget_before` go."""
-        with self._transaction() as db:
+        with self.transaction() as db:
             db.execute(delete(SignInFailureRow).where(SignInFailureRow.at < forget_before))
             db.add_all(SignInFailureRow(kind=kind, key=key, at=at) for kind, key in keys)
 
@@ -319,7 +319,7 @@ class Store:
         return int(count), oldest
 
     def clear_sign_in_failures(self, kind: str, key: str) -> None:
-        with self._transaction() as db:
+        with self.transaction() as db:
             db.execute(delete(SignInFailureRow).where(SignInFailureRow.kind == kind,
                                                       SignInFailureRow.key == key))
 
@@ -330,8 +330,16 @@ class Store:
         return row.id
 
     @contextmanager
-    def _transaction(self) -> Iterator[Session]:
+    def transaction(self) -> Iterator[Session]:
+        """One write transaction; any database failure is a SaveError, and nothing of it
+        is written."""
         with self._failing(SaveError, "save"), self._sessions.begin() as db:
+            yield db
+
+    @contextmanager
+    def reading(self, doing: str) -> Iterator[Session]:
+        """A session for reads; a database failure is a StoreError saying what was `doing`."""
+        with self._failing(StoreError, doing), self._sessions() as db:
             yield db
 
     @contextmanager

@@ -111,3 +111,35 @@ class SignInFailureRow(Base):
     kind: Mapped[str] = mapped_column(String(10))  # "user" or "address"
     key: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class EscalationRow(Base):
+    """A tracked escalation: its ticket and the framework it was created under, as JSON."""
+
+    __tablename__ = "coach_escalations"
+    __table_args__ = (Index("ix_coach_escalations_owner", "team_id", "owner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    owner: Mapped[str] = mapped_column(String(64))
+    account: Mapped[str] = mapped_column(String(200))
+    ticket: Mapped[dict[str, Any]] = mapped_column(JSON)
+    framework: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class EscalationEventRow(Base):
+    """One event of an escalation's timeline; appended, never changed."""
+
+    __tablename__ = "coach_escalation_events"
+    __table_args__ = (Index("ix_coach_escalation_events_escalation", "escalation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("coach_escalations.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    severity: Mapped[int | None] = mapped_column(nullable=True)

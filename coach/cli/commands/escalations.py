@@ -1,0 +1,174 @@
+"""`coach escalations create|show|log|status|severity|list`: escalations as living records.
+
+The user is `--user NAME`, else COACH_USER, else "local". Until roles exist, anyone running
+the command line is the installation's operator and may see the team's escalations (`--all`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from coach.cli.commands.common import UsageError, active_framework, print_json
+from coach.domain import EscalationTicket, TicketDraft, describe_errors
+from coach.domain.clock import coach_now
+from coach.domain.escalation import STATUSES, Escalation
+from coach.settings import get_settings
+from coach.tracking.clocks import ClockState, calendar_of, clocks
+from coach.tracking.report import at_risk, escalation_json, list_order
+from coach.web.escalations import Escalations, Viewer
+from coach.web.store import Store
+
+LOCAL_USER = "local"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("escalations", help="track escalations: create, log, status, list")
+    actions = parser.add_subparsers(dest="action", required=True)
+
+    def action(name: str, helptext: str, handler: Any) -> argparse.ArgumentParser:
+        command = actions.add_parser(name, help=helptext)
+        command.add_argument("--user", help="who is acting (default: COACH_USER, else local)")
+        command.set_defaults(handler=handler)
+        return command
+
+    create = action("create", "track a confirmed ticket", run_create)
+    create.add_argument("--ticket", type=Path, required=True, metavar="FILE",
+                        help="a JSON object of ticket fields, as `ticket draft --json` prints")
+    create.add_argument("--framework", type=Path, metavar="FILE",
+                        help="the framework to track it under (default: the team's)")
+    create.add_argument("--json", action="store_true", help="print JSON")
+    show = action("show", "one escalation with its timeline and clocks", run_show)
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    log = action("log", "record a customer update or an internal note", run_log)
+    log.add_argument("id")
+    log.add_argument("text")
+    log.add_argument("--kind", choices=("customer-update", "note"), default="note")
+    status = action("status", "change the status", run_status)
+    status.add_argument("id")
+    status.add_argument("status", choices=STATUSES)
+    status.add_argument("--reason", default="")
+    severity = action("severity", "change the severity, with the reason", run_severity)
+    severity.add_argument("id")
+    severity.add_argument("level", type=int)
+    severity.add_argument("--reason", required=True)
+    listing = action("list", "every escalation, the nearest due time first", run_list)
+    listing.add_argument("--at-risk", action="store_true",
+                         help="only open ones with a clock at risk or breached")
+    listing.add_argument("--all", action="store_true", help="the whole team's")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run_create(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    framework = active_framework(args.framework, settings)
+    draft = _read_ticket(args.ticket)
+    try:
+        ticket = EscalationTicket.from_draft(draft, framework, coach_now())
+    except ValidationError as exc:
+        raise UsageError("\n".join(describe_errors(exc))) from None
+    escalation = _escalations().create(ticket, framework, _viewer(args))
+    _print(escalation, args.json)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    _print(_escalations().get(args.id, _viewer(args, sees_team=True)), args.json)
+    return 0
+
+
+def run_log(args: argparse.Namespace) -> int:
+    _print(_escalations().log(args.id, args.text, args.kind, _viewer(args, sees_team=True)),
+           False)
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    found = _escalations().set_status(args.id, args.status, _viewer(args, sees_team=True),
+                                      args.reason)
+    _print(found, False)
+    return 0
+
+
+def run_severity(args: argparse.Namespace) -> int:
+    found = _escalations().set_severity(args.id, args.level, _viewer(args, sees_team=True),
+                                        args.reason)
+    _print(found, False)
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    now = coach_now()
+    found = list_order(_escalations().list(_viewer(args, sees_team=args.all)), now)
+    if args.at_risk:
+        found = [e for e in found if at_risk(e, now)]
+    if args.json:
+        print_json([escalation_json(e, now) for e in found])
+    else:
+        for escalation in found:
+            print(_line(escalation))
+        if not found:
+            print("No escalations" + (" at risk." if args.at_risk else "."))
+    return 0
+
+
+def _viewer(args: argparse.Namespace, sees_team: bool = False) -> Viewer:
+    user = args.user or os.environ.get("COACH_USER") or LOCAL_USER
+    return Viewer(user=user.strip()[:64] or LOCAL_USER, sees_team=sees_team)
+
+
+def _escalations() -> Escalations:
+    return Escalations(Store.for_settings(get_settings()))
+
+
+def _read_ticket(path: Path) -> TicketDraft:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"cannot read the ticket {path} ({exc.__class__.__name__})") from None
+    if isinstance(data, dict) and isinstance(data.get("ticket"), dict):
+        data = data["ticket"]  # the whole `ticket draft --json` output
+    try:
+        return TicketDraft.model_validate(data)
+    except ValidationError as exc:
+        raise UsageError("\n".join(describe_errors(exc))) from None
+
+
+def _print(escalation: Escalation, as_json: bool) -> None:
+    now = coach_now()
+    if as_json:
+        print_json(escalation_json(escalation, now))
+        return
+    print(_line(escalation))
+    zone = ZoneInfo(calendar_of(escalation.framework).timezone)
+    for event in escalation.timeline():
+        what = event.kind + (f" -> {event.status}" if event.kind == "status" else "") + (
+            f" -> severity {event.severity}" if event.kind == "severity" else "")
+        said = f": {event.text}" if event.text else ""
+        print(f"  {event.at.astimezone(zone):%Y-%m-%d %H:%M %Z}  {event.by}  {what}{said}")
+
+
+def _line(escalation: Escalation) -> str:
+    found = clocks(escalation, coach_now())
+    badges = [f"{name} {_badge(state)}" for name, state in (
+        ("response", found.first_response), ("update", found.next_update),
+        ("resolution", found.resolution)) if state is not None]
+    return (f"#{escalation.id}  {escalation.account}  sev {escalation.severity}  "
+            f"{escalation.status}  " + " · ".join(badges))
+
+
+def _badge(state: ClockState) -> str:
+    if state.remaining_minutes is None:
+        return state.state
+    minutes = state.remaining_minutes
+    span = f"{abs(minutes) // 60}h{abs(minutes) % 60:02d}m"
+    if minutes < 0:
+        return f"overdue by {span}"
+    return f"{span} left" + (" (at risk)" if state.at_risk else "")

@@ -1,0 +1,62 @@
+"""An escalation as the `escalations show --json` contract prints it, and the list's order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from coach.domain.base import Model
+from coach.domain.escalation import Escalation
+from coach.tracking.clocks import Clocks, ClockState, calendar_of, clocks
+
+
+def escalation_json(escalation: Escalation, now: datetime) -> dict[str, Any]:
+    """The escalation with its clocks as of `now`; every time ISO 8601 with an offset, in the
+    framework's time zone."""
+    found = clocks(escalation, now)
+    zone = ZoneInfo(calendar_of(escalation.framework).timezone)
+
+    def local(model: Model | None) -> dict[str, Any] | None:
+        if model is None:
+            return None
+        return {k: v.astimezone(zone).isoformat() if isinstance(v, datetime) else
+                local(v) if isinstance(v, Model) else v for k, v in model}
+
+    return {
+        "id": escalation.id,
+        "account": escalation.account,
+        "severity": escalation.severity,
+        "status": escalation.status,
+        "owner": escalation.owner,
+        "created_at": escalation.created_at.astimezone(zone).isoformat(),
+        "ticket": escalation.ticket.model_dump(mode="json"),
+        "events": [{k: v for k, v in (local(e) or {}).items() if v is not None}
+                   for e in escalation.timeline()],
+        "clocks": {"first_response": local(found.first_response),
+                   "next_update": local(found.next_update),
+                   "resolution": local(found.resolution)},
+        "cycles": [local(c) for c in found.cycles],
+    }
+
+
+def running(found: Clocks) -> list[ClockState]:
+    """The clocks still counting (running, or breached and still counting)."""
+    states = [found.first_response, found.next_update, found.resolution]
+    return [s for s in states if s is not None and s.remaining_minutes is not None]
+
+
+def list_order(escalations: list[Escalation], now: datetime) -> list[Escalation]:
+    """Nearest due time first; escalations with no running clock last (newest first)."""
+    def key(escalation: Escalation) -> tuple[int, float]:
+        counting = running(clocks(escalation, now))
+        if not counting:
+            return (1, -escalation.created_at.timestamp())
+        return (0, min(s.due.timestamp() for s in counting if s.due is not None))
+
+    return sorted(escalations, key=key)
+
+
+def at_risk(escalation: Escalation, now: datetime) -> bool:
+    """Open, with a clock at risk or breached and still counting."""
+    return any(s.at_risk or s.state == "breached" for s in running(clocks(escalation, now)))

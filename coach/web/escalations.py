@@ -1,0 +1,154 @@
+"""Escalations in the database: created from confirmed tickets, changed only by appending
+events. The CLI, the chat and the browser all call these functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coach.domain import CoachError, EscalationTicket, SeverityFramework, describe_errors
+from coach.domain.clock import Clock, coach_now
+from coach.domain.escalation import DONE, Escalation, Event, EventKind, Status
+from coach.web.store import TEAM, Store, StoreError
+from coach.web.tables import EscalationEventRow, EscalationRow
+
+
+class EscalationNotFound(CoachError):
+    """No escalation with that id that this user may see."""
+
+
+class EscalationInputError(CoachError):
+    """An escalation change that does not make sense; one problem per line."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who asks, and whether they see the whole team's escalations (leaders do)."""
+
+    user: str
+    team: str = TEAM
+    sees_team: bool = False
+
+
+class Escalations:
+    """Tracked escalations on the coach's store."""
+
+    def __init__(self, store: Store, clock: Clock = coach_now) -> None:
+        self.store = store
+        self.clock = clock
+
+    def create(self, ticket: EscalationTicket, framework: SeverityFramework, viewer: Viewer
+               ) -> Escalation:
+        """A new escalation from a confirmed ticket, under a copy of `framework`."""
+        if framework.find(ticket.severity) is None:
+            raise EscalationInputError(f"severity {ticket.severity} is not a level of "
+                                       f"{framework.name}")
+        now = self.clock()
+        row = EscalationRow(team_id=viewer.team, owner=viewer.user[:64],
+                            account=ticket.account[:200], ticket=ticket.model_dump(mode="json"),
+                            framework=framework.model_dump(mode="json"), created_at=now)
+        with self.store.transaction() as db:
+            db.add(row)
+            db.flush()
+            db.add(_event_row(row.id, Event(at=now, by=viewer.user, kind="created",
+                                            status="open", severity=ticket.severity)))
+        return self.get(str(row.id), viewer)
+
+    def get(self, escalation_id: str, viewer: Viewer) -> Escalation:
+        with self.store.reading("read the escalation") as db:
+            row = _visible(db, escalation_id, viewer)
+            return _escalation(row, _events(db, row.id))
+
+    def list(self, viewer: Viewer) -> list[Escalation]:
+        """Every escalation the viewer may see, in every status."""
+        query = select(EscalationRow).where(EscalationRow.team_id == viewer.team)
+        if not viewer.sees_team:
+            query = query.where(EscalationRow.owner == viewer.user)
+        with self.store.reading("read escalations") as db:
+            rows = list(db.scalars(query.order_by(EscalationRow.id)))
+            events: dict[int, list[EscalationEventRow]] = {row.id: [] for row in rows}
+            for event in db.scalars(select(EscalationEventRow).where(
+                    EscalationEventRow.escalation_id.in_(events)).order_by(
+                    EscalationEventRow.id)):
+                events[event.escalation_id].append(event)
+            return [_escalation(row, events[row.id]) for row in rows]
+
+    def log(self, escalation_id: str, text: str, kind: EventKind, viewer: Viewer
+            ) -> Escalation:
+        """A customer update or an internal note."""
+        if kind not in ("customer-update", "note"):
+            raise EscalationInputError(f"log a customer-update or a note, not {kind!r}")
+        if not text.strip():
+            raise EscalationInputError("the text is empty; say what was sent or noted")
+        return self._append(escalation_id, viewer, kind=kind, text=text.strip())
+
+    def set_status(self, escalation_id: str, status: Status, viewer: Viewer,
+                   reason: str = "") -> Escalation:
+        current = self.get(escalation_id, viewer).status
+        if status == current:
+            raise EscalationInputError(f"escalation {escalation_id} is already {status}")
+        kind: EventKind = ("resolved" if status == "resolved" else
+                           "reopened" if current in DONE and status not in DONE else "status")
+        return self._append(escalation_id, viewer, kind=kind, text=reason.strip(),
+                            status=status)
+
+    def set_severity(self, escalation_id: str, level: int, viewer: Viewer, reason: str
+                     ) -> Escalation:
+        escalation = self.get(escalation_id, viewer)
+        if escalation.framework.find(level) is None:
+            valid = ", ".join(str(lvl.level) for lvl in escalation.framework.levels)
+            raise EscalationInputError(f"no severity level {level}; valid levels are {valid}")
+        if not reason.strip():
+            raise EscalationInputError("give the reason for the new severity (--reason)")
+        if level == escalation.severity:
+            raise EscalationInputError(f"escalation {escalation_id} is already severity {level}")
+        return self._append(escalation_id, viewer, kind="severity", text=reason.strip(),
+                            severity=level)
+
+    def _append(self, escalation_id: str, viewer: Viewer, **fields: Any) -> Escalation:
+        with self.store.transaction() as db:
+            row = _visible(db, escalation_id, viewer)
+            try:
+                event = Event(at=self.clock(), by=viewer.user[:64], **fields)
+            except ValidationError as exc:
+                raise EscalationInputError("\n".join(describe_errors(exc))) from exc
+            db.add(_event_row(row.id, event))
+        return self.get(escalation_id, viewer)
+
+
+def _visible(db: Session, escalation_id: str, viewer: Viewer) -> EscalationRow:
+    number = escalation_id.strip().lstrip("#")
+    row = db.get(EscalationRow, int(number)) if number.isdigit() and len(number) < 10 else None
+    if row is None or row.team_id != viewer.team or (
+            row.owner != viewer.user and not viewer.sees_team):
+        raise EscalationNotFound(f"no escalation {escalation_id!r} that you can see")
+    return row
+
+
+def _events(db: Session, escalation_id: int) -> list[EscalationEventRow]:
+    return list(db.scalars(select(EscalationEventRow).where(
+        EscalationEventRow.escalation_id == escalation_id).order_by(EscalationEventRow.id)))
+
+
+def _event_row(escalation_id: int, event: Event) -> EscalationEventRow:
+    return EscalationEventRow(escalation_id=escalation_id, at=event.at, by=event.by,
+                              kind=event.kind, text=event.text, status=event.status,
+                              severity=event.severity)
+
+
+def _escalation(row: EscalationRow, events: list[EscalationEventRow]) -> Escalation:
+    try:
+        return Escalation(
+            id=str(row.id), owner=row.owner, team_id=row.team_id,
+            ticket=EscalationTicket.model_validate(row.ticket),
+            framework=SeverityFramework.model_validate(row.framework),
+            events=[Event(at=e.at, by=e.by, kind=e.kind, text=e.text,
+                          status=e.status, severity=e.severity)
+                    for e in events])
+    except ValidationError as exc:
+        raise StoreError(f"escalation {row.id} cannot be read ({exc.error_count()} problems)"
+                         ) from exc

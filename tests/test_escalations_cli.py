@@ -1,0 +1,107 @@
+"""`coach escalations`: the contract, run as a user runs it, under COACH_NOW."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coach.cli.main import main
+from coach.settings import get_settings
+
+TICKET = {"account": "Globex", "severity": 2, "csm": "Dana Li",
+          "issue_summary": "Scheduled exports fail since the 4.12 release.",
+          "business_impact": "60 analysts lose 2 hours a day.",
+          "actions_taken": ["Support re-ran the jobs"],
+          "resolution_requested": "Fix the exports", "escalation_owner": "CS Director"}
+NY_OFFICE = {"name": "Acme tiers", "timezone": "America/New_York",
+             "calendar": {"timezone": "America/New_York", "holidays": {"country": "US"}}}
+
+
+@pytest.fixture
+def coach(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+          seed: Any) -> Iterator[Any]:
+    """Run `coach ...` at a given COACH_NOW; returns (exit code, stdout, stderr)."""
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    framework = seed.model_dump(mode="json") | NY_OFFICE
+    (tmp_path / "framework.json").write_text(json.dumps(framework))
+    (tmp_path / "ticket.json").write_text(json.dumps(TICKET))
+
+    def run(now: str, *args: str) -> tuple[int, str, str]:
+        monkeypatch.setenv("COACH_NOW", now)
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    run.folder = tmp_path  # type: ignore[attr-defined]
+    yield run
+    get_settings.cache_clear()
+
+
+def test_an_escalation_is_created_logged_paused_and_resolved(coach: Any) -> None:
+    folder = coach.folder
+    code, out, _ = coach("2026-12-01T10:00:00-05:00", "escalations", "create", "--ticket",
+                         str(folder / "ticket.json"), "--framework",
+                         str(folder / "framework.json"), "--user", "dana", "--json")
+    created = json.loads(out)
+    assert code == 0 and created["status"] == "open" and created["severity"] == 2
+    assert created["created_at"] == "2026-12-01T10:00:00-05:00"
+    first = created["clocks"]["first_response"]
+    assert first == {"due": "2026-12-01T14:00:00-05:00", "state": "running", "at_risk": False,
+                     "remaining_minutes": 240}
+    assert created["clocks"]["next_update"] is None and created["cycles"] == []
+    number = created["id"]
+    assert coach("2026-12-01T11:00:00-05:00", "escalations", "log", number,
+                 "Sent Globex an update", "--kind", "customer-update", "--user", "dana")[0] == 0
+    assert coach("2026-12-01T12:00:00-05:00", "escalations", "status", number,
+                 "waiting-on-customer", "--user", "dana")[0] == 0
+    _, out, _ = coach("2026-12-01T13:00:00-05:00", "escalations", "show", number, "--json")
+    shown = json.loads(out)
+    assert shown["status"] == "waiting-on-customer"
+    assert shown["clocks"]["first_response"]["state"] == "achieved"
+    assert shown["clocks"]["resolution"] == {"due": None, "state": "paused", "at_risk": False,
+                                             "remaining_minutes": None}
+    assert [e["kind"] for e in shown["events"]] == ["created", "customer-update", "status"]
+    assert coach("2026-12-01T15:00:00-05:00", "escalations", "status", number, "resolved",
+                 "--reason", "hotfix deployed")[0] == 0
+    _, out, _ = coach("2026-12-02T09:00:00-05:00", "escalations", "show", number, "--json")
+    resolved = json.loads(out)
+    assert resolved["status"] == "resolved"
+    assert resolved["clocks"]["resolution"]["state"] == "achieved"
+    assert resolved["events"][-1] == {"at": "2026-12-01T15:00:00-05:00", "by": "local",
+                                      "kind": "resolved", "text": "hotfix deployed",
+                                      "status": "resolved"}
+
+
+def test_the_list_puts_the_nearest_due_first_and_filters_the_at_risk(coach: Any) -> None:
+    folder = coach.folder
+    ids = []
+    for now in ("2026-12-01T09:00:00-05:00", "2026-12-01T10:00:00-05:00"):
+        _, out, _ = coach(now, "escalations", "create", "--ticket", str(folder / "ticket.json"),
+                          "--framework", str(folder / "framework.json"), "--json")
+        ids.append(json.loads(out)["id"])
+    coach("2026-12-01T10:30:00-05:00", "escalations", "status", ids[0], "resolved")
+    _, out, _ = coach("2026-12-01T13:30:00-05:00", "escalations", "list", "--json")
+    listed = json.loads(out)
+    assert [e["id"] for e in listed] == [ids[1], ids[0]]  # no running clock: last
+    _, out, _ = coach("2026-12-01T13:30:00-05:00", "escalations", "list", "--at-risk",
+                      "--json")
+    assert [e["id"] for e in json.loads(out)] == [ids[1]]  # 30 of 240 minutes left
+    _, out, _ = coach("2026-12-01T13:30:00-05:00", "escalations", "list")
+    assert "Globex" in out and "(at risk)" in out
+
+
+def test_errors_are_one_line_and_exit_2(coach: Any) -> None:
+    folder = coach.folder
+    (folder / "bad.json").write_text(json.dumps({"account": "Globex", "severity": 9}))
+    code, _, err = coach("2026-12-01T10:00:00-05:00", "escalations", "create", "--ticket",
+                         str(folder / "bad.json"))
+    assert code == 2 and "severity" in err
+    for args in (("show", "404"), ("log", "1", "hello"), ("status", "x", "open"),
+                 ("severity", "1", "2", "--reason", "r")):
+        code, _, err = coach("2026-12-01T10:00:00-05:00", "escalations", *args)
+        assert code == 2 and err.count("\n") == 1 and "no escalation" in err, (args, err)
