@@ -105,3 +105,31 @@ def test_errors_are_one_line_and_exit_2(coach: Any) -> None:
                  ("severity", "1", "2", "--reason", "r")):
         code, _, err = coach("2026-12-01T10:00:00-05:00", "escalations", *args)
         assert code == 2 and err.count("\n") == 1 and "no escalation" in err, (args, err)
+
+
+def test_a_csm_sees_their_own_escalations_and_a_leader_the_teams(coach: Any) -> None:
+    folder, now = coach.folder, "2026-12-01T10:00:00-05:00"
+    for name, role in (("dana", "csm"), ("sam", "csm"), ("lee", "leader")):
+        assert coach(now, "users", "add", name, "--password", f"{name}-password-1",
+                     "--role", role)[0] == 0
+    ticket = ("escalations", "create", "--ticket", str(folder / "ticket.json"), "--json")
+    dana_id = json.loads(coach(now, *ticket, "--user", "dana")[1])["id"]
+    sam_id = json.loads(coach(now, *ticket, "--user", "sam")[1])["id"]
+
+    def listed(user: str, *more: str) -> list[str]:
+        code, out, err = coach(now, "escalations", "list", "--json", "--user", user, *more)
+        assert code == 0, err
+        return sorted(e["id"] for e in json.loads(out))
+
+    assert listed("dana") == [dana_id]
+    assert coach(now, "escalations", "show", sam_id, "--user", "dana")[0] == 2  # not hers
+    code, _, err = coach(now, "escalations", "list", "--all", "--user", "dana")
+    assert code == 2 and "only leaders" in err
+    assert listed("lee", "--all") == sorted([dana_id, sam_id])
+    assert listed("lee") == []  # a leader's own list is their own
+    assert coach(now, "escalations", "log", sam_id, "called", "--user", "lee")[0] == 0
+    assert listed("operator", "--all") == sorted([dana_id, sam_id])  # not a user: the operator
+    assert coach(now, "users", "role", "DANA", "leader")[0] == 0
+    assert listed("dana", "--all") == sorted([dana_id, sam_id])
+    _, out, _ = coach(now, "users", "list")
+    assert out.splitlines() == ["dana\tleader", "lee\tleader", "sam\tcsm"]

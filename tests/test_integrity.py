@@ -228,5 +228,5 @@ def test_users_differing_only_in_case_are_one_name(tmp_path: Path) -> None:
         db.execute("INSERT INTO coach_users (name, password_hash, created_at, "
                    "session_version) VALUES ('ALICE', 'x', '2026-01-01', 0)")
     listed = coach("users", "list")
-    assert listed.stdout.split() == ["ALICE", "alice"]
+    assert listed.stdout.split() == ["ALICE", "csm", "alice", "csm"]
     assert "'ALICE' and 'alice' differ only in case" in listed.stderr

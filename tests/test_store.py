@@ -146,7 +146,7 @@ def test_users_command_adds_prompts_and_lists(
         assert main(["users", "add", "carol", "--password", "whatever-1"]) == 2
         assert main(["users", "list"]) == 0
         out = capsys.readouterr()
-        assert out.out.splitlines()[-2:] == ["carol", "dave"]
+        assert out.out.splitlines()[-2:] == ["carol\tcsm", "dave\tcsm"]
         assert "already exists" in out.err
         assert Store.open(f"sqlite:///{tmp_path / 'coach.db'}").check_password(
             "dave", "prompted-pass")

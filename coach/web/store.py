@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import bcrypt
 from pydantic import ValidationError
@@ -35,6 +35,8 @@ from coach.web.tables import (
     WorkRow,
 )
 
+Role = Literal["csm", "leader"]
+ROLES: tuple[Role, ...] = ("csm", "leader")
 WorkKind = Literal["ticket", "action_plan", "framework", "profile", "score"]
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 TEAM = "default"  # one team per installation today
@@ -154,11 +156,12 @@ class Store:
 
     # --- users ---------------------------------------------------------------------------
 
-    def add_user(self, name: str, password: str) -> None:
+    def add_user(self, name: str, password: str, role: Role = "csm") -> None:
         """Add a user with a bcrypt hash of their password. Names are trimmed, and unique
         however they are cased."""
         name = name.strip()
         _check_new_user(name, password)
+        _check_role(role)
         hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
         with self.transaction() as db:
             taken = db.scalar(select(UserRow.name).where(
@@ -166,7 +169,29 @@ class Store:
             if taken is not None:
                 raise UserError(f"a user named {taken!r} already exists")
             db.add(UserRow(name=name, name_key=name_key(name), password_hash=hashed,
-                           created_at=self._clock()))
+                           created_at=self._clock(), role=role, team_id=TEAM))
+
+    def set_role(self, name: str, role: Role) -> str:
+        """Give a user a role; returns their name as registered."""
+        _check_role(role)
+        with self.transaction() as db:
+            row = _find_user(db, name)
+            if row is None:
+                raise UserError(f"no user named {name!r}; add one with `coach users add`")
+            row.role = role
+            return row.name
+
+    def member(self, name: str) -> tuple[str, Role] | None:
+        """A registered user's name (as registered) and role; None when it is not a user."""
+        with self._failing(StoreError, "read users"), self._sessions() as db:
+            row = _find_user(db, name)
+            return (row.name, cast(Role, row.role)) if row is not None else None
+
+    def users(self) -> list[tuple[str, Role]]:
+        """Every user's name and role, sorted by name."""
+        with self._failing(StoreError, "read users"), self._sessions() as db:
+            return [(name, cast(Role, role)) for name, role in
+                    db.execute(select(UserRow.name, UserRow.role).order_by(UserRow.name))]
 
     def check_password(self, name: str, password: str) -> str | None:
         """The user's name as registered when the name (in any case) and password match."""
@@ -394,6 +419,11 @@ def version_framework(version: FrameworkVersion | None, default: SeverityFramewo
 def _version(row: TeamFrameworkRow) -> FrameworkVersion:
     data = dict(row.data) if row.data is not None else None
     return FrameworkVersion(row.id, row.name, data, row.accepted_by, row.accepted_at)
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise UserError(f"{role!r} is not a role: use {' or '.join(ROLES)}")
 
 
 def _check_new_user(name: str, password: str) -> None:

@@ -47,6 +47,8 @@ class UserRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     session_version: Mapped[int] = mapped_column(
         default=0, doc="Signing out adds one: tokens that carry an older version are refused.")
+    team_id: Mapped[str] = mapped_column(String(64), default="default")
+    role: Mapped[str] = mapped_column(String(16), default="csm", doc='"csm" or "leader".')
 
 
 class SessionRow(Base):

@@ -1,12 +1,14 @@
 """`coach escalations create|show|log|status|severity|list`: escalations as living records.
 
-The user is `--user NAME`, else COACH_USER, else "local". Until roles exist, anyone running
-the command line is the installation's operator and may see the team's escalations (`--all`).
+The user is `--user NAME`, else COACH_USER, else "local". A registered CSM sees their own
+escalations; a leader the team's. A name that is not a registered user is the installation's
+operator, with a leader's rights: the command line is for whoever runs the installation.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -74,39 +76,42 @@ def run_create(args: argparse.Namespace) -> int:
         ticket = EscalationTicket.from_draft(draft, framework, coach_now())
     except ValidationError as exc:
         raise UsageError("\n".join(describe_errors(exc))) from None
-    escalation = _escalations().create(ticket, framework, _viewer(args))
-    _print(escalation, args.json)
+    escalations, viewer = _open(args)
+    _print(escalations.create(ticket, framework, viewer), args.json)
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
-    _print(_escalations().get(args.id, _viewer(args, sees_team=True)), args.json)
+    escalations, viewer = _open(args)
+    _print(escalations.get(args.id, viewer), args.json)
     return 0
 
 
 def run_log(args: argparse.Namespace) -> int:
-    _print(_escalations().log(args.id, args.text, args.kind, _viewer(args, sees_team=True)),
-           False)
+    escalations, viewer = _open(args)
+    _print(escalations.log(args.id, args.text, args.kind, viewer), False)
     return 0
 
 
 def run_status(args: argparse.Namespace) -> int:
-    found = _escalations().set_status(args.id, args.status, _viewer(args, sees_team=True),
-                                      args.reason)
-    _print(found, False)
+    escalations, viewer = _open(args)
+    _print(escalations.set_status(args.id, args.status, viewer, args.reason), False)
     return 0
 
 
 def run_severity(args: argparse.Namespace) -> int:
-    found = _escalations().set_severity(args.id, args.level, _viewer(args, sees_team=True),
-                                        args.reason)
-    _print(found, False)
+    escalations, viewer = _open(args)
+    _print(escalations.set_severity(args.id, args.level, viewer, args.reason), False)
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
     now = coach_now()
-    found = list_order(_escalations().list(_viewer(args, sees_team=args.all)), now)
+    escalations, viewer = _open(args)
+    if args.all and not viewer.sees_team:
+        raise UsageError("only leaders see the team's escalations; leave out --all")
+    mine = dataclasses.replace(viewer, sees_team=False)
+    found = list_order(escalations.list(viewer if args.all else mine), now)
     if args.at_risk:
         found = [e for e in found if at_risk(e, now)]
     if args.json:
@@ -119,13 +124,15 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _viewer(args: argparse.Namespace, sees_team: bool = False) -> Viewer:
-    user = args.user or os.environ.get("COACH_USER") or LOCAL_USER
-    return Viewer(user=user.strip()[:64] or LOCAL_USER, sees_team=sees_team)
-
-
-def _escalations() -> Escalations:
-    return Escalations(Store.for_settings(get_settings()))
+def _open(args: argparse.Namespace) -> tuple[Escalations, Viewer]:
+    """The escalations store and who is acting: a registered user with their role, or the
+    installation's operator."""
+    store = Store.for_settings(get_settings())
+    name = (args.user or os.environ.get("COACH_USER") or LOCAL_USER).strip()[:64] or LOCAL_USER
+    member = store.member(name)
+    if member is None:
+        return Escalations(store), Viewer(user=name, sees_team=True)
+    return Escalations(store), Viewer(user=member[0], sees_team=member[1] == "leader")
 
 
 def _read_ticket(path: Path) -> TicketDraft:

@@ -1,5 +1,6 @@
 """Escalations as living records: the escalation (its ticket and framework copy) and its
-append-only timeline of events.
+append-only timeline of events; and users' teams and roles (a CSM sees their own
+escalations, a leader the team's and accepts the team's framework).
 
 Revision ID: 0003
 """
@@ -16,6 +17,10 @@ down_revision = "0002"
 
 
 def upgrade() -> None:
+    op.add_column("coach_users", sa.Column("team_id", sa.String(64), nullable=False,
+                                           server_default="default"))
+    op.add_column("coach_users", sa.Column("role", sa.String(16), nullable=False,
+                                           server_default="csm"))
     op.create_table(
         "coach_escalations",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -42,5 +47,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("coach_users", "role")
+    op.drop_column("coach_users", "team_id")
     op.drop_table("coach_escalation_events")
     op.drop_table("coach_escalations")
