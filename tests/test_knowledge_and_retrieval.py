@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from coach.parsing.text import sentences
 from coach.search.embeddings import make_embedder
 from coach.search.index import COLLECTION, KnowledgeIndex, ensure_index
 from coach.settings import Settings
+from coach.web.store import Store
 from tests.conftest import EVAL, KNOWLEDGE
 
 # Each floor sits just under what `make bench` measured on that set (see BENCHMARKS.md).
@@ -166,13 +168,22 @@ def test_a_failed_query_checks_the_index_and_asks_again(tmp_path: Path,
     assert index.search("who owns it", k=1)[0].chunk.text == "The CSM owns it."
 
 
-def test_serve_prepares_over_an_index_it_cannot_open(tmp_path: Path) -> None:
+def test_serve_prepares_a_first_user_and_over_an_index_it_cannot_open(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = {**os.environ, "COACH_DATA_DIR": str(data), "COACH_LLM": "offline"}
     command = [sys.executable, "-m", "coach", "serve", "--prepare-only"]
-    assert subprocess.run(command, env=env, capture_output=True, timeout=300).returncode == 0
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    # A fresh install makes a leader named admin; the password is shown once, kept hashed.
+    password = re.search(r"sign in as 'admin' with the password (\S+)", first.stdout)
+    assert password is not None
+    store = Store.open(f"sqlite:///{data / 'coach.db'}")
+    assert store.check_password("admin", password[1]) == "admin"
+    assert store.member("admin") == ("admin", "leader")
+    store.engine.dispose()
     [folder] = (data / "chroma").glob("index-*")
     (folder / "chroma.sqlite3").write_bytes(os.urandom(100_000))
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert again.stderr.count("the knowledge index was damaged") == 1
+    assert "password" not in again.stdout

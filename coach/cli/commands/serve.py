@@ -19,6 +19,7 @@ from coach.web.store import Store
 # The Chainlit app (app.py, .chainlit/, public/, chainlit.md) lives in the repository, not in
 # the wheel: `coach serve` runs from a checkout.
 CHECKOUT = Path(__file__).resolve().parents[3]
+FIRST_USER = "admin"  # made on a fresh install, a leader
 HOST = "127.0.0.1"  # where `chainlit run` listens unless CHAINLIT_HOST says otherwise
 
 
@@ -34,19 +35,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     if args.prepare_only:
-        prepare(settings)
+        _, admin = prepare(settings)
         print(f"Ready: data in {settings.data_dir}")
+        _tell_first_sign_in(admin)
         return 0
     port = args.port or settings.port
     app = CHECKOUT / "app.py"
     if not app.is_file():
         raise CoachError("`coach serve` runs app.py from a checkout of the repository")
     _check_port_free(port)  # before anything is touched
-    env = {**prepare(settings), "COACH_PORT": str(port)}
+    env, admin = prepare(settings)
+    env["COACH_PORT"] = str(port)
     root = app_root(settings, Path.cwd())
     env["CHAINLIT_APP_ROOT"] = str(root)
     command = [sys.executable, "-m", "chainlit", "run", str(app), "-h", "--port", str(port)]
     print(f"Escalation Coach on http://localhost:{port} (Ctrl+C stops it)", flush=True)
+    _tell_first_sign_in(admin)
     # One process: Chainlit replaces this one (same pid, signals reach it, nothing orphaned).
     os.chdir(root)
     os.execve(sys.executable, command, env)
@@ -93,14 +97,24 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def prepare(settings: Settings) -> dict[str, str]:
-    """Everything the app needs before it starts; returns the environment to start it with."""
+def prepare(settings: Settings) -> tuple[dict[str, str], str | None]:
+    """Everything the app needs before it starts: returns the environment to start it with,
+    and the password of the first user when this run made one."""
     store = Store.for_settings(settings)
-    if not store.user_names():
-        print("No users yet: add one with `coach users add NAME` to sign in.", file=sys.stderr)
+    admin = None
+    if not store.user_names():  # a fresh install: someone must be able to sign in
+        admin = secrets.token_urlsafe(12)
+        store.add_user(FIRST_USER, admin, "leader")
     store.engine.dispose()
     _prepare_index(settings)
-    return {**os.environ, "CHAINLIT_AUTH_SECRET": auth_secret(settings)}
+    return {**os.environ, "CHAINLIT_AUTH_SECRET": auth_secret(settings)}, admin
+
+
+def _tell_first_sign_in(password: str | None) -> None:
+    """Shown once, on the terminal only; the database keeps just its hash."""
+    if password is not None:
+        print(f"First run: sign in as {FIRST_USER!r} with the password {password} (shown "
+              "once; add your team with `coach users add NAME --role csm|leader`)", flush=True)
 
 
 def auth_secret(settings: Settings) -> str:
