@@ -89,6 +89,11 @@ class CoachSession(Model):
         default_factory=list, description="Ids of the buttons shown last; others are stale."
     )
     turns: int = Field(default=0, ge=0)
+    tracked: dict[str, str] = Field(
+        default_factory=dict, description="The escalation made from each ticket confirmed "
+        "here, by the ticket's created_at, so each is tracked once.")
+    warned: list[str] = Field(
+        default_factory=list, description='Clock warnings already given, as "id:clock:state".')
     usage: Usage = Field(default_factory=Usage, description="LLM calls and tokens so far.")
     history: list[CoachSession] = Field(
         default_factory=list, description="Earlier states, newest last, for 'back'."
@@ -117,7 +122,8 @@ class CoachSession(Model):
 
     def restart(self) -> None:
         """Start over; the framework, proposal and profile stay: they are the company's."""
-        keep = {"framework", "proposal", "profile", "history", "turns", "offered", "usage"}
+        keep = {"framework", "proposal", "profile", "history", "turns", "offered", "usage",
+                "tracked", "warned"}
         fresh = CoachSession(framework=self.framework)
         for name in type(self).model_fields:
             if name not in keep:

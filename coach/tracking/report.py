@@ -60,3 +60,26 @@ def list_order(escalations: list[Escalation], now: datetime) -> list[Escalation]
 def at_risk(escalation: Escalation, now: datetime) -> bool:
     """Open, with a clock at risk or breached and still counting."""
     return any(s.at_risk or s.state == "breached" for s in running(clocks(escalation, now)))
+
+
+def line(escalation: Escalation, now: datetime) -> str:
+    """One line: id, account, level, status and each clock's badge."""
+    return (f"#{escalation.id}  {escalation.account}  sev {escalation.severity}  "
+            f"{escalation.status}  " + " · ".join(badges(clocks(escalation, now))))
+
+
+def badges(found: Clocks) -> list[str]:
+    """Each clock as "name: time left", "overdue by", or its final state."""
+    named = (("response", found.first_response), ("update", found.next_update),
+             ("resolution", found.resolution))
+    return [f"{name} {badge(state)}" for name, state in named if state is not None]
+
+
+def badge(state: ClockState) -> str:
+    if state.remaining_minutes is None:
+        return state.state
+    minutes = state.remaining_minutes
+    span = f"{abs(minutes) // 60}h{abs(minutes) % 60:02d}m"
+    if minutes < 0:
+        return f"overdue by {span}"
+    return f"{span} left" + (" (at risk)" if state.at_risk else "")

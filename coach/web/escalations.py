@@ -34,6 +34,15 @@ class Viewer:
     sees_team: bool = False
 
 
+def viewer_of(store: Store, name: str) -> Viewer:
+    """A registered user with their role's sight; any other name is the installation's
+    operator (the command line's `local`), with a leader's."""
+    member = store.member(name)
+    if member is None:
+        return Viewer(user=name.strip()[:64] or "local", sees_team=True)
+    return Viewer(user=member[0], sees_team=member[1] == "leader")
+
+
 class Escalations:
     """Tracked escalations on the coach's store."""
 

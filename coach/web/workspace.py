@@ -27,11 +27,13 @@ from coach.engine import CoachSession, Engine, make_engine
 from coach.engine.inputs import command_word, escape, read_input
 from coach.engine.modes.base import TokenSink
 from coach.settings import Settings
+from coach.web.desk import BOARD_BUTTON, Desk
+from coach.web.escalations import Escalations, viewer_of
 from coach.web.store import SavedWork, SaveError, StaleSession, Store, StoreError, Work
 from coach.web.team import TeamFramework
 
 LIBRARY_BUTTONS = [Button(id="my-tickets", label="My tickets"),
-                   Button(id="my-frameworks", label="My frameworks")]
+                   Button(id="my-frameworks", label="My frameworks"), BOARD_BUTTON]
 _LIST_WORDS = {"my-tickets": "ticket", "saved-tickets": "ticket", "list-tickets": "ticket",
                "my-frameworks": "framework", "saved-frameworks": "framework",
                "list-frameworks": "framework"}
@@ -70,6 +72,7 @@ class Workspace:
         self.engine = engine
         self.store = store
         self.team = TeamFramework(store, engine.framework)
+        self.desk = Desk(Escalations(store))
 
     def open(self, user: str, thread_id: str) -> tuple[Conversation, list[Reply]]:
         """The saved conversation of this thread (or a new one), and any notice about it."""
@@ -116,9 +119,12 @@ class Workspace:
 
     def _answer(self, conv: Conversation, text: str, on_token: TokenSink | None
                 ) -> list[Reply]:
-        def handle() -> list[Reply]:
+        def inner() -> list[Reply]:
             own = self._own_command(conv, text)
             return own if own is not None else self.engine.handle(conv.session, text, on_token)
+
+        def handle() -> list[Reply]:
+            return self.desk.turn(conv.session, text, viewer_of(self.store, conv.user), inner)
 
         before = conv.session.model_copy(deep=True)
         try:

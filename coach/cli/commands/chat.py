@@ -19,6 +19,8 @@ from coach.engine.inputs import clean_text
 from coach.engine.modes.base import TokenSink
 from coach.private import private_dir, write_private
 from coach.settings import get_settings
+from coach.web.desk import Desk
+from coach.web.escalations import Escalations, viewer_of
 from coach.web.store import Store
 from coach.web.team import TeamFramework
 from coach.web.views import downloads
@@ -51,9 +53,10 @@ def run(args: argparse.Namespace) -> int:
     if args.framework is not None:
         engine.framework = load_framework(args.framework)
     session = engine.new_session()
-    team = None if args.framework else TeamFramework(Store.for_settings(settings),
-                                                     engine.framework)
-    talk = _Talk(engine, session, team, args.user or _login())
+    store = None if args.framework else Store.for_settings(settings)
+    team = TeamFramework(store, engine.framework) if store is not None else None
+    desk = Desk(Escalations(store)) if store is not None else None
+    talk = _Talk(engine, session, team, args.user or _login(), desk)
     export_dir: Path = args.export_dir or private_dir(settings.exports_dir)
     if args.script is None:
         return _interactive(talk, export_dir)
@@ -84,6 +87,7 @@ class _Talk:
     session: CoachSession
     team: TeamFramework | None
     user: str
+    desk: Desk | None = None
 
     def __post_init__(self) -> None:
         if self.team is not None:
@@ -93,8 +97,14 @@ class _Talk:
         def turn() -> list[Reply]:
             return self.engine.handle(self.session, line, on_token)
 
-        return turn() if self.team is None else self.team.turn(self.session, line, self.user,
-                                                               turn)
+        def tracked() -> list[Reply]:
+            if self.desk is None:
+                return turn()
+            viewer = viewer_of(self.desk.escalations.store, self.user)
+            return self.desk.turn(self.session, line, viewer, turn)
+
+        return tracked() if self.team is None else self.team.turn(self.session, line,
+                                                                  self.user, tracked)
 
 
 def _login() -> str:

@@ -22,9 +22,9 @@ from coach.domain import EscalationTicket, TicketDraft, describe_errors
 from coach.domain.clock import coach_now
 from coach.domain.escalation import STATUSES, Escalation
 from coach.settings import get_settings
-from coach.tracking.clocks import ClockState, calendar_of, clocks
-from coach.tracking.report import at_risk, escalation_json, list_order
-from coach.web.escalations import Escalations, Viewer
+from coach.tracking.clocks import calendar_of
+from coach.tracking.report import at_risk, escalation_json, line, list_order
+from coach.web.escalations import Escalations, Viewer, viewer_of
 from coach.web.store import Store
 
 LOCAL_USER = "local"
@@ -118,7 +118,7 @@ def run_list(args: argparse.Namespace) -> int:
         print_json([escalation_json(e, now) for e in found])
     else:
         for escalation in found:
-            print(_line(escalation))
+            print(line(escalation, now))
         if not found:
             print("No escalations" + (" at risk." if args.at_risk else "."))
     return 0
@@ -129,10 +129,7 @@ def _open(args: argparse.Namespace) -> tuple[Escalations, Viewer]:
     installation's operator."""
     store = Store.for_settings(get_settings())
     name = (args.user or os.environ.get("COACH_USER") or LOCAL_USER).strip()[:64] or LOCAL_USER
-    member = store.member(name)
-    if member is None:
-        return Escalations(store), Viewer(user=name, sees_team=True)
-    return Escalations(store), Viewer(user=member[0], sees_team=member[1] == "leader")
+    return Escalations(store), viewer_of(store, name)
 
 
 def _read_ticket(path: Path) -> TicketDraft:
@@ -153,29 +150,10 @@ def _print(escalation: Escalation, as_json: bool) -> None:
     if as_json:
         print_json(escalation_json(escalation, now))
         return
-    print(_line(escalation))
+    print(line(escalation, now))
     zone = ZoneInfo(calendar_of(escalation.framework).timezone)
     for event in escalation.timeline():
         what = event.kind + (f" -> {event.status}" if event.kind == "status" else "") + (
             f" -> severity {event.severity}" if event.kind == "severity" else "")
         said = f": {event.text}" if event.text else ""
         print(f"  {event.at.astimezone(zone):%Y-%m-%d %H:%M %Z}  {event.by}  {what}{said}")
-
-
-def _line(escalation: Escalation) -> str:
-    found = clocks(escalation, coach_now())
-    badges = [f"{name} {_badge(state)}" for name, state in (
-        ("response", found.first_response), ("update", found.next_update),
-        ("resolution", found.resolution)) if state is not None]
-    return (f"#{escalation.id}  {escalation.account}  sev {escalation.severity}  "
-            f"{escalation.status}  " + " · ".join(badges))
-
-
-def _badge(state: ClockState) -> str:
-    if state.remaining_minutes is None:
-        return state.state
-    minutes = state.remaining_minutes
-    span = f"{abs(minutes) // 60}h{abs(minutes) % 60:02d}m"
-    if minutes < 0:
-        return f"overdue by {span}"
-    return f"{span} left" + (" (at risk)" if state.at_risk else "")

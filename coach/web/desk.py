@@ -1,0 +1,209 @@
+"""Tracked escalations in the conversation, for the chat and the browser alike.
+
+- A ticket confirmed in a conversation becomes an escalation, once.
+- "my escalations" (and, for leaders, "team escalations") shows the board: one line per
+  escalation with its clocks, breached and at-risk first.
+- Updates said in words change an escalation through the same functions as the command line:
+  "sent Globex an update", "Initech is waiting on their IT", "Globex resolved: hotfix
+  deployed", "make Globex a sev 1, they just threatened to cancel", "note on Initech: ...".
+  A sentence whose words name no tracked escalation is left to the coach.
+- At the start of a turn, at most one short line about clocks that became at risk or
+  breached since the last warning; never the same one twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from coach.domain import Button, Reply
+from coach.domain.calendar import WorkCalendar
+from coach.domain.clock import Clock, coach_now
+from coach.domain.escalation import DONE, Escalation
+from coach.domain.session import HOME, CoachSession
+from coach.engine.inputs import command_word, escape, read_input
+from coach.tracking.clocks import calendar_of, clocks
+from coach.tracking.report import badges, list_order, running
+from coach.understanding.updates import UpdateWords, read_update
+from coach.web.escalations import EscalationInputError, Escalations, Viewer
+
+BOARD_BUTTON = Button(id="my-escalations", label="My escalations")
+_BOARD = {"my-escalations", "escalations", "escalation-board", "board", "show-my-escalations"}
+_TEAM_BOARD = {"team-escalations", "show-team-escalations", "all-escalations"}
+_NUMBER = re.compile(r"^#?(\d{1,9})$")
+MAX_WARNED = 500
+BOARD_LIMIT = 30
+
+
+class Desk:
+    """The conversation's side of escalation tracking."""
+
+    def __init__(self, escalations: Escalations, clock: Clock = coach_now) -> None:
+        self.escalations = escalations
+        self.clock = clock
+
+    def turn(self, session: CoachSession, text: str, viewer: Viewer,
+             handle: Callable[[], list[Reply]]) -> list[Reply]:
+        """Warn, answer the desk's own words or run `handle`, then track a confirmed ticket."""
+        now = self.clock()
+        warning = self._warning(session, viewer, now)
+        own = self._own(session, text, viewer, now)
+        replies = own if own is not None else handle()
+        return warning + replies + self._track(session, viewer, now)
+
+    # --- the board and updates in words ---------------------------------------------------
+
+    def _own(self, session: CoachSession, text: str, viewer: Viewer, now: datetime
+             ) -> list[Reply] | None:
+        said = read_input(text).text
+        word = command_word(said)
+        if word in _BOARD:
+            return [self._board(viewer, now, team=False)]
+        if word in _TEAM_BOARD:
+            return [self._board(viewer, now, team=True)]
+        busy = session.mode != HOME and session.step not in ("done", "menu")
+        update = None if busy else read_update(said)
+        if update is None:
+            return None
+        found = self._named(update.target, viewer)
+        if not found:
+            return None  # words that name no tracked escalation are the coach's to answer
+        if len(found) > 1:
+            options = ", ".join(f"#{e.id} {escape(e.account)}" for e in found[:5])
+            return [Reply(text=f"Which one: {options}? Say it again with the number, e.g. "
+                               f"\"note on #{found[0].id}: ...\".")]
+        return [self._apply(update, found[0], viewer, now)]
+
+    def _named(self, words: str, viewer: Viewer) -> list[Escalation]:
+        """The tracked escalations the words name: "#3", or an account's name."""
+        escalations = self.escalations.list(viewer)
+        number = _NUMBER.match(words.strip())
+        if number:
+            return [e for e in escalations if e.id == number[1]]
+        wanted = set(_tokens(words))
+        if not wanted:
+            return []
+        named = [e for e in escalations
+                 if wanted <= set(_tokens(e.account)) or set(_tokens(e.account)) <= wanted]
+        return sorted(named, key=lambda e: e.status in DONE)  # open ones first
+
+    def _apply(self, update: UpdateWords, escalation: Escalation, viewer: Viewer,
+               now: datetime) -> Reply:
+        name, number = escape(escalation.account), escalation.id
+        try:
+            if update.kind in ("customer-update", "note"):
+                changed = self.escalations.log(number, update.text, update.kind, viewer)
+                done = ("Logged a customer update on" if update.kind == "customer-update"
+                        else "Noted on")
+            elif update.kind == "severity" and update.severity is not None:
+                changed = self.escalations.set_severity(
+                    number, update.severity, viewer, update.text or "said in the chat")
+                done = f"Severity {update.severity} now for"
+            else:
+                status = update.status or "in-progress"
+                changed = self.escalations.set_status(number, status, viewer, update.text)
+                done = f"{status.replace('-', ' ').capitalize()}:"
+        except EscalationInputError as exc:
+            return Reply(text=f"{escape(str(exc)).capitalize()}.", buttons=[BOARD_BUTTON])
+        text = f"{done} **{name}** (#{number}). {_next_due(changed, now)}".strip()
+        if changed.status == "resolved":
+            text += ("\n\nWhile it is fresh, hold the post-escalation review: ask me \"how do "
+                     "I run a post-escalation review?\"")
+        return Reply(text=text, buttons=[BOARD_BUTTON])
+
+    def _board(self, viewer: Viewer, now: datetime, team: bool) -> Reply:
+        if team and not viewer.sees_team:
+            return Reply(text="Only leaders see the team's escalations. Here are yours:\n\n"
+                              + self._board(viewer, now, team=False).text,
+                         buttons=[BOARD_BUTTON])
+        seen = viewer if team else Viewer(viewer.user, viewer.team, sees_team=False)
+        found = list_order(self.escalations.list(seen), now)
+        urgent = [e for e in found if _urgency(e, now) < 2]
+        ordered = urgent + [e for e in found if e not in urgent]
+        if not ordered:
+            return Reply(text="No tracked escalations yet: confirm a ticket and I track it "
+                              "here.", buttons=[Button(id="ticket", label="Draft a ticket")])
+        rows = ["| # | Account | Sev | Status | Clocks |", "|---|---|---|---|---|"]
+        rows += [f"| {e.id} | {escape(e.account)} | {e.severity} | {e.status} | "
+                 f"{' · '.join(badges(clocks(e, now)))} |" for e in ordered[:BOARD_LIMIT]]
+        more = (f"\n\nShowing {BOARD_LIMIT} of {len(ordered)}." if len(ordered) > BOARD_LIMIT
+                else "")
+        title = "Your team's escalations" if team else "Your escalations"
+        return Reply(text=f"{title}, breached and at risk first:\n\n" + "\n".join(rows) + more,
+                     buttons=[BOARD_BUTTON])
+
+    # --- tracking and warnings ------------------------------------------------------------
+
+    def _track(self, session: CoachSession, viewer: Viewer, now: datetime) -> list[Reply]:
+        ticket = session.confirmed_ticket
+        if ticket is None or ticket.created_at.isoformat() in session.tracked:
+            return []
+        framework = session.framework
+        if framework.calendar is None and session.zone():  # office hours where they work
+            framework = framework.model_copy(
+                update={"calendar": WorkCalendar(timezone=session.zone() or "UTC")})
+        try:
+            made = self.escalations.create(ticket, framework, Viewer(viewer.user, viewer.team))
+        except EscalationInputError:
+            return []
+        session.tracked[ticket.created_at.isoformat()] = made.id
+        return [Reply(text=f"Tracking it as escalation #{made.id}. {_next_due(made, now)} "
+                           "Tell me as things happen (\"sent "
+                           f"{escape(made.account)} an update\").",
+                      buttons=[BOARD_BUTTON])]
+
+    def _warning(self, session: CoachSession, viewer: Viewer, now: datetime) -> list[Reply]:
+        mine = Viewer(viewer.user, viewer.team, sees_team=False)
+        fresh = []
+        for escalation in self.escalations.list(mine):
+            if escalation.status in DONE:
+                continue
+            found = clocks(escalation, now)
+            for clock, state in (("first response", found.first_response),
+                                 ("update", found.next_update),
+                                 ("resolution", found.resolution)):
+                if state is None or state.remaining_minutes is None:
+                    continue
+                kind = "breached" if state.state == "breached" else (
+                    "at-risk" if state.at_risk else None)
+                key = f"{escalation.id}:{clock}:{kind}"
+                if kind is not None and key not in session.warned:
+                    fresh.append((key, escalation, clock, kind))
+        if not fresh:
+            return []
+        session.warned = [*session.warned, *(key for key, *_ in fresh)][-MAX_WARNED:]
+        _, escalation, clock, kind = fresh[0]
+        what = "is overdue" if kind == "breached" else "is at risk"
+        more = f" (and {len(fresh) - 1} more)" if len(fresh) > 1 else ""
+        return [Reply(text=f"Heads up: the {clock} for **{escape(escalation.account)}** "
+                           f"(#{escalation.id}) {what}{more}.", notice="clock warning",
+                      buttons=[BOARD_BUTTON])]
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.casefold())
+
+
+def _urgency(escalation: Escalation, now: datetime) -> int:
+    """0 breached, 1 at risk, 2 otherwise."""
+    counting = running(clocks(escalation, now))
+    if any(s.state == "breached" for s in counting):
+        return 0
+    return 1 if any(s.at_risk for s in counting) else 2
+
+
+def _next_due(escalation: Escalation, now: datetime) -> str:
+    """The nearest running clock, in words, in the team's time zone."""
+    found = clocks(escalation, now)
+    zone = ZoneInfo(calendar_of(escalation.framework).timezone)
+    named = [("First response", found.first_response), ("Next update", found.next_update),
+             ("Resolution", found.resolution)]
+    counting = [(name, s) for name, s in named if s is not None and s.due is not None
+                and s.remaining_minutes is not None]
+    if not counting:
+        return ""
+    name, state = min(counting, key=lambda item: item[1].due or now)
+    assert state.due is not None
+    return f"{name} due {state.due.astimezone(zone):%a %d %b %H:%M %Z}."
