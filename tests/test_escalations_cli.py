@@ -133,3 +133,29 @@ def test_a_csm_sees_their_own_escalations_and_a_leader_the_teams(coach: Any) -> 
     assert listed("dana", "--all") == sorted([dana_id, sam_id])
     _, out, _ = coach(now, "users", "list")
     assert out.splitlines() == ["dana\tleader", "lee\tleader", "sam\tcsm"]
+
+
+def test_a_scripted_chat_tracks_a_ticket_and_show_agrees(coach: Any) -> None:
+    folder = coach.folder
+    ticket = ("Account: Globex. Severity: 2. CSM: Dana Li. Issue summary: Scheduled exports "
+              "fail since the 4.12 release. Business impact: 60 analysts lose 2 hours a day. "
+              "Actions taken: Support re-ran the jobs. Resolution requested: Fix the exports. "
+              "Timeline required: within 2 days. Escalation owner: CS Director")
+    (folder / "script.txt").write_text("\n".join([
+        ticket, "confirm",
+        "sent Globex an update", "Globex is waiting on their IT",
+        "Globex resolved: hotfix deployed"]) + "\n")
+    code, out, err = coach("2026-12-01T10:00:00-05:00", "chat", "--script",
+                           str(folder / "script.txt"), "--json", "--user", "dana")
+    assert code == 0, err
+    said = [r["text"] for turn in json.loads(out)["turns"] for r in turn["replies"]]
+    assert any("Tracking it as escalation #1" in text for text in said)
+    assert any("post-escalation review" in text for text in said)
+    _, out, _ = coach("2026-12-01T10:00:00-05:00", "escalations", "show", "1", "--json",
+                      "--user", "dana")
+    shown = json.loads(out)
+    assert (shown["account"], shown["status"]) == ("Globex", "resolved")
+    assert [e["kind"] for e in shown["events"]] == ["created", "customer-update", "status",
+                                                    "resolved"]
+    assert shown["events"][2]["status"] == "waiting-on-customer"
+    assert shown["clocks"]["first_response"]["state"] == "achieved"
