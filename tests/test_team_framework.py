@@ -27,8 +27,8 @@ TAILORING = ["tailor", "we're a Series A selling to mid-market",
 def workspace(tmp_path: Path) -> Workspace:
     store = Store.open(f"sqlite:///{tmp_path / 'coach.db'}")
     store.migrate()
-    for name in ("lead", "csm"):
-        store.add_user(name, f"{name}-password")
+    store.add_user("lead", "lead-password", "leader")
+    store.add_user("csm", "csm-password")
     engine: Engine = offline_engine()
     return Workspace(engine, store)
 
@@ -62,12 +62,25 @@ def test_an_accepted_framework_is_every_new_conversation_s_for_every_user(
     assert [(v.name, v.accepted_by) for v in versions] == [(tailored.name, "lead")]
 
 
+def test_only_a_leader_makes_a_framework_the_teams(workspace: Workspace) -> None:
+    seed = workspace.engine.framework
+    conv, _ = workspace.open("csm", "tailoring-thread")
+    for line in [*TAILORING, "[button:accept]"]:
+        replies = workspace.respond(conv, line)
+    assert "Only a team leader" in text_of(replies)
+    assert conv.session.framework == seed and conv.session.proposal is not None  # kept
+    assert workspace.store.framework_versions() == []
+
+
 def test_the_team_can_go_back_to_the_seed_and_choose_an_earlier_version(
     workspace: Workspace,
 ) -> None:
     seed = workspace.engine.framework
     tailored = accept_tailored(workspace)
     conv, _ = workspace.open("csm", "switching")
+    refused = text_of(workspace.respond(conv, "use the seed framework again"))
+    assert "Only a team leader" in refused and conv.session.framework == tailored
+    conv, _ = workspace.open("lead", "switching")
     said = text_of(workspace.respond(conv, "use the seed framework again"))
     assert conv.session.framework == seed and f"**{seed.name}**" in said
     assert workspace.open("lead", "later")[0].session.framework == seed
@@ -99,6 +112,10 @@ def test_an_edit_after_acceptance_is_a_new_team_version(workspace: Workspace) ->
     assert proposal is not None and proposal.name == tailored.name
     assert (proposal.level(3).response_hours, proposal.level(4).response_hours) == (12, 72)
     assert len(workspace.store.framework_versions()) == 2
+    workspace.respond(other, "[button:accept]")  # a CSM's acceptance is not the team's
+    assert len(workspace.store.framework_versions()) == 2
+    workspace.store.set_role("csm", "leader")
+    workspace.respond(other, "make sev 3 respond in 12 hours")
     workspace.respond(other, "[button:accept]")
     assert [v.accepted_by for v in workspace.store.framework_versions()] == ["csm", "lead", "lead"]
 

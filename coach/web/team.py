@@ -5,6 +5,10 @@ Which framework applies, highest first: `--framework FILE`; the team's accepted 
 of a conversation's active framework (accepting a proposal, an edit after acceptance, reopening
 a saved one, "back") is a new version of the team's; versions are appended, never changed, and
 "use version N" or "use the seed framework again" switch by appending one more.
+
+Only leaders change the team's framework. A CSM's change is undone, with a word on who can
+make it; their proposal stays in the conversation to export and share. (A name that is not a
+registered user, as on the command line, is the installation's operator: a leader.)
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ _DEFAULT = re.compile(r"^(?:please-)?(?:use|switch-(?:back-)?to|go-back-to|back-
                       r"reset-to|restore|roll-back-to)-(?:the-)?(?:seed|default|original|standard)"
                       r"(?:-severity)?(?:-framework|-levels|-one|-matrix)?(?:-again)?(?:-please)?$")
 LIST_LIMIT = 10
+NOT_A_LEADER = Reply(
+    text="Only a team leader can change the team's framework, so it stays as it was. Export "
+         "your proposal (type \"export\") and share it with a leader to accept.",
+    notice="not a leader")
 
 
 class TeamFramework:
@@ -52,9 +60,12 @@ class TeamFramework:
         own = self._command(session, text, user)
         if own is not None:
             return notices + own
-        before = session.framework
+        before, proposal = session.framework, session.proposal
         replies = handle()
         if session.framework != before:
+            if not self._leads(user):
+                session.framework, session.proposal = before, proposal or session.framework
+                return notices + replies + [NOT_A_LEADER]
             self._adopt(session.framework, user)
         return notices + replies
 
@@ -90,7 +101,13 @@ class TeamFramework:
                           buttons=[Button(id="framework-versions", label="Framework versions")])]
         return [self._switch(session, found, user)]
 
+    def _leads(self, user: str) -> bool:
+        member = self.store.member(user)
+        return member is None or member[1] == "leader"
+
     def _switch(self, session: CoachSession, to: FrameworkVersion | None, user: str) -> Reply:
+        if not self._leads(user):
+            return NOT_A_LEADER
         framework = version_framework(to, self.default)
         session.remember(session.snapshot())
         session.framework = framework
