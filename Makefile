@@ -35,6 +35,7 @@ chromium:
 bench: $(STAMP)
 	$(BIN)/python -m tools.bench
 	$(BIN)/python -m tools.bench_web
+	$(BIN)/python -m tools.bench_tracking
 
 # The severity model: features from the project venv, fitting with scikit-learn in its own venv
 # (never in requirements.lock), coefficients written to knowledge/models/severity.npz.

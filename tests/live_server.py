@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from coach.settings import Settings
-from coach.web.store import Store
+from coach.web.store import Role, Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
@@ -73,10 +73,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def add_user(data_dir: Path, name: str, password: str) -> None:
+def add_user(data_dir: Path, name: str, password: str, role: Role = "csm") -> None:
     """As `coach users add` does it: the data directory and database made if missing."""
     store = Store.for_settings(Settings(data_dir=data_dir, _env_file=None))
-    store.add_user(name, password)
+    store.add_user(name, password, role)
     store.engine.dispose()
 
 

@@ -28,11 +28,12 @@ ALICE, BOB = ("alice", "alice-password-1"), ("bob", "bob-password-22")
 
 
 def start_for_alice_and_bob(tmp_path: Path, playwright: Any) -> tuple[Path, LiveServer, Any]:
-    """A data directory with Alice and Bob as users, a server on it, and a browser."""
+    """A data directory with Alice (a leader) and Bob (a CSM) as users, a server on it, and a
+    browser."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    for name, password in (ALICE, BOB):
-        add_user(data_dir, name, password)
+    add_user(data_dir, *ALICE, role="leader")
+    add_user(data_dir, *BOB)
     return data_dir, LiveServer(data_dir).start(), launch(playwright)
 
 
@@ -94,6 +95,10 @@ def test_ticket_conversation_survives_a_restart_and_stays_private(
             assert "Dana Lee" in card and "Severity:" in card
             ticket = download_json(chat, tmp_path)
             assert (ticket.account, ticket.severity, ticket.csm) == ("Initech Corp", 2, "Dana Lee")
+            chat.wait_for("Tracking it as escalation #1")  # the ticket is tracked
+            chat.say("sent Initech Corp an update", "Logged a customer update")
+            board = chat.press("My escalations", "Your escalations")
+            assert "Initech Corp" in board and "response achieved" in board
 
             # A second conversation, left half-drafted.
             chat.page.click("#new-chat-button")
@@ -124,6 +129,7 @@ def test_ticket_conversation_survives_a_restart_and_stays_private(
             bob = ChatPage(pages[1], server.url)
             bob.sign_in(*BOB)
             assert "You have no saved tickets yet" in bob.say("my tickets", "no saved tickets")
+            assert bob.say("my escalations", "No tracked escalations yet")  # Alice's are hers
             assert bob.say("open ticket 1", "no saved ticket")
             sidebar = bob.page.locator("#root").inner_text()
             assert "Umbrella" not in sidebar and "Initech" not in sidebar

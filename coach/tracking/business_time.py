@@ -50,6 +50,7 @@ class BusinessTime:
         self.coverage = coverage
         self.zone = ZoneInfo(calendar.timezone)
         self._extra = frozenset(calendar.holidays.extra)
+        self._days: dict[date, list[tuple[datetime, datetime]]] = {}
 
     def is_holiday(self, day: date) -> bool:
         spec = self.calendar.holidays
@@ -62,15 +63,28 @@ class BusinessTime:
         """Working intervals (UTC) that end after `since`, in order."""
         day = since.astimezone(self.zone).date() - timedelta(days=1)
         for _ in range(SEARCH_DAYS):
+            for begins, ends in self._day(day):
+                if ends > since:
+                    yield begins, ends
+            day += timedelta(days=1)
+
+    def _day(self, day: date) -> list[tuple[datetime, datetime]]:
+        """A local day's working intervals as UTC instants (computed once per day)."""
+        found = self._days.get(day)
+        if found is None:
+            found = []
             if not self.is_holiday(day):
                 for start, end in self.calendar.spans(day):
                     begins = datetime.combine(day, start, self.zone).astimezone(UTC)
                     ends = (datetime.combine(day, end, self.zone) if end is not None else
                             datetime.combine(day + timedelta(days=1), datetime.min.time(),
                                              self.zone)).astimezone(UTC)
-                    if ends > since and ends > begins:
-                        yield begins, ends
-            day += timedelta(days=1)
+                    if ends > begins:
+                        found.append((begins, ends))
+            if len(self._days) > 20_000:
+                self._days.clear()
+            self._days[day] = found
+        return found
 
     def add(self, start: datetime, amount: timedelta) -> datetime:
         """The instant when `amount` of covered time has passed since `start`."""
@@ -108,3 +122,14 @@ class BusinessTime:
         for begins, ends in self.intervals(at - timedelta(microseconds=1)):
             return begins <= at <= ends
         return False
+
+
+@lru_cache(maxsize=64)
+def _shared(calendar_json: str, coverage: Coverage) -> BusinessTime:
+    return BusinessTime(WorkCalendar.model_validate_json(calendar_json), coverage)
+
+
+def business_time(calendar: WorkCalendar, coverage: Coverage) -> BusinessTime:
+    """A BusinessTime for the calendar, shared by everything on the same calendar, so its
+    days are worked out once."""
+    return _shared(calendar.model_dump_json(), coverage)

@@ -29,7 +29,7 @@ from coach.domain.base import Model
 from coach.domain.calendar import WorkCalendar
 from coach.domain.escalation import DONE, PAUSED, Escalation
 from coach.domain.framework import SeverityFramework, SeverityLevel
-from coach.tracking.business_time import BusinessTime, Coverage
+from coach.tracking.business_time import BusinessTime, Coverage, business_time
 
 ClockName = Literal["first_response", "next_update", "resolution"]
 AT_RISK_SHARE = 0.25
@@ -103,7 +103,7 @@ def clocks(escalation: Escalation, now: datetime) -> Clocks:
     """Every clock of the escalation as of `now`."""
     framework = escalation.framework
     goal = targets(framework.level(escalation.severity))
-    time = BusinessTime(calendar_of(framework), goal.coverage)
+    time = business_time(calendar_of(framework), goal.coverage)
     first = _Run(escalation.created_at)
     update: _Run | None = None
     cycles: list[_Run] = [_Run(escalation.created_at)]

@@ -3,8 +3,10 @@ events. The CLI, the chat and the browser all call these functions."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -57,9 +59,11 @@ class Escalations:
             raise EscalationInputError(f"severity {ticket.severity} is not a level of "
                                        f"{framework.name}")
         now = self.clock()
+        data = framework.model_dump(mode="json")
+        key = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
         row = EscalationRow(team_id=viewer.team, owner=viewer.user[:64],
                             account=ticket.account[:200], ticket=ticket.model_dump(mode="json"),
-                            framework=framework.model_dump(mode="json"), created_at=now)
+                            framework=data, framework_key=key, created_at=now)
         with self.store.transaction() as db:
             db.add(row)
             db.flush()
@@ -70,7 +74,7 @@ class Escalations:
     def get(self, escalation_id: str, viewer: Viewer) -> Escalation:
         with self.store.reading("read the escalation") as db:
             row = _visible(db, escalation_id, viewer)
-            return _escalation(row, _events(db, row.id))
+            return _escalation(row, _events(db, row.id), {})
 
     def list(self, viewer: Viewer) -> list[Escalation]:
         """Every escalation the viewer may see, in every status."""
@@ -79,12 +83,15 @@ class Escalations:
             query = query.where(EscalationRow.owner == viewer.user)
         with self.store.reading("read escalations") as db:
             rows = list(db.scalars(query.order_by(EscalationRow.id)))
-            events: dict[int, list[EscalationEventRow]] = {row.id: [] for row in rows}
-            for event in db.scalars(select(EscalationEventRow).where(
-                    EscalationEventRow.escalation_id.in_(events)).order_by(
-                    EscalationEventRow.id)):
-                events[event.escalation_id].append(event)
-            return [_escalation(row, events[row.id]) for row in rows]
+            events: dict[int, list[Any]] = {row.id: [] for row in rows}
+            table = EscalationEventRow
+            for event in db.execute(select(  # plain rows: thousands of ORM objects are slow
+                    table.escalation_id, table.at, table.by, table.kind, table.text,
+                    table.status, table.severity).order_by(table.id)):
+                if event.escalation_id in events:
+                    events[event.escalation_id].append(event)
+            frameworks: dict[str, SeverityFramework] = {}  # each distinct one read once
+            return [_escalation(row, events[row.id], frameworks) for row in rows]
 
     def log(self, escalation_id: str, text: str, kind: EventKind, viewer: Viewer
             ) -> Escalation:
@@ -138,7 +145,7 @@ def _visible(db: Session, escalation_id: str, viewer: Viewer) -> EscalationRow:
     return row
 
 
-def _events(db: Session, escalation_id: int) -> list[EscalationEventRow]:
+def _events(db: Session, escalation_id: int) -> list[Any]:
     return list(db.scalars(select(EscalationEventRow).where(
         EscalationEventRow.escalation_id == escalation_id).order_by(EscalationEventRow.id)))
 
@@ -149,14 +156,21 @@ def _event_row(escalation_id: int, event: Event) -> EscalationEventRow:
                               severity=event.severity)
 
 
-def _escalation(row: EscalationRow, events: list[EscalationEventRow]) -> Escalation:
+def _escalation(row: EscalationRow, events: list[Any],
+                frameworks: dict[str, SeverityFramework]) -> Escalation:
+    """The escalation as stored. Events were validated when they were written, so they are
+    read back without validating again: a list of thousands stays fast."""
     try:
-        return Escalation(
+        framework = frameworks.get(row.framework_key)
+        if framework is None:
+            framework = SeverityFramework.model_validate(row.framework)
+            frameworks[row.framework_key] = framework
+        return Escalation.model_construct(
             id=str(row.id), owner=row.owner, team_id=row.team_id,
-            ticket=EscalationTicket.model_validate(row.ticket),
-            framework=SeverityFramework.model_validate(row.framework),
-            events=[Event(at=e.at, by=e.by, kind=e.kind, text=e.text,
-                          status=e.status, severity=e.severity)
+            ticket=EscalationTicket.model_validate(row.ticket), framework=framework,
+            events=[Event.model_construct(at=e.at, by=e.by, kind=cast(EventKind, e.kind),
+                                          text=e.text, status=cast(Status | None, e.status),
+                                          severity=e.severity)
                     for e in events])
     except ValidationError as exc:
         raise StoreError(f"escalation {row.id} cannot be read ({exc.error_count()} problems)"

@@ -127,6 +127,8 @@ class EscalationRow(Base):
     account: Mapped[str] = mapped_column(String(200))
     ticket: Mapped[dict[str, Any]] = mapped_column(JSON)
     framework: Mapped[dict[str, Any]] = mapped_column(JSON)
+    framework_key: Mapped[str] = mapped_column(
+        String(64), doc="A digest of `framework`: escalations under one framework share it.")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
