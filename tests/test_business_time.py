@@ -104,3 +104,19 @@ def test_bad_hours_and_zones_are_refused_in_plain_words() -> None:
         WorkCalendar(hours={"mon": ["09:00-13:00", "12:00-17:00"]})
     with pytest.raises(ValidationError, match="not a time zone"):
         WorkCalendar(timezone="Mars/Olympus")
+
+
+def test_tailoring_gives_the_company_its_calendar_and_suggests_its_country() -> None:
+    from coach.domain import CompanyProfile
+    from coach.tailoring.calendar import calendar_for, country_of_zone, level_coverage
+
+    office = CompanyProfile(timezone="America/New_York", coverage="business-hours",
+                            weekend_levels=[1, 2])
+    calendar = calendar_for(office)
+    assert calendar is not None and calendar.holidays.country == "US"
+    assert calendar.hours["mon"] == ["09:00-17:00"] and calendar.hours["sat"] == []
+    assert [level_coverage(office, n) for n in (1, 2, 3)] == ["24x7", "24x7", "business-hours"]
+    always = CompanyProfile(timezone="Europe/Berlin", coverage="24x7")
+    assert calendar_for(always) is not None and level_coverage(always, 4) == "24x7"
+    assert country_of_zone("Europe/Berlin") == "DE" and country_of_zone("UTC") is None
+    assert calendar_for(CompanyProfile(timezone="UK")) is None  # not a zone this machine knows

@@ -44,11 +44,9 @@ class WorkCalendar(Model):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        if not known_zone(value):
             raise plain_error("timezone", f"{value!r} is not a time zone; use an IANA name "
-                              'such as "America/New_York" or "Europe/Berlin"') from None
+                              'such as "America/New_York" or "Europe/Berlin"')
         return value
 
     @field_validator("hours")
@@ -82,6 +80,15 @@ class WorkCalendar(Model):
     @property
     def works_at_all(self) -> bool:
         return any(self.hours.values())
+
+
+def known_zone(name: str | None) -> bool:
+    """Whether a name is an IANA time zone this machine knows."""
+    try:
+        ZoneInfo(name or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def span_minutes(span: str) -> tuple[int, int] | None:

@@ -9,7 +9,7 @@ from importlib import resources
 import holidays
 
 from coach.domain import CompanyProfile
-from coach.domain.calendar import WEEKDAYS, Holidays, WorkCalendar
+from coach.domain.calendar import WEEKDAYS, Holidays, WorkCalendar, known_zone
 
 EXTENDED = "08:00-20:00"  # "extended hours": a long weekday, as most teams mean it
 OFFICE = "09:00-17:00"
@@ -42,14 +42,14 @@ def _supported() -> frozenset[str]:
 def calendar_for(profile: CompanyProfile) -> WorkCalendar | None:
     """Working hours in the company's zone, with its country's holidays; None until the
     time zone is known."""
-    if not profile.timezone:
+    if not known_zone(profile.timezone):
         return None
     if profile.coverage in ("24x7", "follow-the-sun"):
         hours = {day: ["00:00-24:00"] for day in WEEKDAYS}
     else:
         span = EXTENDED if profile.coverage == "extended-hours" else OFFICE
         hours = {day: ([span] if day not in ("sat", "sun") else []) for day in WEEKDAYS}
-    return WorkCalendar(timezone=profile.timezone, hours=hours,  # type: ignore[arg-type]
+    return WorkCalendar(timezone=profile.timezone or "UTC", hours=hours,
                         holidays=Holidays(country=country_of_zone(profile.timezone)))
 
 

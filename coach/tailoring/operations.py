@@ -7,6 +7,7 @@ from typing import Any
 
 from coach.domain import CompanyProfile, SeverityFramework
 from coach.parsing.deadlines import zone_name
+from coach.tailoring.calendar import calendar_for, level_coverage
 from coach.tailoring.guide import Guide
 from coach.tailoring.rules import (
     Change,
@@ -143,6 +144,11 @@ def apply_rules(
             bench.run(rule)
     bench.data["name"] = framework_name(profile, book)
     bench.data["timezone"] = profile.timezone  # saved with the framework, for later deadlines
+    calendar = calendar_for(profile)
+    if calendar is not None:  # clocks count the company's working hours and holidays
+        bench.data["calendar"] = calendar.model_dump(mode="json")
+        for lvl in bench.data["levels"]:
+            lvl["coverage"] = level_coverage(profile, lvl["level"])
     return bench.data, bench.changes
 
 

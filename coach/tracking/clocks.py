@@ -26,7 +26,7 @@ from typing import Literal
 from pydantic import AwareDatetime
 
 from coach.domain.base import Model
-from coach.domain.calendar import WorkCalendar
+from coach.domain.calendar import WorkCalendar, known_zone
 from coach.domain.escalation import DONE, PAUSED, Escalation
 from coach.domain.framework import SeverityFramework, SeverityLevel
 from coach.tracking.business_time import BusinessTime, Coverage, business_time
@@ -86,8 +86,10 @@ def targets(level: SeverityLevel) -> Targets:
 
 
 def calendar_of(framework: SeverityFramework) -> WorkCalendar:
-    """The framework's calendar; unset, weekdays 09:00-17:00 in its time zone."""
-    return framework.calendar or WorkCalendar(timezone=framework.timezone or "UTC")
+    """The framework's calendar; unset, weekdays 09:00-17:00 in its time zone (UTC when it
+    has none, or one this machine does not know)."""
+    zone = framework.timezone if known_zone(framework.timezone) else None
+    return framework.calendar or WorkCalendar(timezone=zone or "UTC")
 
 
 @dataclass

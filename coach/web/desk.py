@@ -19,7 +19,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from coach.domain import Button, Reply
-from coach.domain.calendar import WorkCalendar
+from coach.domain.calendar import WorkCalendar, known_zone
 from coach.domain.clock import Clock, coach_now
 from coach.domain.escalation import DONE, Escalation
 from coach.domain.session import HOME, CoachSession
@@ -141,7 +141,7 @@ class Desk:
         if ticket is None or ticket.created_at.isoformat() in session.tracked:
             return []
         framework = session.framework
-        if framework.calendar is None and session.zone():  # office hours where they work
+        if framework.calendar is None and known_zone(session.zone()):  # where they work
             framework = framework.model_copy(
                 update={"calendar": WorkCalendar(timezone=session.zone() or "UTC")})
         try:
