@@ -106,3 +106,26 @@ def test_a_clock_warning_comes_once_and_never_as_a_storm(
     said, _ = say(talk, session, "hello")
     assert said.count("Heads up") == 1 and "is overdue" in said
     assert "Heads up" not in say(talk, session, "hello")[0]
+
+
+def test_kept_summaries_agree_with_the_events_and_are_rebuilt_when_lost(
+        desk: tuple[Desk, list[datetime]], seed: SeverityFramework) -> None:
+    from sqlalchemy import text
+
+    from coach.tracking.report import Tracked
+
+    talk, now = desk
+    session = CoachSession(framework=seed)
+    for said in ("sent Initech an update", "Initech is waiting on their IT",
+                 "make Initech a sev 1, threatened to cancel", "Initech resolved: fixed"):
+        now[0] += timedelta(minutes=30)
+        say(talk, session, said)
+    escalations = talk.escalations
+    kept = {t.id: t.runs for t in escalations.summaries(DANA)}
+    assert kept == {e.id: Tracked.of(e).runs for e in escalations.list(DANA)}
+    assert kept["3"].status == "resolved" and kept["3"].severity == 1
+    with escalations.store.transaction() as db:  # lost, or damaged by hand
+        db.execute(text("UPDATE coach_escalations SET summary = NULL WHERE id = 3"))
+        db.execute(text("UPDATE coach_escalations SET summary = '{\"x\": 1}' WHERE id = 2"))
+    assert {t.id: t.runs for t in escalations.summaries(DANA)} == kept
+    assert escalations.rebuild_summaries() == 3

@@ -55,6 +55,7 @@ def fill(store: Store) -> None:
     with store.transaction() as db:
         db.execute(insert(EscalationRow), rows)
         db.execute(insert(EscalationEventRow), events)
+    Escalations(store).rebuild_summaries()  # as each event's write keeps them
 
 
 def main() -> int:
@@ -64,11 +65,12 @@ def main() -> int:
     fill(store)
     escalations = Escalations(store, clock=lambda: NOW)
     started = time.perf_counter()
-    found = escalations.list(Viewer("dana", sees_team=True))
+    found = escalations.summaries(Viewer("dana", sees_team=True))
     loaded = time.perf_counter()
     ordered = list_order(found, NOW)
     done = time.perf_counter()
-    print(f"escalations list, {len(ordered):,} escalations x {EVENTS} events on SQLite: "
+    print(f"escalations list, {len(ordered):,} escalations x {EVENTS} events on SQLite "
+          "(from the kept summaries): "
           f"{done - started:.2f} s (read {loaded - started:.2f} s, clocks and order "
           f"{done - loaded:.2f} s)")
     clock = BusinessTime(WorkCalendar(timezone="America/New_York",

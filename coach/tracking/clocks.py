@@ -19,15 +19,15 @@ to the due time, floored, negative once breached; a paused clock has neither.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from coach.domain.base import Model
 from coach.domain.calendar import WorkCalendar, known_zone
-from coach.domain.escalation import DONE, PAUSED, Escalation
+from coach.domain.escalation import DONE, PAUSED, Escalation, Status
 from coach.domain.framework import SeverityFramework, SeverityLevel
 from coach.tracking.business_time import BusinessTime, Coverage, business_time
 
@@ -92,31 +92,41 @@ def calendar_of(framework: SeverityFramework) -> WorkCalendar:
     return framework.calendar or WorkCalendar(timezone=zone or "UTC")
 
 
-@dataclass
-class _Run:
+class Run(Model):
     """A clock's start, pauses and stop, as read from the events."""
 
-    start: datetime
-    pauses: list[tuple[datetime, datetime | None]] = field(default_factory=list)
-    stop: datetime | None = None
+    start: AwareDatetime
+    pauses: list[tuple[AwareDatetime, AwareDatetime | None]] = Field(default_factory=list)
+    stop: AwareDatetime | None = None
 
 
-def clocks(escalation: Escalation, now: datetime) -> Clocks:
-    """Every clock of the escalation as of `now`."""
-    framework = escalation.framework
-    goal = targets(framework.level(escalation.severity))
-    time = business_time(calendar_of(framework), goal.coverage)
-    first = _Run(escalation.created_at)
-    update: _Run | None = None
-    cycles: list[_Run] = [_Run(escalation.created_at)]
-    status = "open"
+class Runs(Model):
+    """Everything the clocks need from an escalation's events: its status and severity, and
+    each clock's run. Kept beside the escalation (rewritten with each event, and rebuildable
+    from them) so a list of thousands needs no events."""
+
+    status: Status
+    severity: int
+    first: Run
+    update: Run | None = None
+    cycles: list[Run]
+
+
+def runs(escalation: Escalation) -> Runs:
+    """The clocks' runs, read from the events in time order."""
+    first = Run(start=escalation.created_at)
+    update: Run | None = None
+    cycles = [Run(start=escalation.created_at)]
+    status: Status = "open"
+    severity = escalation.ticket.severity
     for event in escalation.timeline():
+        severity = event.severity or severity
         cycle = cycles[-1]
         if event.kind == "customer-update":
             if first.stop is None:
                 first.stop = event.at
             if status not in DONE:
-                update = _Run(event.at)
+                update = Run(start=event.at)
         if event.status is None or event.status == status:
             continue
         if event.status in DONE:
@@ -127,9 +137,9 @@ def clocks(escalation: Escalation, now: datetime) -> Clocks:
                 if update is not None and update.stop is None:
                     update.stop = event.at
         elif status in DONE:  # reopened: a new resolution cycle with the full target
-            cycles.append(_Run(event.at))
+            cycles.append(Run(start=event.at))
             if update is not None:
-                update = _Run(event.at)
+                update = Run(start=event.at)
             if event.status in PAUSED:
                 cycles[-1].pauses.append((event.at, None))
         elif event.status in PAUSED and status not in PAUSED:
@@ -137,24 +147,36 @@ def clocks(escalation: Escalation, now: datetime) -> Clocks:
         elif status in PAUSED and event.status not in PAUSED:
             _close_pause(cycle, event.at)
         status = event.status
-    resolution = [_state(time, run, goal.resolve_within, now) for run in cycles]
+    return Runs(status=status, severity=severity, first=first, update=update, cycles=cycles)
+
+
+def clocks(escalation: Escalation, now: datetime) -> Clocks:
+    """Every clock of the escalation as of `now`."""
+    return clocks_from(runs(escalation), escalation.framework, now)
+
+
+def clocks_from(found: Runs, framework: SeverityFramework, now: datetime) -> Clocks:
+    """Every clock as of `now`, from the runs and the escalation's framework."""
+    goal = targets(framework.level(found.severity))
+    time = business_time(calendar_of(framework), goal.coverage)
+    resolution = [_state(time, run, goal.resolve_within, now) for run in found.cycles]
     return Clocks(
-        first_response=_state(time, first, goal.response, now),
-        next_update=(_state(time, update, goal.update_every, now)
-                     if update is not None else None),
+        first_response=_state(time, found.first, goal.response, now),
+        next_update=(_state(time, found.update, goal.update_every, now)
+                     if found.update is not None else None),
         resolution=resolution[-1],
         cycles=[Cycle(started=run.start, resolved=run.stop, resolution=state)
-                for run, state in zip(cycles[:-1], resolution[:-1], strict=True)
+                for run, state in zip(found.cycles[:-1], resolution[:-1], strict=True)
                 if run.stop is not None],
     )
 
 
-def _close_pause(run: _Run, at: datetime) -> None:
+def _close_pause(run: Run, at: datetime) -> None:
     if run.pauses and run.pauses[-1][1] is None:
         run.pauses[-1] = (run.pauses[-1][0], at)
 
 
-def _state(time: BusinessTime, run: _Run, hours: float, now: datetime) -> ClockState:
+def _state(time: BusinessTime, run: Run, hours: float, now: datetime) -> ClockState:
     target = timedelta(hours=hours)
     if run.stop is None and run.pauses and run.pauses[-1][1] is None:
         return ClockState(due=None, state="paused", at_risk=False, remaining_minutes=None)

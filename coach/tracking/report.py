@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from coach.domain import SeverityFramework
 from coach.domain.base import Model
-from coach.domain.escalation import Escalation
-from coach.tracking.clocks import Clocks, ClockState, calendar_of, clocks
+from coach.domain.escalation import Escalation, Status
+from coach.tracking.clocks import Clocks, ClockState, Runs, calendar_of, clocks, clocks_from, runs
 
 
 def escalation_json(escalation: Escalation, now: datetime) -> dict[str, Any]:
@@ -40,16 +42,44 @@ def escalation_json(escalation: Escalation, now: datetime) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Tracked:
+    """An escalation as lists and boards show it: no events, just its clocks' runs."""
+
+    id: str
+    account: str
+    owner: str
+    created_at: datetime
+    framework: SeverityFramework
+    runs: Runs
+
+    @classmethod
+    def of(cls, escalation: Escalation) -> Tracked:
+        return cls(escalation.id, escalation.account, escalation.owner, escalation.created_at,
+                   escalation.framework, runs(escalation))
+
+    @property
+    def status(self) -> Status:
+        return self.runs.status
+
+    @property
+    def severity(self) -> int:
+        return self.runs.severity
+
+    def clocks(self, now: datetime) -> Clocks:
+        return clocks_from(self.runs, self.framework, now)
+
+
 def running(found: Clocks) -> list[ClockState]:
     """The clocks still counting (running, or breached and still counting)."""
     states = [found.first_response, found.next_update, found.resolution]
     return [s for s in states if s is not None and s.remaining_minutes is not None]
 
 
-def list_order(escalations: list[Escalation], now: datetime) -> list[Escalation]:
+def list_order(escalations: list[Tracked], now: datetime) -> list[Tracked]:
     """Nearest due time first; escalations with no running clock last (newest first)."""
-    def key(escalation: Escalation) -> tuple[int, float]:
-        counting = running(clocks(escalation, now))
+    def key(escalation: Tracked) -> tuple[int, float]:
+        counting = running(escalation.clocks(now))
         if not counting:
             return (1, -escalation.created_at.timestamp())
         return (0, min(s.due.timestamp() for s in counting if s.due is not None))
@@ -57,15 +87,15 @@ def list_order(escalations: list[Escalation], now: datetime) -> list[Escalation]
     return sorted(escalations, key=key)
 
 
-def at_risk(escalation: Escalation, now: datetime) -> bool:
+def at_risk(escalation: Tracked, now: datetime) -> bool:
     """Open, with a clock at risk or breached and still counting."""
-    return any(s.at_risk or s.state == "breached" for s in running(clocks(escalation, now)))
+    return any(s.at_risk or s.state == "breached" for s in running(escalation.clocks(now)))
 
 
-def line(escalation: Escalation, now: datetime) -> str:
+def line(escalation: Tracked, now: datetime) -> str:
     """One line: id, account, level, status and each clock's badge."""
     return (f"#{escalation.id}  {escalation.account}  sev {escalation.severity}  "
-            f"{escalation.status}  " + " · ".join(badges(clocks(escalation, now))))
+            f"{escalation.status}  " + " · ".join(badges(escalation.clocks(now))))
 
 
 def badges(found: Clocks) -> list[str]:

@@ -25,7 +25,7 @@ from coach.domain.escalation import DONE, Escalation
 from coach.domain.session import HOME, CoachSession
 from coach.engine.inputs import command_word, escape, read_input
 from coach.tracking.clocks import calendar_of, clocks
-from coach.tracking.report import badges, list_order, running
+from coach.tracking.report import Tracked, badges, list_order, running
 from coach.understanding.updates import UpdateWords, read_update
 from coach.web.escalations import EscalationInputError, Escalations, Viewer
 
@@ -76,9 +76,9 @@ class Desk:
                                f"\"note on #{found[0].id}: ...\".")]
         return [self._apply(update, found[0], viewer, now)]
 
-    def _named(self, words: str, viewer: Viewer) -> list[Escalation]:
+    def _named(self, words: str, viewer: Viewer) -> list[Tracked]:
         """The tracked escalations the words name: "#3", or an account's name."""
-        escalations = self.escalations.list(viewer)
+        escalations = self.escalations.summaries(viewer)
         number = _NUMBER.match(words.strip())
         if number:
             return [e for e in escalations if e.id == number[1]]
@@ -89,7 +89,7 @@ class Desk:
                  if wanted <= set(_tokens(e.account)) or set(_tokens(e.account)) <= wanted]
         return sorted(named, key=lambda e: e.status in DONE)  # open ones first
 
-    def _apply(self, update: UpdateWords, escalation: Escalation, viewer: Viewer,
+    def _apply(self, update: UpdateWords, escalation: Tracked, viewer: Viewer,
                now: datetime) -> Reply:
         name, number = escape(escalation.account), escalation.id
         try:
@@ -119,7 +119,7 @@ class Desk:
                               + self._board(viewer, now, team=False).text,
                          buttons=[BOARD_BUTTON])
         seen = viewer if team else Viewer(viewer.user, viewer.team, sees_team=False)
-        found = list_order(self.escalations.list(seen), now)
+        found = list_order(self.escalations.summaries(seen), now)
         urgent = [e for e in found if _urgency(e, now) < 2]
         ordered = urgent + [e for e in found if e not in urgent]
         if not ordered:
@@ -127,7 +127,7 @@ class Desk:
                               "here.", buttons=[Button(id="ticket", label="Draft a ticket")])
         rows = ["| # | Account | Sev | Status | Clocks |", "|---|---|---|---|---|"]
         rows += [f"| {e.id} | {escape(e.account)} | {e.severity} | {e.status} | "
-                 f"{' · '.join(badges(clocks(e, now)))} |" for e in ordered[:BOARD_LIMIT]]
+                 f"{' · '.join(badges(e.clocks(now)))} |" for e in ordered[:BOARD_LIMIT]]
         more = (f"\n\nShowing {BOARD_LIMIT} of {len(ordered)}." if len(ordered) > BOARD_LIMIT
                 else "")
         title = "Your team's escalations" if team else "Your escalations"
@@ -157,10 +157,10 @@ class Desk:
     def _warning(self, session: CoachSession, viewer: Viewer, now: datetime) -> list[Reply]:
         mine = Viewer(viewer.user, viewer.team, sees_team=False)
         fresh = []
-        for escalation in self.escalations.list(mine):
+        for escalation in self.escalations.summaries(mine):
             if escalation.status in DONE:
                 continue
-            found = clocks(escalation, now)
+            found = escalation.clocks(now)
             for clock, state in (("first response", found.first_response),
                                  ("update", found.next_update),
                                  ("resolution", found.resolution)):
@@ -186,9 +186,9 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.casefold())
 
 
-def _urgency(escalation: Escalation, now: datetime) -> int:
+def _urgency(escalation: Tracked, now: datetime) -> int:
     """0 breached, 1 at risk, 2 otherwise."""
-    counting = running(clocks(escalation, now))
+    counting = running(escalation.clocks(now))
     if any(s.state == "breached" for s in counting):
         return 0
     return 1 if any(s.at_risk for s in counting) else 2

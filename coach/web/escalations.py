@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coach.domain import CoachError, EscalationTicket, SeverityFramework, describe_errors
 from coach.domain.clock import Clock, coach_now
 from coach.domain.escalation import DONE, Escalation, Event, EventKind, Status
+from coach.tracking.clocks import Runs, runs
+from coach.tracking.report import Tracked
 from coach.web.store import TEAM, Store, StoreError
 from coach.web.tables import EscalationEventRow, EscalationRow
 
@@ -69,6 +71,7 @@ class Escalations:
             db.flush()
             db.add(_event_row(row.id, Event(at=now, by=viewer.user, kind="created",
                                             status="open", severity=ticket.severity)))
+            _summarise(db, row)
         return self.get(str(row.id), viewer)
 
     def get(self, escalation_id: str, viewer: Viewer) -> Escalation:
@@ -76,13 +79,50 @@ class Escalations:
             row = _visible(db, escalation_id, viewer)
             return _escalation(row, _events(db, row.id), {})
 
-    def list(self, viewer: Viewer) -> list[Escalation]:
-        """Every escalation the viewer may see, in every status."""
+    def summaries(self, viewer: Viewer) -> list[Tracked]:
+        """Every escalation the viewer may see, without events: fast for boards and lists.
+        A missing or unreadable summary is worked out from the events."""
+        table = EscalationRow
+        visible = self._visible_query(viewer).with_only_columns(
+            table.id, table.account, table.owner, table.created_at, table.framework_key,
+            table.summary)  # no ticket and framework per row: thousands of JSON documents
+        found, stale = [], []
+        with self.store.reading("read escalations") as db:
+            rows = db.execute(visible).all()
+            firsts = db.execute(select(table.framework_key, func.min(table.id)).where(
+                table.framework_key.in_({row.framework_key for row in rows})).group_by(
+                table.framework_key)).all()
+            frameworks = {key: _framework(db.get_one(EscalationRow, first), {})
+                          for key, first in firsts}
+            for row in rows:
+                try:
+                    summary = Runs.model_validate(row.summary)
+                except ValidationError:
+                    stale.append(str(row.id))
+                    continue
+                found.append(Tracked(str(row.id), row.account, row.owner,
+                                     row.created_at, frameworks[row.framework_key], summary))
+        found += [Tracked.of(self.get(number, viewer)) for number in stale]
+        return sorted(found, key=lambda t: int(t.id))
+
+    def rebuild_summaries(self) -> int:
+        """Work every summary out again from the events; returns how many."""
+        with self.store.transaction() as db:
+            rows = list(db.scalars(select(EscalationRow)))
+            for row in rows:
+                _summarise(db, row)
+        return len(rows)
+
+    def _visible_query(self, viewer: Viewer) -> Any:
         query = select(EscalationRow).where(EscalationRow.team_id == viewer.team)
         if not viewer.sees_team:
             query = query.where(EscalationRow.owner == viewer.user)
+        return query.order_by(EscalationRow.id)
+
+    def list(self, viewer: Viewer) -> list[Escalation]:
+        """Every escalation the viewer may see, in every status, with its events."""
         with self.store.reading("read escalations") as db:
-            rows = list(db.scalars(query.order_by(EscalationRow.id)))
+            rows = list(db.scalars(self._visible_query(viewer)))
             events: dict[int, list[Any]] = {row.id: [] for row in rows}
             table = EscalationEventRow
             for event in db.execute(select(  # plain rows: thousands of ORM objects are slow
@@ -133,7 +173,28 @@ class Escalations:
             except ValidationError as exc:
                 raise EscalationInputError("\n".join(describe_errors(exc))) from exc
             db.add(_event_row(row.id, event))
+            db.flush()
+            _summarise(db, row)  # in the same transaction as the event
         return self.get(escalation_id, viewer)
+
+
+def _framework(row: EscalationRow, frameworks: dict[str, SeverityFramework]
+               ) -> SeverityFramework:
+    """The row's framework, read once per distinct framework."""
+    framework = frameworks.get(row.framework_key)
+    if framework is None:
+        try:
+            framework = SeverityFramework.model_validate(row.framework)
+        except ValidationError as exc:
+            raise StoreError(f"escalation {row.id}'s framework cannot be read "
+                             f"({exc.error_count()} problems)") from exc
+        frameworks[row.framework_key] = framework
+    return framework
+
+
+def _summarise(db: Session, row: EscalationRow) -> None:
+    """Rewrite the row's summary from all its events."""
+    row.summary = runs(_escalation(row, _events(db, row.id), {})).model_dump(mode="json")
 
 
 def _visible(db: Session, escalation_id: str, viewer: Viewer) -> EscalationRow:
@@ -161,10 +222,7 @@ def _escalation(row: EscalationRow, events: list[Any],
     """The escalation as stored. Events were validated when they were written, so they are
     read back without validating again: a list of thousands stays fast."""
     try:
-        framework = frameworks.get(row.framework_key)
-        if framework is None:
-            framework = SeverityFramework.model_validate(row.framework)
-            frameworks[row.framework_key] = framework
+        framework = _framework(row, frameworks)
         return Escalation.model_construct(
             id=str(row.id), owner=row.owner, team_id=row.team_id,
             ticket=EscalationTicket.model_validate(row.ticket), framework=framework,

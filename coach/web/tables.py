@@ -129,6 +129,9 @@ class EscalationRow(Base):
     framework: Mapped[dict[str, Any]] = mapped_column(JSON)
     framework_key: Mapped[str] = mapped_column(
         String(64), doc="A digest of `framework`: escalations under one framework share it.")
+    summary: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, nullable=True, doc="The clocks' runs (coach.tracking.clocks.Runs), rewritten "
+        "with each event; None, or unreadable, is rebuilt from the events.")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

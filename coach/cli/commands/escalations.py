@@ -23,7 +23,7 @@ from coach.domain.clock import coach_now
 from coach.domain.escalation import STATUSES, Escalation
 from coach.settings import get_settings
 from coach.tracking.clocks import calendar_of
-from coach.tracking.report import at_risk, escalation_json, line, list_order
+from coach.tracking.report import Tracked, at_risk, escalation_json, line, list_order
 from coach.web.escalations import Escalations, Viewer, viewer_of
 from coach.web.store import Store
 
@@ -110,12 +110,13 @@ def run_list(args: argparse.Namespace) -> int:
     escalations, viewer = _open(args)
     if args.all and not viewer.sees_team:
         raise UsageError("only leaders see the team's escalations; leave out --all")
-    mine = dataclasses.replace(viewer, sees_team=False)
-    found = list_order(escalations.list(viewer if args.all else mine), now)
+    seen = viewer if args.all else dataclasses.replace(viewer, sees_team=False)
+    found = list_order(escalations.summaries(seen), now)
     if args.at_risk:
         found = [e for e in found if at_risk(e, now)]
     if args.json:
-        print_json([escalation_json(e, now) for e in found])
+        full = {e.id: e for e in escalations.list(seen)}
+        print_json([escalation_json(full[e.id], now) for e in found])
     else:
         for escalation in found:
             print(line(escalation, now))
@@ -150,7 +151,7 @@ def _print(escalation: Escalation, as_json: bool) -> None:
     if as_json:
         print_json(escalation_json(escalation, now))
         return
-    print(line(escalation, now))
+    print(line(Tracked.of(escalation), now))
     zone = ZoneInfo(calendar_of(escalation.framework).timezone)
     for event in escalation.timeline():
         what = event.kind + (f" -> {event.status}" if event.kind == "status" else "") + (

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("ticket", sa.JSON, nullable=False),
         sa.Column("framework", sa.JSON, nullable=False),
         sa.Column("framework_key", sa.String(64), nullable=False),
+        sa.Column("summary", sa.JSON, nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False))
     op.create_index("ix_coach_escalations_owner", "coach_escalations", ["team_id", "owner"])
     op.create_table(
