@@ -125,11 +125,12 @@ class Escalations:
             rows = list(db.scalars(self._visible_query(viewer)))
             events: dict[int, list[Any]] = {row.id: [] for row in rows}
             table = EscalationEventRow
+            visible = self._visible_query(viewer).with_only_columns(EscalationRow.id)
             for event in db.execute(select(  # plain rows: thousands of ORM objects are slow
                     table.escalation_id, table.at, table.by, table.kind, table.text,
-                    table.status, table.severity).order_by(table.id)):
-                if event.escalation_id in events:
-                    events[event.escalation_id].append(event)
+                    table.status, table.severity).where(
+                    table.escalation_id.in_(visible.scalar_subquery())).order_by(table.id)):
+                events[event.escalation_id].append(event)
             frameworks: dict[str, SeverityFramework] = {}  # each distinct one read once
             return [_escalation(row, events[row.id], frameworks) for row in rows]
 
