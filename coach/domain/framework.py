@@ -57,6 +57,9 @@ def parse_level_number(text: str) -> int | None:
     return matched_level(match) if match else None
 
 
+DEFAULT_REVIEW_DAYS = {1: 3, 2: 5}
+
+
 class SeverityLevel(Model):
     """One severity level: what it means, how fast we respond and who owns it."""
 
@@ -74,6 +77,10 @@ class SeverityLevel(Model):
         "open; unset: the coach's default for the level.")
     resolve_within_hours: float | None = Field(
         default=None, gt=0, description="The resolution target; unset: the coach's default.")
+    review_within_business_days: int | None = Field(
+        default=None, ge=1, le=60, description="Working days after resolution by which the "
+        "post-escalation review is due; null: no review (the monthly trend review covers "
+        "it). Left out: 3 for level 1, 5 for level 2, none below.")
 
     @field_validator("response_hours")
     @classmethod
@@ -108,6 +115,9 @@ class SeverityFramework(Model):
 
     @model_validator(mode="after")
     def _check_invariants(self) -> SeverityFramework:
+        for lvl in self.levels:  # the review's default where a level leaves it out
+            if "review_within_business_days" not in lvl.model_fields_set:
+                lvl.review_within_business_days = DEFAULT_REVIEW_DAYS.get(lvl.level)
         problems = framework_problems(self.levels)
         if problems:
             # One error carrying every problem, one per line: describe_errors splits them.

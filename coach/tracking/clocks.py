@@ -110,6 +110,9 @@ class Runs(Model):
     first: Run
     update: Run | None = None
     cycles: list[Run]
+    reviewed: AwareDatetime | None = Field(
+        default=None, description="When a complete review was recorded after the latest "
+        "resolution; a reopening forgets it.")
 
 
 def runs(escalation: Escalation) -> Runs:
@@ -119,9 +122,12 @@ def runs(escalation: Escalation) -> Runs:
     cycles = [Run(start=escalation.created_at)]
     status: Status = "open"
     severity = escalation.ticket.severity
+    reviewed = None
     for event in escalation.timeline():
         severity = event.severity or severity
         cycle = cycles[-1]
+        if event.kind == "review" and status in DONE:
+            reviewed = event.at
         if event.kind == "customer-update":
             if first.stop is None:
                 first.stop = event.at
@@ -138,6 +144,7 @@ def runs(escalation: Escalation) -> Runs:
                     update.stop = event.at
         elif status in DONE:  # reopened: a new resolution cycle with the full target
             cycles.append(Run(start=event.at))
+            reviewed = None
             if update is not None:
                 update = Run(start=event.at)
             if event.status in PAUSED:
@@ -147,7 +154,8 @@ def runs(escalation: Escalation) -> Runs:
         elif status in PAUSED and event.status not in PAUSED:
             _close_pause(cycle, event.at)
         status = event.status
-    return Runs(status=status, severity=severity, first=first, update=update, cycles=cycles)
+    return Runs(status=status, severity=severity, first=first, update=update, cycles=cycles,
+                reviewed=reviewed)
 
 
 def clocks(escalation: Escalation, now: datetime) -> Clocks:

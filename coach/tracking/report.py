@@ -11,6 +11,7 @@ from coach.domain import SeverityFramework
 from coach.domain.base import Model
 from coach.domain.escalation import Escalation, Status
 from coach.tracking.clocks import Clocks, ClockState, Runs, calendar_of, clocks, clocks_from, runs
+from coach.tracking.review import review_state
 
 
 def escalation_json(escalation: Escalation, now: datetime) -> dict[str, Any]:
@@ -39,6 +40,7 @@ def escalation_json(escalation: Escalation, now: datetime) -> dict[str, Any]:
                    "next_update": local(found.next_update),
                    "resolution": local(found.resolution)},
         "cycles": [local(c) for c in found.cycles],
+        "review": local(review_state(runs(escalation), escalation.framework, now)),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -15,10 +16,11 @@ from sqlalchemy.orm import Session
 from coach.domain import CoachError, EscalationTicket, SeverityFramework, describe_errors
 from coach.domain.clock import Clock, coach_now
 from coach.domain.escalation import DONE, Escalation, Event, EventKind, Status
+from coach.domain.review import PostEscalationReview
 from coach.tracking.clocks import Runs, runs
 from coach.tracking.report import Tracked
 from coach.web.store import TEAM, Store, StoreError
-from coach.web.tables import EscalationEventRow, EscalationRow
+from coach.web.tables import EscalationEventRow, EscalationRow, ReviewRow
 
 
 class EscalationNotFound(CoachError):
@@ -165,6 +167,27 @@ class Escalations:
             raise EscalationInputError(f"escalation {escalation_id} is already severity {level}")
         return self._append(escalation_id, viewer, kind="severity", text=reason.strip(),
                             severity=level)
+
+    def record_review(self, escalation_id: str, review: PostEscalationReview, viewer: Viewer
+                      ) -> Escalation:
+        """Record a complete review of a resolved escalation (an event on its timeline)."""
+        if self.get(escalation_id, viewer).status not in DONE:
+            raise EscalationInputError(f"escalation {escalation_id} is not resolved yet: "
+                                       "review it once it is")
+        with self.store.transaction() as db:
+            row = _visible(db, escalation_id, viewer)
+            db.add(ReviewRow(escalation_id=row.id, data=review.model_dump(mode="json"),
+                             status="done", at=self.clock(), by=viewer.user[:64]))
+        return self._append(escalation_id, viewer, kind="review",
+                            text=f"post-escalation review recorded: {review.summary}"[:500])
+
+    def reviews(self, escalation_id: str, viewer: Viewer) -> Sequence[PostEscalationReview]:
+        """The escalation's recorded reviews, oldest first."""
+        with self.store.reading("read reviews") as db:
+            row = _visible(db, escalation_id, viewer)
+            found = db.scalars(select(ReviewRow.data).where(
+                ReviewRow.escalation_id == row.id).order_by(ReviewRow.id))
+            return [PostEscalationReview.model_validate(data) for data in found]
 
     def _append(self, escalation_id: str, viewer: Viewer, **fields: Any) -> Escalation:
         with self.store.transaction() as db:

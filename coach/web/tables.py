@@ -150,3 +150,18 @@ class EscalationEventRow(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str | None] = mapped_column(String(32), nullable=True)
     severity: Mapped[int | None] = mapped_column(nullable=True)
+
+
+class ReviewRow(Base):
+    """A post-escalation review as recorded (coach.domain.review.PostEscalationReview)."""
+
+    __tablename__ = "coach_reviews"
+    __table_args__ = (Index("ix_coach_reviews_escalation", "escalation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("coach_escalations.id", ondelete="CASCADE"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by: Mapped[str] = mapped_column(String(64))

@@ -21,9 +21,11 @@ from coach.cli.commands.common import UsageError, active_framework, print_json
 from coach.domain import EscalationTicket, TicketDraft, describe_errors
 from coach.domain.clock import coach_now
 from coach.domain.escalation import STATUSES, Escalation
+from coach.domain.review import PostEscalationReview
 from coach.settings import get_settings
 from coach.tracking.clocks import calendar_of
 from coach.tracking.report import Tracked, at_risk, escalation_json, line, list_order
+from coach.tracking.review import review_state
 from coach.web.escalations import Escalations, Viewer, viewer_of
 from coach.web.store import Store
 
@@ -61,6 +63,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     severity.add_argument("id")
     severity.add_argument("level", type=int)
     severity.add_argument("--reason", required=True)
+    review = action("review", "record the post-escalation review of a resolved escalation",
+                    run_review)
+    review.add_argument("id")
+    review.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE",
+                        help="a PostEscalationReview as JSON")
+    review.add_argument("--json", action="store_true", help="print JSON")
     listing = action("list", "every escalation, the nearest due time first", run_list)
     listing.add_argument("--at-risk", action="store_true",
                          help="only open ones with a clock at risk or breached")
@@ -105,6 +113,17 @@ def run_severity(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_review(args: argparse.Namespace) -> int:
+    escalations, viewer = _open(args)
+    data = _read_json(args.source, "review")
+    try:
+        review = PostEscalationReview.model_validate(data)
+    except ValidationError as exc:
+        raise UsageError("\n".join(describe_errors(exc))) from None
+    _print(escalations.record_review(args.id, review, viewer), args.json)
+    return 0
+
+
 def run_list(args: argparse.Namespace) -> int:
     now = coach_now()
     escalations, viewer = _open(args)
@@ -133,11 +152,15 @@ def _open(args: argparse.Namespace) -> tuple[Escalations, Viewer]:
     return Escalations(store), viewer_of(store, name)
 
 
-def _read_ticket(path: Path) -> TicketDraft:
+def _read_json(path: Path, what: str) -> Any:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"cannot read the ticket {path} ({exc.__class__.__name__})") from None
+        raise UsageError(f"cannot read the {what} {path} ({exc.__class__.__name__})") from None
+
+
+def _read_ticket(path: Path) -> TicketDraft:
+    data = _read_json(path, "ticket")
     if isinstance(data, dict) and isinstance(data.get("ticket"), dict):
         data = data["ticket"]  # the whole `ticket draft --json` output
     try:
@@ -151,8 +174,13 @@ def _print(escalation: Escalation, as_json: bool) -> None:
     if as_json:
         print_json(escalation_json(escalation, now))
         return
-    print(line(Tracked.of(escalation), now))
+    tracked = Tracked.of(escalation)
+    print(line(tracked, now))
     zone = ZoneInfo(calendar_of(escalation.framework).timezone)
+    review = review_state(tracked.runs, escalation.framework, now)
+    if review is not None:
+        when = f", due {review.due.astimezone(zone):%a %d %b %H:%M %Z}" if review.due else ""
+        print(f"  post-escalation review: {review.status}{when}")
     for event in escalation.timeline():
         what = event.kind + (f" -> {event.status}" if event.kind == "status" else "") + (
             f" -> severity {event.severity}" if event.kind == "severity" else "")

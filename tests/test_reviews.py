@@ -1,0 +1,102 @@
+"""Post-escalation reviews: when they are due, recording one from a file, and bad files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coach.cli.main import main
+from coach.settings import get_settings
+from tests.test_escalations_cli import NY_OFFICE, TICKET
+
+REVIEW = {
+    "summary": "Exports failed for two days after the 4.12 release.",
+    "impact": "60 analysts lost 2 hours a day for 2 days: 240 hours.",
+    "timeline": [{"at": "2026-12-03T10:00:00-05:00", "event": "escalated"}],
+    "root_cause": "The 4.12 migration skipped the export scheduler's table.",
+    "contributing_factors": ["no canary for scheduled jobs"],
+    "detection": "The customer noticed first.",
+    "what_went_well": ["first response in 40 minutes"],
+    "what_went_badly": ["no status page entry"],
+    "action_items": [{"action": "Add a canary for scheduled exports", "owner": "Priya",
+                      "due": "2026-12-18T17:00:00-05:00"}],
+}
+
+
+@pytest.fixture
+def coach(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+          seed: Any) -> Iterator[Any]:
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    (tmp_path / "framework.json").write_text(json.dumps(seed.model_dump(mode="json")
+                                                        | NY_OFFICE))
+
+    def run(now: str, *args: str) -> tuple[int, str, str]:
+        monkeypatch.setenv("COACH_NOW", now)
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    def create(severity: int) -> str:
+        (tmp_path / "ticket.json").write_text(json.dumps(TICKET | {"severity": severity}))
+        code, out, err = run("2026-12-03T10:00:00-05:00", "escalations", "create", "--ticket",
+                             str(tmp_path / "ticket.json"), "--framework",
+                             str(tmp_path / "framework.json"), "--json")
+        assert code == 0, err
+        return str(json.loads(out)["id"])
+
+    def review(now: str, number: str) -> Any:
+        return json.loads(run(now, "escalations", "show", number, "--json")[1])["review"]
+
+    run.folder, run.create, run.review = tmp_path, create, review  # type: ignore[attr-defined]
+    yield run
+    get_settings.cache_clear()
+
+
+def test_a_review_is_due_working_days_after_resolution_and_done_once_recorded(
+        coach: Any) -> None:
+    number = coach.create(1)  # Thursday 3 December 2026
+    assert coach.review("2026-12-03T11:00:00-05:00", number) == {
+        "required": True, "due": None, "status": "not-due"}
+    coach("2026-12-03T15:00:00-05:00", "escalations", "status", number, "resolved")
+    due = {"required": True, "due": "2026-12-08T15:00:00-05:00"}  # Fri, Mon, Tue
+    assert coach.review("2026-12-08T14:59:00-05:00", number) == due | {"status": "due"}
+    assert coach.review("2026-12-08T15:01:00-05:00", number) == due | {"status": "overdue"}
+    (coach.folder / "review.json").write_text(json.dumps(REVIEW))
+    code, out, err = coach("2026-12-09T10:00:00-05:00", "escalations", "review", number,
+                           "--from", str(coach.folder / "review.json"), "--json")
+    assert code == 0, err
+    assert json.loads(out)["review"] == due | {"status": "done"}
+    coach("2026-12-10T09:00:00-05:00", "escalations", "status", number, "in-progress")
+    assert coach.review("2026-12-10T10:00:00-05:00", number)["status"] == "not-due"
+    coach("2026-12-23T15:00:00-05:00", "escalations", "status", number, "resolved")
+    # Thursday the 24th, (Christmas off) Monday the 28th, Tuesday the 29th.
+    assert coach.review("2026-12-24T09:00:00-05:00", number) == {
+        "required": True, "due": "2026-12-29T15:00:00-05:00", "status": "due"}
+
+
+def test_lower_levels_need_no_review_and_an_open_one_cannot_be_reviewed(coach: Any) -> None:
+    number = coach.create(3)
+    assert coach.review("2026-12-03T11:00:00-05:00", number) is None
+    (coach.folder / "review.json").write_text(json.dumps(REVIEW))
+    code, _, err = coach("2026-12-03T11:00:00-05:00", "escalations", "review", number,
+                         "--from", str(coach.folder / "review.json"))
+    assert code == 2 and "not resolved yet" in err
+
+
+def test_a_bad_review_names_each_field_and_exits_2(coach: Any) -> None:
+    number = coach.create(2)
+    coach("2026-12-03T15:00:00-05:00", "escalations", "status", number, "resolved")
+    bad = REVIEW | {"root_cause": "  ", "mood": "tense",
+                    "action_items": [{"action": "Add a canary"}]}
+    (coach.folder / "bad.json").write_text(json.dumps(bad))
+    code, _, err = coach("2026-12-04T10:00:00-05:00", "escalations", "review", number,
+                         "--from", str(coach.folder / "bad.json"))
+    assert code == 2
+    for field in ("root_cause", "mood", "action_items.0.owner", "action_items.0.due"):
+        assert field in err, (field, err)
+    assert coach.review("2026-12-04T10:00:00-05:00", number)["status"] == "due"
