@@ -179,8 +179,10 @@ def _print(escalation: Escalation, as_json: bool) -> None:
     zone = ZoneInfo(calendar_of(escalation.framework).timezone)
     review = review_state(tracked.runs, escalation.framework, now)
     if review is not None:
-        when = f", due {review.due.astimezone(zone):%a %d %b %H:%M %Z}" if review.due else ""
-        print(f"  post-escalation review: {review.status}{when}")
+        when = f"{review.due.astimezone(zone):%a %d %b %H:%M %Z}" if review.due else ""
+        said = {"not-due": "due once resolved", "due": f"due {when}",
+                "overdue": f"overdue since {when}", "done": "done"}[review.status]
+        print(f"  post-escalation review {said}")
     for event in escalation.timeline():
         what = event.kind + (f" -> {event.status}" if event.kind == "status" else "") + (
             f" -> severity {event.severity}" if event.kind == "severity" else "")
