@@ -1,4 +1,5 @@
-"""An escalation as the `escalations show --json` contract prints it, and the list's order."""
+"""An escalation as the `escalations show --json` contract prints it; `Tracked`, the
+event-free view that lists and boards use; the list's order and badges."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from zoneinfo import ZoneInfo
 from coach.domain import SeverityFramework
 from coach.domain.base import Model
 from coach.domain.escalation import Escalation, Status
-from coach.tracking.clocks import Clocks, ClockState, Runs, calendar_of, clocks, clocks_from, runs
+from coach.tracking.clocks import Clocks, ClockState, Runs, calendar_of, clocks_from, runs
 from coach.tracking.review import review_state
 
 
 def escalation_json(escalation: Escalation, now: datetime) -> dict[str, Any]:
     """The escalation with its clocks as of `now`; every time ISO 8601 with an offset, in the
     framework's time zone."""
-    found = clocks(escalation, now)
+    read = runs(escalation)
+    found = clocks_from(read, escalation.framework, now)
     zone = ZoneInfo(calendar_of(escalation.framework).timezone)
 
     def local(model: Model | None) -> dict[str, Any] | None:
@@ -40,7 +42,7 @@ def escalation_json(escalation: Escalation, now: datetime) -> dict[str, Any]:
                    "next_update": local(found.next_update),
                    "resolution": local(found.resolution)},
         "cycles": [local(c) for c in found.cycles],
-        "review": local(review_state(runs(escalation), escalation.framework, now)),
+        "review": local(review_state(read, escalation.framework, now)),
     }
 
 
