@@ -129,3 +129,14 @@ def test_kept_summaries_agree_with_the_events_and_are_rebuilt_when_lost(
         db.execute(text("UPDATE coach_escalations SET summary = '{\"x\": 1}' WHERE id = 2"))
     assert {t.id: t.runs for t in escalations.summaries(DANA)} == kept
     assert escalations.rebuild_summaries() == 3
+
+
+def test_the_board_shows_reviews_that_are_due(desk: tuple[Desk, list[datetime]],
+                                              seed: SeverityFramework) -> None:
+    talk, now = desk
+    session = CoachSession(framework=seed)
+    say(talk, session, "Initech resolved: hotfix deployed")  # a Severity 2: 5 working days
+    said, _ = say(talk, session, "my escalations")
+    assert "| 3 | Initech | 2 | resolved |" in said and "review due" in said
+    now[0] = START + timedelta(days=8)
+    assert "review overdue" in say(talk, session, "my escalations")[0]

@@ -26,6 +26,7 @@ from coach.domain.session import HOME, CoachSession
 from coach.engine.inputs import command_word, escape, read_input
 from coach.tracking.clocks import calendar_of, clocks
 from coach.tracking.report import Tracked, badges, list_order, running
+from coach.tracking.review import review_state
 from coach.understanding.updates import UpdateWords, read_update
 from coach.web.escalations import EscalationInputError, Escalations, Viewer
 
@@ -127,7 +128,8 @@ class Desk:
                               "here.", buttons=[Button(id="ticket", label="Draft a ticket")])
         rows = ["| # | Account | Sev | Status | Clocks |", "|---|---|---|---|---|"]
         rows += [f"| {e.id} | {escape(e.account)} | {e.severity} | {e.status} | "
-                 f"{' · '.join(badges(e.clocks(now)))} |" for e in ordered[:BOARD_LIMIT]]
+                 f"{' · '.join(badges(e.clocks(now)) + _review_badge(e, now))} |"
+                 for e in ordered[:BOARD_LIMIT]]
         more = (f"\n\nShowing {BOARD_LIMIT} of {len(ordered)}." if len(ordered) > BOARD_LIMIT
                 else "")
         title = "Your team's escalations" if team else "Your escalations"
@@ -184,6 +186,14 @@ class Desk:
 
 def _tokens(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.casefold())
+
+
+def _review_badge(escalation: Tracked, now: datetime) -> list[str]:
+    """The post-escalation review, once it is due: "review due" or "review overdue"."""
+    review = review_state(escalation.runs, escalation.framework, now)
+    if review is None or review.status not in ("due", "overdue"):
+        return []
+    return [f"review {review.status}"]
 
 
 def _urgency(escalation: Tracked, now: datetime) -> int:
