@@ -100,3 +100,45 @@ def test_a_bad_review_names_each_field_and_exits_2(coach: Any) -> None:
     for field in ("root_cause", "mood", "action_items.0.owner", "action_items.0.due"):
         assert field in err, (field, err)
     assert coach.review("2026-12-04T10:00:00-05:00", number)["status"] == "due"
+
+
+def test_a_scripted_chat_review_is_blameless_and_takes_its_timeline_from_the_events(
+        coach: Any) -> None:
+    from coach.web.escalations import Escalations, Viewer
+    from coach.web.store import Store
+
+    ticket = ("Account: Globex. Severity: 2. CSM: Dana Li. Issue summary: Scheduled exports "
+              "fail since the 4.12 release. Business impact: 60 analysts lose 2 hours a day. "
+              "Actions taken: Support re-ran the jobs. Resolution requested: Fix the exports. "
+              "Timeline required: within 2 days. Escalation owner: CS Director")
+    script = [ticket, "confirm", "sent Globex an update", "Globex resolved: hotfix deployed",
+              "[button:review-1]", "16:30 engineers found the broken migration", "ok",
+              "Scheduled exports failed for two days after the 4.12 release.",
+              "a lot of people were annoyed",  # no numbers: asked again
+              "60 analysts lost 2 hours a day for 2 days, 240 hours",
+              "the export job could not find its table",
+              "Marco screwed up the deploy",  # blames a person
+              "yes",  # the systems wording, agreed
+              "that's the root cause", "the customer told us", "quick first response",
+              "no status page entry; slow rollback",
+              "1: Priya by Dec 18", "add: Add a canary for scheduled exports, Sam by Friday",
+              "done"]
+    (coach.folder / "script.txt").write_text("\n".join(script) + "\n")
+    code, out, err = coach("2026-12-03T10:00:00-05:00", "chat", "--script",
+                           str(coach.folder / "script.txt"), "--json", "--user", "dana")
+    assert code == 0, err
+    said = "\n".join(r["text"] for t in json.loads(out)["turns"] for r in t["replies"])
+    assert "Give me numbers" in said and "That names a person" in said
+    assert "Review of **Globex** recorded, with 2 action items" in said
+    store = Store.for_settings(get_settings())
+    [review] = Escalations(store).reviews("1", Viewer("dana", sees_team=True))
+    assert review.root_cause.startswith("The deploy had no check")
+    assert "Marco" not in review.model_dump_json()
+    assert review.contributing_factors == ["the export job could not find its table"]
+    assert [e.event for e in review.timeline][:2] == ["created", "customer update: sent "
+                                                      "Globex an update"]
+    assert "engineers found the broken migration" in [e.event for e in review.timeline]
+    assert [(a.owner, a.due.date().isoformat()) for a in review.action_items] == [
+        ("Priya", "2026-12-18"), ("Sam", "2026-12-04")]
+    assert coach.review("2026-12-03T11:00:00-05:00", "1")["status"] == "done"
+    store.engine.dispose()

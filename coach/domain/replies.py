@@ -70,7 +70,8 @@ class MessageDraft(Model):
 class Artifact(Model):
     """Something the coach produced that the UI can show as a card and offer as a download."""
 
-    kind: Literal["framework", "ticket", "draft", "action_plan", "message", "profile", "score"]
+    kind: Literal["framework", "ticket", "draft", "action_plan", "message", "profile", "score",
+                  "review"]
     title: Text
     data: dict[str, Any] = Field(description="The validated model, dumped as JSON-ready data.")
 

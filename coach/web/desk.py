@@ -29,11 +29,15 @@ from coach.tracking.report import Tracked, badges, list_order, running
 from coach.tracking.review import review_state
 from coach.understanding.updates import UpdateWords, read_update
 from coach.web.escalations import EscalationInputError, Escalations, Viewer
+from coach.web.review_talk import ReviewTalk
 
 BOARD_BUTTON = Button(id="my-escalations", label="My escalations")
 _BOARD = {"my-escalations", "escalations", "escalation-board", "board", "show-my-escalations"}
 _TEAM_BOARD = {"team-escalations", "show-team-escalations", "all-escalations"}
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
+_REVIEW_BUTTON = re.compile(r"^review-(\d{1,9})$")
+_REVIEW = re.compile(r"^(?:let'?s\s+|start\s+)?(?:the\s+|a\s+)?(?:post-escalation\s+)?review\s+"
+                     r"(?:of\s+|for\s+)?(?P<target>[^?.!]+)[?.!]*$", re.I)
 MAX_WARNED = 500
 BOARD_LIMIT = 30
 
@@ -44,12 +48,15 @@ class Desk:
     def __init__(self, escalations: Escalations, clock: Clock = coach_now) -> None:
         self.escalations = escalations
         self.clock = clock
+        self.reviews = ReviewTalk(escalations)
 
     def turn(self, session: CoachSession, text: str, viewer: Viewer,
              handle: Callable[[], list[Reply]]) -> list[Reply]:
         """Warn, answer the desk's own words or run `handle`, then track a confirmed ticket."""
         now = self.clock()
         warning = self._warning(session, viewer, now)
+        if self.reviews.active(session):  # a review in progress takes every answer
+            return warning + self.reviews.turn(session, read_input(text).text, viewer, now)
         own = self._own(session, text, viewer, now)
         replies = own if own is not None else handle()
         return warning + replies + self._track(session, viewer, now)
@@ -65,6 +72,14 @@ class Desk:
         if word in _TEAM_BOARD:
             return [self._board(viewer, now, team=True)]
         busy = session.mode != HOME and session.step not in ("done", "menu")
+        pressed = _REVIEW_BUTTON.match(word)
+        if pressed:
+            return [self.reviews.start(session, pressed[1], viewer)]
+        asked = None if busy else _REVIEW.match(said)
+        if asked:
+            named = [e for e in self._named(asked["target"], viewer) if e.status in DONE]
+            if len(named) == 1:
+                return [self.reviews.start(session, named[0].id, viewer)]
         update = None if busy else read_update(said)
         if update is None:
             return None
@@ -109,10 +124,12 @@ class Desk:
         except EscalationInputError as exc:
             return Reply(text=f"{escape(str(exc)).capitalize()}.", buttons=[BOARD_BUTTON])
         text = f"{done} **{name}** (#{number}). {_next_due(changed, now)}".strip()
+        buttons = [BOARD_BUTTON]
         if changed.status == "resolved":
-            text += ("\n\nWhile it is fresh, hold the post-escalation review: ask me \"how do "
-                     "I run a post-escalation review?\"")
-        return Reply(text=text, buttons=[BOARD_BUTTON])
+            text += ("\n\nWhile it is fresh, hold the post-escalation review: I'll walk you "
+                     "through it, blamelessly.")
+            buttons = [Button(id=f"review-{number}", label="Start the review"), BOARD_BUTTON]
+        return Reply(text=text, buttons=buttons)
 
     def _board(self, viewer: Viewer, now: datetime, team: bool) -> Reply:
         if team and not viewer.sees_team:

@@ -26,7 +26,8 @@ from coach.domain import (
     SeverityFramework,
     framework_markdown,
 )
-from coach.engine.views.files import json_text, plan_files, slug, ticket_files
+from coach.domain.review import PostEscalationReview
+from coach.engine.views.files import json_text, plan_files, review_files, slug, ticket_files
 
 # Welcome-screen starters: (label, what pressing it types). The typed words are mode ids.
 STARTERS = (
@@ -93,6 +94,9 @@ def downloads(artifact: Artifact, framework: SeverityFramework) -> list[Download
         stem = f"framework-{slug(shown.name)}"
         return _files({f"{stem}.md": framework_markdown(shown) + "\n",
                        f"{stem}.json": json_text(shown.model_dump(mode="json"))})
+    if artifact.kind == "review":
+        review = PostEscalationReview.model_validate(artifact.data["review"])
+        return _files(review_files(str(artifact.data["account"]), review))
     if artifact.kind == "message":
         draft = MessageDraft.model_validate(artifact.data)
         return _files({f"{slug(draft.title)}.md": f"# {draft.title}\n\n{draft.text}\n"})

@@ -6,6 +6,7 @@ import json
 import re
 
 from coach.domain import ActionPlan, EscalationTicket, SeverityFramework
+from coach.domain.review import PostEscalationReview
 from coach.domain.session import CoachSession
 from coach.engine.views.cards import plan_markdown, ticket_markdown
 
@@ -36,6 +37,28 @@ def plan_files(plan: ActionPlan) -> dict[str, str]:
         f"{stem}.md": f"# Action plan\n\n{plan_markdown(plan)}\n",
         f"{stem}.json": json_text(plan.model_dump(mode="json")),
     }
+
+
+def review_files(account: str, review: PostEscalationReview) -> dict[str, str]:
+    """A post-escalation review as Markdown and JSON."""
+    stem = f"review-{slug(account)}"
+    return {f"{stem}.md": review_markdown(account, review),
+            f"{stem}.json": json_text(review.model_dump(mode="json", exclude_none=True))}
+
+
+def review_markdown(account: str, review: PostEscalationReview) -> str:
+    def items(values: list[str]) -> str:
+        return "\n".join(f"- {v}" for v in values) or "- (none)"
+
+    timeline = "\n".join(f"- {e.at:%Y-%m-%d %H:%M %Z}: {e.event}" for e in review.timeline)
+    actions = "\n".join(f"- {a.action} (owner: {a.owner}, due {a.due:%Y-%m-%d %H:%M %Z})"
+                         for a in review.action_items) or "- (none)"
+    return (f"# Post-escalation review: {account}\n\n## Summary\n{review.summary}\n\n"
+            f"## Impact\n{review.impact}\n\n## Timeline\n{timeline}\n\n"
+            f"## Root cause\n{review.root_cause}\n\n## Contributing factors\n"
+            f"{items(review.contributing_factors)}\n\n## Detection\n{review.detection}\n\n"
+            f"## What went well\n{items(review.what_went_well)}\n\n## What went badly\n"
+            f"{items(review.what_went_badly)}\n\n## Action items\n{actions}\n")
 
 
 def export_files(session: CoachSession) -> dict[str, str]:
