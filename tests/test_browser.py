@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from coach.domain import EscalationTicket
+from coach.domain.review import PostEscalationReview
 from tests.chat_page import ASSISTANT, ChatPage
 from tests.live_server import (
     LiveServer,
@@ -99,6 +100,24 @@ def test_ticket_conversation_survives_a_restart_and_stays_private(
             chat.say("sent Initech Corp an update", "Logged a customer update")
             board = chat.press("My escalations", "Your escalations")
             assert "Initech Corp" in board and "response achieved" in board
+            chat.say("Initech Corp resolved: API workers patched", "post-escalation review")
+            chat.press("Start the review", "The timeline")
+            chat.say("ok", "what happened")
+            chat.say("The reporting API failed for a day after a config change.", "impact")
+            chat.say("300 analysts lost 6 hours; $400k ARR at risk", "Why did it happen")
+            chat.say("the new config had no validation", "why did that happen")
+            chat.say("that's the root cause", "find out")
+            chat.say("the customer told us", "went well")
+            chat.say("fast first response", "went badly")
+            chat.say("no status page entry", "Action items")
+            chat.say("1: Dana Lee by Dec 18", "Next")
+            chat.say("done", "recorded")
+            with chat.page.expect_download() as info:
+                chat.page.get_by_text("review-initech-corp.json", exact=True).last.click()
+            info.value.save_as(tmp_path / "review.json")
+            review = PostEscalationReview.model_validate_json(
+                (tmp_path / "review.json").read_text(encoding="utf-8"))
+            assert review.root_cause == "the new config had no validation"
 
             # A second conversation, left half-drafted.
             chat.page.click("#new-chat-button")
