@@ -9,6 +9,8 @@
   A sentence whose words name no tracked escalation is left to the coach.
 - At the start of a turn, at most one short line about clocks that became at risk or
   breached since the last warning; never the same one twice.
+- "review Globex" (or the button offered on resolution) starts the guided post-escalation
+  review (coach.web.review_talk), which then takes every answer until it is recorded.
 """
 
 from __future__ import annotations
