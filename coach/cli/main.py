@@ -13,7 +13,8 @@ from coach.domain import CoachError
 
 # Each subcommand's module; only the one being run is imported, so `coach classify` never
 # pays for the web server's or the database's imports.
-COMMANDS = ("ask", "framework", "chat", "classify", "ticket", "escalations", "serve", "users")
+COMMANDS = ("ask", "framework", "chat", "classify", "ticket", "escalations", "next-steps",
+            "serve", "users")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,7 +30,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         if only in (None, name):
-            importlib.import_module(f"coach.cli.commands.{name}").register(sub)
+            module = name.replace("-", "_")
+            importlib.import_module(f"coach.cli.commands.{module}").register(sub)
     return parser
 
 

@@ -20,7 +20,7 @@ STATUSES: tuple[Status, ...] = ("open", "in-progress", "waiting-on-customer",
 PAUSED: frozenset[str] = frozenset({"waiting-on-customer", "waiting-on-vendor"})
 DONE: frozenset[str] = frozenset({"resolved", "closed"})
 EventKind = Literal["created", "customer-update", "note", "status", "severity", "owner",
-                    "step-done", "resolved", "reopened", "review"]
+                    "step-done", "step-dropped", "resolved", "reopened", "review"]
 
 
 class Event(Model):

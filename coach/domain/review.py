@@ -39,3 +39,22 @@ class PostEscalationReview(Model):
     what_went_badly: list[Text] = Field(default_factory=list)
     action_items: list[ActionItem] = Field(default_factory=list)
     status: ReviewStatus | None = None
+
+
+StepStatus = Literal["open", "done", "dropped"]
+StepSource = Literal["plan", "review", "tailoring"]
+
+
+class NextStep(Model):
+    """A tracked next step: an action plan's step, a review's action item, or a leader's own
+    (tailoring) step. Open until marked done or dropped (with a reason)."""
+
+    id: str
+    escalation_id: str | None = None
+    account: str | None = None
+    action: Text
+    owner: Text
+    due: AwareDatetime
+    status: StepStatus = "open"
+    reason: str = ""
+    source: StepSource

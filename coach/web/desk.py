@@ -24,16 +24,30 @@ from coach.domain import Button, Reply
 from coach.domain.calendar import WorkCalendar, known_zone
 from coach.domain.clock import Clock, coach_now
 from coach.domain.escalation import DONE, Escalation
+from coach.domain.review import NextStep
 from coach.domain.session import HOME, CoachSession
 from coach.engine.inputs import command_word, escape, read_input
+from coach.parsing.deadlines import deadline
 from coach.tracking.clocks import calendar_of, clocks
 from coach.tracking.report import Tracked, badges, list_order, running
 from coach.tracking.review import review_state
 from coach.understanding.updates import UpdateWords, read_update
 from coach.web.escalations import EscalationInputError, Escalations, Viewer
+from coach.web.next_steps import NextSteps
 from coach.web.review_talk import ReviewTalk
 
 BOARD_BUTTON = Button(id="my-escalations", label="My escalations")
+STEPS_BUTTON = Button(id="next-steps", label="Next steps")
+_STEPS = {"next-steps", "my-next-steps", "team-next-steps", "open-next-steps", "show-next-steps"}
+_DONE = re.compile(r"^(?:done|did|finished|completed)\s*[:\-–—]\s*(?P<text>.+)$", re.I)
+_DROP = re.compile(r"^drop\s+(?:step\s+)?#?(?P<n>\d{1,9})\b\s*[,:;\-–—]?\s*(?P<reason>.*)$",
+                   re.I)
+_OWNS = re.compile(r"^(?P<owner>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)\s+owns\s+(?:the\s+)?"
+                   r"(?P<thing>.+?)(?:\s+now)?[.!]*$")
+_ADD_STEP = re.compile(r"^(?:add\s+a\s+)?next\s+step\s*:\s*(?P<action>.+?)\s+by\s+(?P<when>.+)$",
+                       re.I)
+_STOPWORDS = {"the", "a", "an", "to", "of", "for", "on", "in", "and", "with", "it", "our", "their",
+              "step", "now", "first"}
 _BOARD = {"my-escalations", "escalations", "escalation-board", "board", "show-my-escalations"}
 _TEAM_BOARD = {"team-escalations", "show-team-escalations", "all-escalations"}
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
@@ -51,6 +65,7 @@ class Desk:
         self.escalations = escalations
         self.clock = clock
         self.reviews = ReviewTalk(escalations)
+        self.steps = NextSteps(escalations.store, clock)
 
     def turn(self, session: CoachSession, text: str, viewer: Viewer,
              handle: Callable[[], list[Reply]]) -> list[Reply]:
@@ -82,6 +97,11 @@ class Desk:
             named = [e for e in self._named(asked["target"], viewer) if e.status in DONE]
             if len(named) == 1:
                 return [self.reviews.start(session, named[0].id, viewer)]
+        if word in _STEPS:
+            return [self._steps_listing(viewer, now)]
+        stepped = None if busy else self._step_words(said, viewer, now)
+        if stepped is not None:
+            return [stepped]
         update = None if busy else read_update(said)
         if update is None:
             return None
@@ -133,6 +153,57 @@ class Desk:
             buttons = [Button(id=f"review-{number}", label="Start the review"), BOARD_BUTTON]
         return Reply(text=text, buttons=buttons)
 
+    # --- next steps ------------------------------------------------------------------------
+
+    def _step_words(self, said: str, viewer: Viewer, now: datetime) -> Reply | None:
+        """ "done: sent the first update", "drop step 4, ...", "Priya owns the RCA now",
+        "next step: share the framework with the team by Friday"; None when it is none."""
+        if (added := _ADD_STEP.match(said)) is not None:
+            due = deadline(f"by {added['when']}", now, None) or deadline(added["when"], now)
+            if due is None:
+                return None
+            [step] = self.steps.add([(added["action"].strip(), viewer.user, due)], viewer,
+                                    "tailoring")
+            return Reply(text=f"Tracking next step #{step.id}: {escape(step.action)}, due "
+                              f"{_local(step.due, now)}.", buttons=[STEPS_BUTTON])
+        if (dropped := _DROP.match(said)) is not None:
+            step = self.steps.drop(dropped["n"], viewer, dropped["reason"] or "dropped")
+            return Reply(text=f"Dropped step #{step.id}: {escape(step.action)}.",
+                         buttons=[STEPS_BUTTON])
+        done, owns = _DONE.match(said), _OWNS.match(said)
+        if done is None and owns is None:
+            return None
+        words = done["text"] if done is not None else owns["thing"]  # type: ignore[index]
+        found = _matching(self.steps.open(viewer), words)
+        if not found:
+            return None if owns is not None else Reply(
+                text="Which step? Say \"next steps\" to see them, then \"done: step N\".",
+                buttons=[STEPS_BUTTON])
+        if len(found) > 1:
+            options = "; ".join(f"#{s.id} {escape(s.action)}" for s in found[:4])
+            return Reply(text=f"Which one: {options}? Say it with the number, e.g. \"done: step "
+                              f"{found[0].id}\".")
+        if done is not None:
+            step = self.steps.done(found[0].id, viewer, done["text"])
+            return Reply(text=f"Done: step #{step.id}, {escape(step.action)}.",
+                         buttons=[STEPS_BUTTON])
+        assert owns is not None
+        step = self.steps.reassign(found[0].id, viewer, owns["owner"])
+        return Reply(text=f"Step #{step.id} ({escape(step.action)}) is {escape(step.owner)}'s "
+                          "now.", buttons=[STEPS_BUTTON])
+
+    def _steps_listing(self, viewer: Viewer, now: datetime) -> Reply:
+        steps = self.steps.open(viewer)
+        if not steps:
+            return Reply(text="No open next steps.", buttons=[BOARD_BUTTON])
+        rows = ["| # | Step | Owner | Due | For |", "|---|---|---|---|---|"]
+        rows += [f"| {s.id} | {escape(s.action)} | {escape(s.owner)} | "
+                 f"{_local(s.due, now)}{' (overdue)' if s.due < now else ''} | "
+                 f"{escape(s.account or '')} |" for s in steps[:BOARD_LIMIT]]
+        return Reply(text="Your open next steps, the nearest due first:\n\n" + "\n".join(rows)
+                     + "\n\nMark them in words: \"done: step 3\", \"drop step 4, the customer "
+                       "fixed it\", \"Priya owns step 5 now\".", buttons=[BOARD_BUTTON])
+
     def _board(self, viewer: Viewer, now: datetime, team: bool) -> Reply:
         if team and not viewer.sees_team:
             return Reply(text="Only leaders see the team's escalations. Here are yours:\n\n"
@@ -152,14 +223,30 @@ class Desk:
         more = (f"\n\nShowing {BOARD_LIMIT} of {len(ordered)}." if len(ordered) > BOARD_LIMIT
                 else "")
         title = "Your team's escalations" if team else "Your escalations"
+        overdue = [s for s in self.steps.open(seen) if s.due < now]
+        if overdue:
+            more += "\n\nOverdue next steps: " + "; ".join(
+                f"#{s.id} {escape(s.action)} ({escape(s.owner)}, due {_local(s.due, now)})"
+                for s in overdue[:5])
         return Reply(text=f"{title}, breached and at risk first:\n\n" + "\n".join(rows) + more,
-                     buttons=[BOARD_BUTTON])
+                     buttons=[BOARD_BUTTON, STEPS_BUTTON])
 
     # --- tracking and warnings ------------------------------------------------------------
 
     def _track(self, session: CoachSession, viewer: Viewer, now: datetime) -> list[Reply]:
         ticket = session.confirmed_ticket
-        if ticket is None or ticket.created_at.isoformat() in session.tracked:
+        if ticket is None:
+            return []
+        key = ticket.created_at.isoformat()
+        plan, planned = session.action_plan, f"plan:{key}"
+        if key in session.tracked and plan is not None and session.plan_accepted and (
+                planned not in session.tracked):  # an accepted plan's steps are tracked
+            session.tracked[planned] = session.tracked[key]
+            steps = self.steps.add([(s.action, s.owner, s.due) for s in plan.steps], viewer,
+                                   "plan", session.tracked[key])
+            return [Reply(text=f"Tracking the plan's {len(steps)} steps as next steps: say "
+                               "\"done: ...\" as they happen.", buttons=[STEPS_BUTTON])]
+        if key in session.tracked:
             return []
         framework = session.framework
         if framework.calendar is None and known_zone(session.zone()):  # where they work
@@ -201,6 +288,23 @@ class Desk:
         return [Reply(text=f"Heads up: the {clock} for **{escape(escalation.account)}** "
                            f"(#{escalation.id}) {what}{more}.", notice="clock warning",
                       buttons=[BOARD_BUTTON])]
+
+
+def _matching(steps: list[NextStep], words: str) -> list[NextStep]:
+    """The open steps the words name: "step 4", "#4", or most of the action's words."""
+    number = re.search(r"(?:step\s*|#)(\d{1,9})\b", words, re.I)
+    if number:
+        return [s for s in steps if s.id == number[1]]
+    wanted = {t for t in _tokens(words) if t not in _STOPWORDS}
+    if not wanted:
+        return []
+    scored = [(len(wanted & set(_tokens(s.action))) / len(wanted), s) for s in steps]
+    best = max((score for score, _ in scored), default=0.0)
+    return [s for score, s in scored if score == best and score >= 0.5]
+
+
+def _local(moment: datetime, now: datetime) -> str:
+    return f"{moment.astimezone(now.tzinfo):%a %d %b %H:%M}"
 
 
 def _tokens(text: str) -> list[str]:

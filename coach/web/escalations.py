@@ -20,7 +20,7 @@ from coach.domain.review import PostEscalationReview
 from coach.tracking.clocks import Runs, runs
 from coach.tracking.report import Tracked
 from coach.web.store import TEAM, Store, StoreError
-from coach.web.tables import EscalationEventRow, EscalationRow, ReviewRow
+from coach.web.tables import EscalationEventRow, EscalationRow, NextStepRow, ReviewRow
 
 
 class EscalationNotFound(CoachError):
@@ -107,6 +107,13 @@ class Escalations:
         found += [Tracked.of(self.get(number, viewer)) for number in stale]
         return sorted(found, key=lambda t: int(t.id))
 
+    def resummarise(self, escalation_id: str) -> None:
+        """Rewrite one escalation's summary from its events (after a change made elsewhere)."""
+        with self.store.transaction() as db:
+            row = db.get(EscalationRow, int(escalation_id))
+            if row is not None:
+                _summarise(db, row)
+
     def rebuild_summaries(self) -> int:
         """Work every summary out again from the events; returns how many."""
         with self.store.transaction() as db:
@@ -174,10 +181,16 @@ class Escalations:
         if self.get(escalation_id, viewer).status not in DONE:
             raise EscalationInputError(f"escalation {escalation_id} is not resolved yet: "
                                        "review it once it is")
+        now = self.clock()
         with self.store.transaction() as db:
             row = _visible(db, escalation_id, viewer)
             db.add(ReviewRow(escalation_id=row.id, data=review.model_dump(mode="json"),
-                             status="done", at=self.clock(), by=viewer.user[:64]))
+                             status="done", at=now, by=viewer.user[:64]))
+            db.add_all(NextStepRow(  # its action items are tracked as next steps
+                team_id=row.team_id, tracker=row.owner, escalation_id=row.id,
+                action=item.action[:1000], owner=item.owner[:100], due=item.due,
+                status="open", reason="", source="review", created_at=now)
+                for item in review.action_items)
         return self._append(escalation_id, viewer, kind="review",
                             text=f"post-escalation review recorded: {review.summary}"[:500])
 

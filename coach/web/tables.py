@@ -165,3 +165,23 @@ class ReviewRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     by: Mapped[str] = mapped_column(String(64))
+
+
+class NextStepRow(Base):
+    """A tracked next step (coach.domain.review.NextStep)."""
+
+    __tablename__ = "coach_next_steps"
+    __table_args__ = (Index("ix_coach_next_steps_tracker", "team_id", "tracker", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    tracker: Mapped[str] = mapped_column(String(64), doc="The user whose list holds it.")
+    escalation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coach_escalations.id", ondelete="CASCADE"), nullable=True)
+    action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(100))
+    due: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
