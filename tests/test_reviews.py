@@ -142,3 +142,54 @@ def test_a_scripted_chat_review_is_blameless_and_takes_its_timeline_from_the_eve
         ("Priya", "2026-12-18"), ("Sam", "2026-12-04")]
     assert coach.review("2026-12-03T11:00:00-05:00", "1")["status"] == "done"
     store.engine.dispose()
+
+
+def test_the_trend_review_counts_categories_levels_and_repeat_accounts(coach: Any) -> None:
+    first, second, third = coach.create(1), coach.create(2), coach.create(3)
+    coach("2026-12-03T12:00:00-05:00", "escalations", "status", first, "resolved",
+          "--category", "outage")
+    coach("2026-12-03T12:00:00-05:00", "escalations", "status", second, "resolved")
+    code, _, err = coach("2026-12-03T12:00:00-05:00", "escalations", "status", third,
+                         "in-progress", "--category", "billing")
+    assert code == 2 and "at resolution" in err
+    code, out, err = coach("2026-12-20T12:00:00-05:00", "escalations", "trend", "--json")
+    assert code == 0, err
+    found = json.loads(out)
+    assert (found["month"], found["total"]) == ("2026-12", 3)
+    assert found["by_category"]["outage"] == 1 and found["by_category"]["other"] == 2
+    assert found["by_level"] == {"1": 1, "2": 1, "3": 1}
+    assert found["by_account"] == [{"account": "Globex", "count": 3, "repeat": True}]
+    assert json.loads(coach("2026-12-20T12:00:00-05:00", "escalations", "trend", "--month",
+                            "2026-11", "--json")[1])["total"] == 0
+    assert coach("2026-12-20T12:00:00-05:00", "escalations", "trend", "--month", "Dec")[0] == 2
+
+
+def test_the_category_is_asked_in_the_chat_after_a_resolution(
+        tmp_path: Path, seed: Any) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from coach.domain import EscalationTicket
+    from coach.domain.session import CoachSession
+    from coach.web.desk import Desk
+    from coach.web.escalations import Escalations, Viewer
+    from coach.web.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'c.db'}")
+    store.migrate()
+    start = datetime(2026, 12, 3, 10, tzinfo=ZoneInfo("America/New_York"))
+    escalations = Escalations(store, clock=lambda: start)
+    ticket = EscalationTicket(account="Initech", severity=2, csm="Dana", issue_summary="x",
+                              business_impact="y", resolution_requested="z",
+                              escalation_owner="CS Director", created_at=start,
+                              response_due=start + timedelta(hours=4))
+    viewer = Viewer("dana")
+    escalations.create(ticket, seed, viewer)
+    desk, session = Desk(escalations, clock=lambda: start), CoachSession(framework=seed)
+
+    def say(text: str) -> str:
+        return "\n".join(r.text for r in desk.turn(session, text, viewer, lambda: []))
+
+    assert "root-cause category" in say("Initech resolved: config fixed")
+    assert "Root cause of **Initech** (#1): product-defect" in say("category: bug")
+    assert escalations.summaries(viewer)[0].runs.category == "product-defect"

@@ -20,7 +20,12 @@ STATUSES: tuple[Status, ...] = ("open", "in-progress", "waiting-on-customer",
 PAUSED: frozenset[str] = frozenset({"waiting-on-customer", "waiting-on-vendor"})
 DONE: frozenset[str] = frozenset({"resolved", "closed"})
 EventKind = Literal["created", "customer-update", "note", "status", "severity", "owner",
-                    "step-done", "step-dropped", "resolved", "reopened", "review"]
+                    "step-done", "step-dropped", "resolved", "reopened", "review", "category"]
+Category = Literal["product-defect", "outage", "security", "billing", "onboarding-training",
+                   "support-process", "communication", "expectations", "other"]
+CATEGORIES: tuple[Category, ...] = ("product-defect", "outage", "security", "billing",
+                                    "onboarding-training", "support-process", "communication",
+                                    "expectations", "other")
 
 
 class Event(Model):
@@ -32,6 +37,8 @@ class Event(Model):
     text: str = ""
     status: Status | None = Field(default=None, description="The status it moved to, if any.")
     severity: int | None = Field(default=None, ge=1, description="The level it set, if any.")
+    category: Category | None = Field(
+        default=None, description="The root-cause category it set (at or after resolution).")
 
 
 class Escalation(Model):

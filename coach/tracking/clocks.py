@@ -27,7 +27,7 @@ from pydantic import AwareDatetime, Field
 
 from coach.domain.base import Model
 from coach.domain.calendar import WorkCalendar, known_zone
-from coach.domain.escalation import DONE, PAUSED, Escalation, Status
+from coach.domain.escalation import DONE, PAUSED, Category, Escalation, Status
 from coach.domain.framework import SeverityFramework, SeverityLevel
 from coach.tracking.business_time import BusinessTime, Coverage, business_time
 
@@ -110,6 +110,8 @@ class Runs(Model):
     first: Run
     update: Run | None = None
     cycles: list[Run]
+    category: Category | None = Field(
+        default=None, description="The root-cause category set at or after resolution.")
     reviewed: AwareDatetime | None = Field(
         default=None, description="When a complete review was recorded after the latest "
         "resolution; a reopening forgets it.")
@@ -122,9 +124,10 @@ def runs(escalation: Escalation) -> Runs:
     cycles = [Run(start=escalation.created_at)]
     status: Status = "open"
     severity = escalation.ticket.severity
-    reviewed = None
+    reviewed, category = None, None
     for event in escalation.timeline():
         severity = event.severity or severity
+        category = event.category or category
         cycle = cycles[-1]
         if event.kind == "review" and status in DONE:
             reviewed = event.at
@@ -155,7 +158,7 @@ def runs(escalation: Escalation) -> Runs:
             _close_pause(cycle, event.at)
         status = event.status
     return Runs(status=status, severity=severity, first=first, update=update, cycles=cycles,
-                reviewed=reviewed)
+                reviewed=reviewed, category=category)
 
 
 def clocks(escalation: Escalation, now: datetime) -> Clocks:

@@ -33,6 +33,7 @@ def escalation_json(escalation: Escalation, now: datetime) -> dict[str, Any]:
         "account": escalation.account,
         "severity": escalation.severity,
         "status": escalation.status,
+        "category": read.category,
         "owner": escalation.owner,
         "created_at": escalation.created_at.astimezone(zone).isoformat(),
         "ticket": escalation.ticket.model_dump(mode="json"),

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from coach.domain import Button, Reply
 from coach.domain.calendar import WorkCalendar, known_zone
 from coach.domain.clock import Clock, coach_now
-from coach.domain.escalation import DONE, Escalation
+from coach.domain.escalation import DONE, Category, Escalation
 from coach.domain.review import NextStep
 from coach.domain.session import HOME, CoachSession
 from coach.engine.inputs import command_word, escape, read_input
@@ -46,6 +46,20 @@ _OWNS = re.compile(r"^(?P<owner>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)\s+owns\s+(?:
                    r"(?P<thing>.+?)(?:\s+now)?[.!]*$")
 _ADD_STEP = re.compile(r"^(?:add\s+a\s+)?next\s+step\s*:\s*(?P<action>.+?)\s+by\s+(?P<when>.+)$",
                        re.I)
+DESK = "desk"  # the desk's own state in a conversation: the escalation resolved last
+_CATEGORY = re.compile(r"^(?:(?P<target>.+?)\s+)?(?:root[- ]cause\s+)?category\s*(?:is\s*)?[:=]?"
+                       r"\s*(?P<category>[a-z /-]+?)[.!]*$", re.I)
+_CATEGORY_NAMES: dict[Category, set[str]] = {
+    "product-defect": {"product defect", "defect", "bug", "product bug"},
+    "outage": {"outage", "downtime", "down"},
+    "security": {"security", "breach", "data exposure"},
+    "billing": {"billing", "invoice", "invoicing"},
+    "onboarding-training": {"onboarding", "training", "onboarding training"},
+    "support-process": {"support process", "process", "support"},
+    "communication": {"communication", "comms"},
+    "expectations": {"expectations", "expectation"},
+    "other": {"other"},
+}
 _STOPWORDS = {"the", "a", "an", "to", "of", "for", "on", "in", "and", "with", "it", "our", "their",
               "step", "now", "first"}
 _BOARD = {"my-escalations", "escalations", "escalation-board", "board", "show-my-escalations"}
@@ -99,6 +113,9 @@ class Desk:
                 return [self.reviews.start(session, named[0].id, viewer)]
         if word in _STEPS:
             return [self._steps_listing(viewer, now)]
+        categorised = None if busy else self._category_words(session, said, viewer)
+        if categorised is not None:
+            return [categorised]
         stepped = None if busy else self._step_words(said, viewer, now)
         if stepped is not None:
             return [stepped]
@@ -112,7 +129,7 @@ class Desk:
             options = ", ".join(f"#{e.id} {escape(e.account)}" for e in found[:5])
             return [Reply(text=f"Which one: {options}? Say it again with the number, e.g. "
                                f"\"note on #{found[0].id}: ...\".")]
-        return [self._apply(update, found[0], viewer, now)]
+        return [self._apply(session, update, found[0], viewer, now)]
 
     def _named(self, words: str, viewer: Viewer) -> list[Tracked]:
         """The tracked escalations the words name: "#3", or an account's name."""
@@ -127,8 +144,8 @@ class Desk:
                  if wanted <= set(_tokens(e.account)) or set(_tokens(e.account)) <= wanted]
         return sorted(named, key=lambda e: e.status in DONE)  # open ones first
 
-    def _apply(self, update: UpdateWords, escalation: Tracked, viewer: Viewer,
-               now: datetime) -> Reply:
+    def _apply(self, session: CoachSession, update: UpdateWords, escalation: Tracked,
+               viewer: Viewer, now: datetime) -> Reply:
         name, number = escape(escalation.account), escalation.id
         try:
             if update.kind in ("customer-update", "note"):
@@ -148,10 +165,39 @@ class Desk:
         text = f"{done} **{name}** (#{number}). {_next_due(changed, now)}".strip()
         buttons = [BOARD_BUTTON]
         if changed.status == "resolved":
-            text += ("\n\nWhile it is fresh, hold the post-escalation review: I'll walk you "
+            session.mode_data[DESK] = {"resolved": number}
+            text += ("\n\nWhat was the root-cause category? Say \"category: outage\" (product "
+                     "defect, outage, security, billing, onboarding/training, support process, "
+                     "communication, expectations, other); the monthly trend review counts it. "
+                     "And while it is fresh, hold the post-escalation review: I'll walk you "
                      "through it, blamelessly.")
             buttons = [Button(id=f"review-{number}", label="Start the review"), BOARD_BUTTON]
         return Reply(text=text, buttons=buttons)
+
+    def _category_words(self, session: CoachSession, said: str, viewer: Viewer
+                        ) -> Reply | None:
+        """ "category: outage" (for the escalation just resolved here), or "Globex category:
+        billing"; None when the message is not one."""
+        match = _CATEGORY.match(said)
+        category = _category(match["category"]) if match else None
+        if match is None or category is None:
+            return None
+        if match["target"]:
+            named = self._named(match["target"], viewer)
+            if len(named) != 1:
+                return None
+            number = named[0].id
+        else:
+            last = session.mode_data.get(DESK)
+            number = str(last.get("resolved")) if isinstance(last, dict) else ""
+            if not number:
+                return Reply(text="Which escalation? Say \"Globex category: outage\".")
+        try:
+            changed = self.escalations.set_category(number, category, viewer)
+        except EscalationInputError as exc:
+            return Reply(text=f"{escape(str(exc)).capitalize()}.")
+        return Reply(text=f"Root cause of **{escape(changed.account)}** (#{changed.id}): "
+                          f"{category}.", buttons=[BOARD_BUTTON])
 
     # --- next steps ------------------------------------------------------------------------
 
@@ -288,6 +334,14 @@ class Desk:
         return [Reply(text=f"Heads up: the {clock} for **{escape(escalation.account)}** "
                            f"(#{escalation.id}) {what}{more}.", notice="clock warning",
                       buttons=[BOARD_BUTTON])]
+
+
+def _category(words: str) -> Category | None:
+    key = " ".join(_tokens(words))
+    for category, names in _CATEGORY_NAMES.items():
+        if key == category.replace("-", " ") or key in names:
+            return category
+    return None
 
 
 def _matching(steps: list[NextStep], words: str) -> list[NextStep]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from coach.domain import CoachError, EscalationTicket, SeverityFramework, describe_errors
 from coach.domain.clock import Clock, coach_now
-from coach.domain.escalation import DONE, Escalation, Event, EventKind, Status
+from coach.domain.escalation import DONE, Category, Escalation, Event, EventKind, Status
 from coach.domain.review import PostEscalationReview
 from coach.tracking.clocks import Runs, runs
 from coach.tracking.report import Tracked
@@ -137,7 +137,7 @@ class Escalations:
             visible = self._visible_query(viewer).with_only_columns(EscalationRow.id)
             for event in db.execute(select(  # plain rows: thousands of ORM objects are slow
                     table.escalation_id, table.at, table.by, table.kind, table.text,
-                    table.status, table.severity).where(
+                    table.status, table.severity, table.category).where(
                     table.escalation_id.in_(visible.scalar_subquery())).order_by(table.id)):
                 events[event.escalation_id].append(event)
             frameworks: dict[str, SeverityFramework] = {}  # each distinct one read once
@@ -153,14 +153,25 @@ class Escalations:
         return self._append(escalation_id, viewer, kind=kind, text=text.strip())
 
     def set_status(self, escalation_id: str, status: Status, viewer: Viewer,
-                   reason: str = "") -> Escalation:
+                   reason: str = "", category: Category | None = None) -> Escalation:
+        """A new status; a resolution may carry its root-cause category."""
         current = self.get(escalation_id, viewer).status
         if status == current:
             raise EscalationInputError(f"escalation {escalation_id} is already {status}")
+        if category is not None and status not in DONE:
+            raise EscalationInputError("a root-cause category is set at resolution")
         kind: EventKind = ("resolved" if status == "resolved" else
                            "reopened" if current in DONE and status not in DONE else "status")
         return self._append(escalation_id, viewer, kind=kind, text=reason.strip(),
-                            status=status)
+                            status=status, category=category)
+
+    def set_category(self, escalation_id: str, category: Category, viewer: Viewer
+                     ) -> Escalation:
+        """The root-cause category of a resolved escalation, set after its resolution."""
+        if self.get(escalation_id, viewer).status not in DONE:
+            raise EscalationInputError(f"escalation {escalation_id} is not resolved yet: its "
+                                       "root-cause category is set at resolution")
+        return self._append(escalation_id, viewer, kind="category", category=category)
 
     def set_severity(self, escalation_id: str, level: int, viewer: Viewer, reason: str
                      ) -> Escalation:
@@ -251,7 +262,7 @@ def _events(db: Session, escalation_id: int) -> list[Any]:
 def _event_row(escalation_id: int, event: Event) -> EscalationEventRow:
     return EscalationEventRow(escalation_id=escalation_id, at=event.at, by=event.by,
                               kind=event.kind, text=event.text, status=event.status,
-                              severity=event.severity)
+                              severity=event.severity, category=event.category)
 
 
 def _escalation(row: EscalationRow, events: list[Any],
@@ -265,7 +276,8 @@ def _escalation(row: EscalationRow, events: list[Any],
             ticket=EscalationTicket.model_validate(row.ticket), framework=framework,
             events=[Event.model_construct(at=e.at, by=e.by, kind=cast(EventKind, e.kind),
                                           text=e.text, status=cast(Status | None, e.status),
-                                          severity=e.severity)
+                                          severity=e.severity,
+                                          category=cast(Category | None, e.category))
                     for e in events])
     except ValidationError as exc:
         raise StoreError(f"escalation {row.id} cannot be read ({exc.error_count()} problems)"

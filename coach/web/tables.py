@@ -150,6 +150,7 @@ class EscalationEventRow(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str | None] = mapped_column(String(32), nullable=True)
     severity: Mapped[int | None] = mapped_column(nullable=True)
+    category: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class ReviewRow(Base):

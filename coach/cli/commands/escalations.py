@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,12 +21,13 @@ from pydantic import ValidationError
 from coach.cli.commands.common import UsageError, active_framework, print_json
 from coach.domain import EscalationTicket, TicketDraft, describe_errors
 from coach.domain.clock import coach_now
-from coach.domain.escalation import STATUSES, Escalation
+from coach.domain.escalation import CATEGORIES, STATUSES, Escalation
 from coach.domain.review import PostEscalationReview
 from coach.settings import get_settings
 from coach.tracking.clocks import calendar_of
 from coach.tracking.report import Tracked, at_risk, escalation_json, line, list_order
 from coach.tracking.review import review_state
+from coach.tracking.trend import trend
 from coach.web.escalations import Escalations, Viewer, viewer_of
 from coach.web.store import Store
 
@@ -59,6 +61,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     status.add_argument("id")
     status.add_argument("status", choices=STATUSES)
     status.add_argument("--reason", default="")
+    status.add_argument("--category", choices=CATEGORIES,
+                        help="the root-cause category, at resolution (unset counts as other)")
     severity = action("severity", "change the severity, with the reason", run_severity)
     severity.add_argument("id")
     severity.add_argument("level", type=int)
@@ -69,6 +73,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     review.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE",
                         help="a PostEscalationReview as JSON")
     review.add_argument("--json", action="store_true", help="print JSON")
+    trending = action("trend", "the month's escalations by category, level and account",
+                      run_trend)
+    trending.add_argument("--month", help="YYYY-MM (default: this month)")
+    trending.add_argument("--json", action="store_true", help="print JSON")
     listing = action("list", "every escalation, the nearest due time first", run_list)
     listing.add_argument("--at-risk", action="store_true",
                          help="only open ones with a clock at risk or breached")
@@ -103,7 +111,8 @@ def run_log(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     escalations, viewer = _open(args)
-    _print(escalations.set_status(args.id, args.status, viewer, args.reason), False)
+    _print(escalations.set_status(args.id, args.status, viewer, args.reason, args.category),
+           False)
     return 0
 
 
@@ -121,6 +130,25 @@ def run_review(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         raise UsageError("\n".join(describe_errors(exc))) from None
     _print(escalations.record_review(args.id, review, viewer), args.json)
+    return 0
+
+
+def run_trend(args: argparse.Namespace) -> int:
+    escalations, viewer = _open(args)
+    month = args.month or f"{coach_now():%Y-%m}"
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise UsageError(f"--month must be YYYY-MM, e.g. 2026-12, not {month!r}")
+    found = trend(escalations.summaries(viewer), month)
+    if args.json:
+        print_json(found)
+        return 0
+    print(f"{found['total']} escalations in {month}")
+    print("by category: " + ", ".join(f"{c} {n}" for c, n in found["by_category"].items()
+                                      if n))
+    print("by level: " + ", ".join(f"severity {k}: {n}" for k, n in found["by_level"].items()))
+    for row in found["by_account"]:
+        print(f"  {row['account']}: {row['count']}" + ("  (repeat account)" if row["repeat"]
+                                                        else ""))
     return 0
 
 

@@ -43,7 +43,8 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("status", sa.String(32), nullable=True),
-        sa.Column("severity", sa.Integer, nullable=True))
+        sa.Column("severity", sa.Integer, nullable=True),
+        sa.Column("category", sa.String(32), nullable=True))
     op.create_index("ix_coach_escalation_events_escalation", "coach_escalation_events",
                     ["escalation_id", "id"])
 
