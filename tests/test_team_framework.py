@@ -200,3 +200,13 @@ def test_deadlines_use_the_accepted_framework_s_time_zone(workspace: Workspace) 
     local = due.astimezone(ZoneInfo("America/New_York"))
     assert (local.strftime("%A"), local.hour) == ("Friday", 17)
     assert due.utcoffset() is not None and isinstance(due, datetime)
+
+
+def test_tailoring_changes_when_reviews_are_due(workspace: Workspace) -> None:
+    accept_tailored(workspace)
+    conv, _ = workspace.open("lead", "tailoring-thread")
+    said = text_of(workspace.respond(conv, "sev 3 needs a review within 5 days"))
+    assert conv.session.framework.level(3).review_within_business_days == 5, said
+    workspace.respond(conv, "no review for sev 2")
+    assert conv.session.framework.level(2).review_within_business_days is None
+    assert conv.session.framework.level(1).review_within_business_days == 3  # the default

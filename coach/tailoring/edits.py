@@ -18,11 +18,15 @@ from coach.domain import (
 from coach.parsing.short_answers import parse_hours, scan
 from coach.tailoring.validation import ProposalError, validate_proposal
 
-EditKind = Literal["response", "owner", "add_example", "remove_example", "rename", "definition"]
+EditKind = Literal["response", "owner", "add_example", "remove_example", "rename", "definition",
+                   "review"]
 _QUOTES = "'\"“”‘’`"
 _VERB = r"(?:please\s+)?(?:make|set|change|update)?\s*(?:the\s+)?"
 _RESPONSE = r"(?:first[\s-])?response(?:\s+time)?"
 _EXAMPLES = r"(?:\s+examples?)?"
+_REVIEW = r"(?:post-escalation\s+)?review"
+_DAYS = r"(?P<value>\d{1,2})\s+(?:business\s+|working\s+)?days?"
+NO_REVIEW = "none"
 # The joining word must be a whole word: "definition total outage" keeps "total".
 _IS = r"\s*(?:(?:to|is|should be|of|at|becomes)\b|=|:)?\s*"
 
@@ -47,6 +51,8 @@ class FrameworkEdit(Model):
             "remove_example": f"Severity {self.level} example removed: {self.value}",
             "rename": f"Level {self.level} renamed to {self.value}",
             "definition": f"Severity {self.level} definition: {self.value}",
+            "review": f"Severity {self.level} review: " + (
+                "none" if self.value == NO_REVIEW else f"within {self.value} working days"),
         }[self.kind]
 
 
@@ -66,6 +72,13 @@ def _patterns(level: str) -> list[tuple[EditKind, re.Pattern[str]]]:
          rf"^(?:remove|drop|delete)\s+(?P<value>.+?)\s+from\s+{level}{_EXAMPLES}$"),
         ("rename", rf"^(?:rename|call|name)\s+{level}\s+(?:to\s+|as\s+)?(?P<value>.+)$"),
         ("definition", rf"^{_VERB}{level}(?:'s)?\s+(?:definition|means){_IS}(?P<value>.+)$"),
+        ("review", rf"^{_VERB}{level}(?:\s+escalations)?\s+(?:needs?|gets?|should\s+get|has)\s+"
+                   rf"(?:a\s+)?{_REVIEW}\s+(?:within|in)\s+{_DAYS}$"),
+        ("review", rf"^{_REVIEW}\s+(?:for\s+)?{level}(?:\s+escalations)?\s+(?:within|in)\s+"
+                   rf"{_DAYS}$"),
+        ("review", rf"^(?:no|skip\s+the)\s+{_REVIEW}\s+(?:for|on)\s+{level}(?:\s+escalations)?"
+                   r"(?P<value>)$"),
+        ("review", rf"^{level}(?:\s+escalations)?\s+(?:needs?|gets?)\s+no\s+{_REVIEW}(?P<value>)$"),
     ]
     return [(kind, re.compile(text, re.IGNORECASE)) for kind, text in texts]
 
@@ -86,7 +99,7 @@ def parse_framework_edit(text: str, framework: SeverityFramework) -> FrameworkEd
             found = framework.find(match.group("ref"))
             if found is None:
                 raise EditError(_no_level(match.group("ref"), framework))
-            value = match.group("value").strip().strip(_QUOTES).strip()
+            value = match.group("value").strip().strip(_QUOTES).strip() or NO_REVIEW
             return FrameworkEdit(kind=kind, level=found.level, value=value)
     return None
 
@@ -114,6 +127,12 @@ def apply_edit(
         lvl["examples"] = [*lvl["examples"], edit.value]
     elif edit.kind == "remove_example":
         lvl["examples"] = _without(lvl["examples"], edit.value, edit.level)
+    elif edit.kind == "review":
+        days = None if edit.value == NO_REVIEW else int(edit.value)
+        if days is not None and not 1 <= days <= 60:
+            raise EditError("A review is due 1 to 60 working days after resolution; the "
+                            "framework stays as it was.")
+        lvl["review_within_business_days"] = days
     elif edit.kind == "rename":
         lvl["name"] = edit.value
     else:
@@ -184,5 +203,8 @@ def edit_summary(before: SeverityFramework, after: SeverityFramework, level: int
         parts.append("examples: " + "; ".join(new.examples))
     if old.definition != new.definition:
         parts.append(f"definition: {new.definition}")
+    if old.review_within_business_days != new.review_within_business_days:
+        days = new.review_within_business_days
+        parts.append("review: " + (f"within {days} working days" if days else "none"))
     # Callers end the line with a full stop: a definition's own one would make "..".
     return f"Level {level}: " + (", ".join(parts) or "no change").rstrip(".")
