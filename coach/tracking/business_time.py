@@ -25,6 +25,7 @@ from coach.domain.calendar import WorkCalendar
 Coverage = Literal["business-hours", "24x7"]
 SEARCH_DAYS = 3 * 366  # no working interval for three years: the calendar cannot be met
 ZERO = timedelta(0)
+ONE_DAY = timedelta(days=1)
 
 
 class CalendarError(CoachError):
@@ -92,11 +93,17 @@ class BusinessTime:
         if self.coverage == "24x7" or amount <= ZERO:
             return start + max(amount, ZERO)
         left = amount
-        for begins, ends in self.intervals(start):
-            begins = max(begins, start)
-            if ends - begins >= left:
-                return begins + left
-            left -= ends - begins
+        day = start.astimezone(self.zone).date() - ONE_DAY
+        for _ in range(SEARCH_DAYS):  # a plain loop over cached days: lists of thousands
+            for begins, ends in self._day(day):
+                if ends <= start:
+                    continue
+                if begins < start:
+                    begins = start
+                if ends - begins >= left:
+                    return begins + left
+                left -= ends - begins
+            day += ONE_DAY
         raise CalendarError("the calendar has no working hours in the next three years: "
                             "give it some, or make this level 24x7")
 
