@@ -110,7 +110,8 @@ def _guard_the_edge() -> None:
         trusted_proxies=settings.proxies())
     sessions = Sessions(bearer=_bearer, current=store().session_version,
                         end=store().end_sessions,
-                        chat_exists=lambda sid: WebsocketSession.get_by_id(sid) is not None)
+                        chat_exists=lambda sid: WebsocketSession.get_by_id(sid) is not None,
+                        thread_owner=store().thread_owner)
     chainlit_server.app.add_middleware(Gate, policy=policy, sessions=sessions,
                                        throttle=SignInThrottle(store()), executor=SIGN_IN)
     # Socket messages up to a few times the limit reach on_message, which answers politely.

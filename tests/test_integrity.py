@@ -95,7 +95,8 @@ def test_feedback_goes_only_into_the_callers_own_threads(server: LiveServer) -> 
     feedback_id = own.json()["feedbackId"]
     bob = signed_in(server, "bob")
     forged = {**feedback, "comment": "written by bob"}
-    assert bob.put("/feedback", json={"feedback": forged, "sessionId": "x"}).status_code >= 400
+    refused = bob.put("/feedback", json={"feedback": forged, "sessionId": "x"})
+    assert refused.status_code == 403 and "someone else" in refused.text
     assert bob.request("DELETE", "/feedback", json={"feedbackId": feedback_id}
                        ).status_code == 403
     assert rows(server, 'SELECT comment FROM feedbacks WHERE "threadId" = ?',

@@ -117,6 +117,9 @@ def test_chat_history_on_postgresql_through_the_async_driver(postgres_url: str) 
         return found.identifier if found else None
 
     assert asyncio.run(round_trip()) == "alice"
+    store = Store.open(postgres_url)  # the gate's question: whose thread is this?
+    assert store.thread_owner("0b7e4c1e-58a4-4a43-9a77-0c9f6d3c2f10") is None
+    store.engine.dispose()
 
 
 def _new_database(postgres_url: str, name: str) -> str:

@@ -10,6 +10,7 @@ security headers. Plain ASGI: it decides from the request's headers, before any 
 - A token whose session has ended (its user signed out since it was issued) is refused on
   every request, HTTP and socket alike; `POST /logout` ends the user's sessions.
 - `POST /project/action` must be a well-formed action for a live chat session, else 400.
+- `PUT /feedback` on a thread of another user is refused with 403.
 - Every HTTP response carries the Content-Security-Policy and the framing and referrer headers.
 """
 
@@ -21,6 +22,7 @@ import hashlib
 import json
 import logging
 import re
+import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import Executor
 from contextvars import ContextVar
@@ -41,6 +43,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
 ACTION_PATH = "/project/action"
+FEEDBACK_PATH = "/feedback"
 LOGIN_MAX_BYTES = 4096  # Chainlit's sign-in form: a user name and a password
 UPLOAD_PATHS = ("/project/file",)
 
@@ -122,6 +125,8 @@ class Sessions:
     current: Callable[[str], int | None]
     end: Callable[[str], None]
     chat_exists: Callable[[str], bool]
+    thread_owner: Callable[[str], str | None] = lambda thread_id: None
+    """Who owns a chat thread (None: nobody yet), for refusing feedback on others' threads."""
 
 
 class Gate:
@@ -165,7 +170,8 @@ class Gate:
                                                              bearer.user)
         length = _length(headers)
         chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-        if length == 0 and not chunked and path != ACTION_PATH:
+        checked = path == ACTION_PATH or (path == FEEDBACK_PATH and method == "PUT")
+        if length == 0 and not chunked and not checked:
             await self.app(scope, receive, send)
             return
         if path == LOGIN_PATH and method == "POST":
@@ -177,12 +183,14 @@ class Gate:
             await _answer(send, 403, "File uploads are turned off: paste the text instead.")
         elif length is not None and length > self.policy.max_body:
             await _answer(send, 413, f"The request is over {self.policy.max_body:,} bytes.")
-        elif length is None or path == ACTION_PATH:  # read up to the limit, then hand it on
+        elif length is None or checked:  # read up to the limit, then hand it on
             body = await _read(receive, self.policy.max_body)
             if body is None:
                 await _answer(send, 413, f"The request is over {self.policy.max_body:,} bytes.")
             elif path == ACTION_PATH and (problem := self._bad_action(body)) is not None:
                 await _answer(send, 400, problem)
+            elif path == FEEDBACK_PATH and not await self._feedback_allowed(body, bearer.user):
+                await _answer(send, 403, "This conversation belongs to someone else.")
             else:
                 await self.app(scope, _replay(body, receive), send)
         else:
@@ -194,6 +202,19 @@ class Gate:
         # slow every request down.
         version = await asyncio.to_thread(self.sessions.current, bearer.user)
         return version == bearer.session
+
+    async def _feedback_allowed(self, body: bytes, user: str) -> bool:
+        """Feedback goes only on the user's own threads (or one not saved yet)."""
+        try:
+            thread = json.loads(body)["feedback"]["threadId"]
+        except (ValueError, KeyError, TypeError):
+            return True  # malformed: Chainlit's own validation answers it
+        try:
+            thread = str(uuid.UUID(str(thread)))
+        except ValueError:
+            return True  # not a thread id: Chainlit finds no such thread
+        owner = await asyncio.to_thread(self.sessions.thread_owner, thread)
+        return owner is None or owner == user
 
     def _bad_action(self, body: bytes) -> str | None:
         """Why an action request cannot run, in one sentence; None when it can."""

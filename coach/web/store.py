@@ -16,7 +16,7 @@ from typing import Any, Literal, cast
 
 import bcrypt
 from pydantic import ValidationError
-from sqlalchemy import Engine, create_engine, delete, event, func, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -226,6 +226,12 @@ class Store:
             row = _find_user(db, name)
             if row is not None:
                 row.session_version += 1
+
+    def thread_owner(self, thread_id: str) -> str | None:
+        """Who owns a chat thread in Chainlit's history (None: no such thread, or no owner)."""
+        with self._failing(StoreError, "read the thread"), self._sessions() as db:
+            return db.execute(text('SELECT "userIdentifier" FROM threads WHERE "id" = :id'),
+                              {"id": thread_id[:64]}).scalar()
 
     # --- conversations and work ----------------------------------------------------------
 
