@@ -73,6 +73,12 @@ def test_a_fresh_database_is_made_at_the_newest_schema_once(tmp_path: Path) -> N
     assert store.session_version("alice") == 1
 
 
+def test_the_newest_revision_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert migrations.head() == ScriptDirectory.from_config(migrations.config()).get_current_head()
+
+
 def test_a_foreign_table_of_the_same_name_is_refused(tmp_path: Path) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'foreign.db'}")
     with engine.begin() as db:
