@@ -22,6 +22,14 @@ from coach.tracking.report import Tracked
 from coach.web.store import TEAM, Store, StoreError
 from coach.web.tables import EscalationEventRow, EscalationRow, NextStepRow, ReviewRow
 
+LOCAL_USER = "local"  # the command line's user when none is named
+
+
+def row_id(text: str) -> int | None:
+    """ "3" or "#3" -> 3; None when the text is not a row number."""
+    digits = text.strip().lstrip("#")
+    return int(digits) if digits.isdigit() and len(digits) < 10 else None
+
 
 class EscalationNotFound(CoachError):
     """No escalation with that id that this user may see."""
@@ -40,12 +48,13 @@ class Viewer:
     sees_team: bool = False
 
 
-def viewer_of(store: Store, name: str) -> Viewer:
-    """A registered user with their role's sight; any other name is the installation's
-    operator (the command line's `local`), with a leader's."""
+def viewer_of(store: Store, name: str | None) -> Viewer:
+    """A registered user with their role's sight; any other name (none: `local`) is the
+    installation's operator, with a leader's."""
+    name = (name or "").strip()[:64] or LOCAL_USER
     member = store.member(name)
     if member is None:
-        return Viewer(user=name.strip()[:64] or "local", sees_team=True)
+        return Viewer(user=name, sees_team=True)
     return Viewer(user=member[0], sees_team=member[1] == "leader")
 
 
@@ -246,8 +255,8 @@ def _summarise(db: Session, row: EscalationRow) -> None:
 
 
 def _visible(db: Session, escalation_id: str, viewer: Viewer) -> EscalationRow:
-    number = escalation_id.strip().lstrip("#")
-    row = db.get(EscalationRow, int(number)) if number.isdigit() and len(number) < 10 else None
+    number = row_id(escalation_id)
+    row = db.get(EscalationRow, number) if number is not None else None
     if row is None or row.team_id != viewer.team or (
             row.owner != viewer.user and not viewer.sees_team):
         raise EscalationNotFound(f"no escalation {escalation_id!r} that you can see")

@@ -16,7 +16,7 @@ from coach.domain import CoachError
 from coach.domain.clock import Clock, coach_now
 from coach.domain.escalation import Event, EventKind
 from coach.domain.review import NextStep, StepSource, StepStatus
-from coach.web.escalations import Escalations, Viewer
+from coach.web.escalations import Escalations, Viewer, row_id
 from coach.web.store import Store
 from coach.web.tables import EscalationEventRow, EscalationRow, NextStepRow
 
@@ -99,8 +99,8 @@ class NextSteps:
 
 
 def _visible(db: Session, number: str, viewer: Viewer) -> NextStepRow:
-    digits = number.strip().lstrip("#")
-    row = db.get(NextStepRow, int(digits)) if digits.isdigit() and len(digits) < 10 else None
+    digits = row_id(number)
+    row = db.get(NextStepRow, digits) if digits is not None else None
     if row is None or row.status != "open" or row.team_id != viewer.team or (
             row.tracker != viewer.user and not viewer.sees_team):
         raise StepNotFound(f"no open next step {number!r} that you can change")

@@ -31,8 +31,6 @@ from coach.tracking.trend import trend
 from coach.web.escalations import Escalations, Viewer, viewer_of
 from coach.web.store import Store
 
-LOCAL_USER = "local"
-
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("escalations", help="track escalations: create, log, status, list")
@@ -176,8 +174,12 @@ def _open(args: argparse.Namespace) -> tuple[Escalations, Viewer]:
     """The escalations store and who is acting: a registered user with their role, or the
     installation's operator."""
     store = Store.for_settings(get_settings())
-    name = (args.user or os.environ.get("COACH_USER") or LOCAL_USER).strip()[:64] or LOCAL_USER
-    return Escalations(store), viewer_of(store, name)
+    return Escalations(store), acting(store, args.user)
+
+
+def acting(store: Store, user: str | None) -> Viewer:
+    """Who runs a command: `--user NAME`, else COACH_USER, else `local`."""
+    return viewer_of(store, user or os.environ.get("COACH_USER"))
 
 
 def _read_json(path: Path, what: str) -> Any:

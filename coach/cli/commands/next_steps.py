@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 
 from coach.cli.commands.common import UsageError, print_json
+from coach.cli.commands.escalations import acting
 from coach.domain.clock import coach_now
 from coach.settings import get_settings
-from coach.web.escalations import viewer_of
 from coach.web.next_steps import NextSteps
 from coach.web.store import Store
 
@@ -24,8 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = Store.for_settings(get_settings())
-    name = (args.user or os.environ.get("COACH_USER") or "local").strip()[:64] or "local"
-    viewer = viewer_of(store, name)
+    viewer = acting(store, args.user)
     if args.all and not viewer.sees_team:
         raise UsageError("only leaders see the team's next steps; leave out --all")
     if not args.all:
