@@ -14,7 +14,7 @@ from coach.domain import CoachError
 # Each subcommand's module; only the one being run is imported, so `coach classify` never
 # pays for the web server's or the database's imports.
 COMMANDS = ("ask", "framework", "chat", "classify", "ticket", "escalations", "next-steps",
-            "serve", "users")
+            "metrics", "demo", "serve", "users")
 
 
 class _Parser(argparse.ArgumentParser):

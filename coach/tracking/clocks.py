@@ -108,7 +108,9 @@ class Runs(Model):
     status: Status
     severity: int
     first: Run
-    update: Run | None = None
+    updates: list[Run] = Field(description="Every update interval, the current one last: each "
+                               "starts at a customer update (or a reopening after one) and "
+                               "stops at the next update or the resolution.")
     cycles: list[Run]
     category: Category | None = Field(
         default=None, description="The root-cause category set at or after resolution.")
@@ -116,11 +118,16 @@ class Runs(Model):
         default=None, description="When a complete review was recorded after the latest "
         "resolution; a reopening forgets it.")
 
+    @property
+    def update(self) -> Run | None:
+        """The current update interval; None before the first customer update."""
+        return self.updates[-1] if self.updates else None
+
 
 def runs(escalation: Escalation) -> Runs:
     """The clocks' runs, read from the events in time order."""
     first = Run(start=escalation.created_at)
-    update: Run | None = None
+    updates: list[Run] = []
     cycles = [Run(start=escalation.created_at)]
     status: Status = "open"
     severity = escalation.ticket.severity
@@ -135,7 +142,8 @@ def runs(escalation: Escalation) -> Runs:
             if first.stop is None:
                 first.stop = event.at
             if status not in DONE:
-                update = Run(start=event.at)
+                _stop(updates, event.at)
+                updates.append(Run(start=event.at))
         if event.status is None or event.status == status:
             continue
         if event.status in DONE:
@@ -143,13 +151,12 @@ def runs(escalation: Escalation) -> Runs:
                 _close_pause(cycle, event.at)
                 cycle.stop = event.at
                 first.stop = first.stop or event.at
-                if update is not None and update.stop is None:
-                    update.stop = event.at
+                _stop(updates, event.at)
         elif status in DONE:  # reopened: a new resolution cycle with the full target
             cycles.append(Run(start=event.at))
             reviewed = None
-            if update is not None:
-                update = Run(start=event.at)
+            if updates:
+                updates.append(Run(start=event.at))
             if event.status in PAUSED:
                 cycles[-1].pauses.append((event.at, None))
         elif event.status in PAUSED and status not in PAUSED:
@@ -157,7 +164,7 @@ def runs(escalation: Escalation) -> Runs:
         elif status in PAUSED and event.status not in PAUSED:
             _close_pause(cycle, event.at)
         status = event.status
-    return Runs(status=status, severity=severity, first=first, update=update, cycles=cycles,
+    return Runs(status=status, severity=severity, first=first, updates=updates, cycles=cycles,
                 reviewed=reviewed, category=category)
 
 
@@ -180,6 +187,19 @@ def clocks_from(found: Runs, framework: SeverityFramework, now: datetime) -> Clo
                 for run, state in zip(found.cycles[:-1], resolution[:-1], strict=True)
                 if run.stop is not None],
     )
+
+
+def update_states(found: Runs, framework: SeverityFramework, now: datetime
+                  ) -> list[ClockState]:
+    """Every update interval's state as of `now`, against the current level's target."""
+    goal = targets(framework.level(found.severity))
+    time = business_time(calendar_of(framework), goal.coverage)
+    return [_state(time, run, goal.update_every, now) for run in found.updates]
+
+
+def _stop(updates: list[Run], at: datetime) -> None:
+    if updates and updates[-1].stop is None:
+        updates[-1].stop = at
 
 
 def _close_pause(run: Run, at: datetime) -> None:

@@ -65,9 +65,10 @@ class Escalations:
         self.store = store
         self.clock = clock
 
-    def create(self, ticket: EscalationTicket, framework: SeverityFramework, viewer: Viewer
-               ) -> Escalation:
-        """A new escalation from a confirmed ticket, under a copy of `framework`."""
+    def create(self, ticket: EscalationTicket, framework: SeverityFramework, viewer: Viewer,
+               demo: bool = False) -> Escalation:
+        """A new escalation from a confirmed ticket, under a copy of `framework`; `demo` marks
+        the demonstration history's."""
         if framework.find(ticket.severity) is None:
             raise EscalationInputError(f"severity {ticket.severity} is not a level of "
                                        f"{framework.name}")
@@ -76,7 +77,8 @@ class Escalations:
         key = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
         row = EscalationRow(team_id=viewer.team, owner=viewer.user[:64],
                             account=ticket.account[:200], ticket=ticket.model_dump(mode="json"),
-                            framework=data, framework_key=key, created_at=now)
+                            framework=data, framework_key=key, created_at=now,
+                            demo=demo)
         with self.store.transaction() as db:
             db.add(row)
             db.flush()
@@ -113,15 +115,19 @@ class Escalations:
                     continue
                 found.append(Tracked(str(row.id), row.account, row.owner,
                                      row.created_at, frameworks[row.framework_key], summary))
+        self.resummarise(*stale)  # an older version's summary, or none: rebuilt and kept
         found += [Tracked.of(self.get(number, viewer)) for number in stale]
         return sorted(found, key=lambda t: int(t.id))
 
-    def resummarise(self, escalation_id: str) -> None:
-        """Rewrite one escalation's summary from its events (after a change made elsewhere)."""
+    def resummarise(self, *escalation_ids: str) -> None:
+        """Rewrite escalations' summaries from their events (after a change made elsewhere)."""
+        if not escalation_ids:
+            return
         with self.store.transaction() as db:
-            row = db.get(EscalationRow, int(escalation_id))
-            if row is not None:
-                _summarise(db, row)
+            for escalation_id in escalation_ids:
+                row = db.get(EscalationRow, int(escalation_id))
+                if row is not None:
+                    _summarise(db, row)
 
     def rebuild_summaries(self) -> int:
         """Work every summary out again from the events; returns how many."""

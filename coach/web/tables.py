@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    false,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -133,6 +143,9 @@ class EscalationRow(Base):
         JSON, nullable=True, doc="The clocks' runs (coach.tracking.clocks.Runs), rewritten "
         "with each event; None, or unreadable, is rebuilt from the events.")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    demo: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(),
+        doc="Written by `coach demo seed`; `coach demo clear` removes exactly these.")
 
 
 class EscalationEventRow(Base):

@@ -1,0 +1,23 @@
+"""Demo escalations are marked; summaries keep every update interval (rebuilt on next read).
+
+Revision ID: 0006
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+
+
+def upgrade() -> None:
+    op.add_column("coach_escalations", sa.Column("demo", sa.Boolean, nullable=False,
+                                                 server_default=sa.false()))
+    op.execute("UPDATE coach_escalations SET summary = NULL")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("coach_escalations") as table:
+        table.drop_column("demo")
