@@ -18,16 +18,17 @@ TIMES = ("measured", "median_minutes", "mean_minutes", "p90_minutes", "median_ca
 def tables(found: Metrics) -> dict[str, Table]:
     """Every table, by its file's stem."""
     numbers = list(found.levels)
-    levels = [["level", "opened", "reopened", "clock", "achieved", "breached", "attainment",
-               *TIMES], []]
+    header = ["level", "opened", "reopened", "clock", "achieved", "breached", "attainment",
+              *TIMES]
+    rows: list[list[Any]] = []
     for number, level in found.levels.items():
         for clock in ("first_response", "resolution", "next_update"):
             figures = getattr(level, clock).model_dump()
-            levels[1].append([number, level.opened, level.reopened, clock, figures["achieved"],
+            rows.append([number, level.opened, level.reopened, clock, figures["achieved"],
                               figures["breached"], figures["attainment"],
                               *(figures.get(name) for name in TIMES)])
     return {
-        "levels": (levels[0], levels[1]),
+        "levels": (header, rows),
         "weekly": (["week_start", *(f"level_{n}" for n in numbers)],
                    [[w.week_start.isoformat(), *(w.by_level.get(n, 0) for n in numbers)]
                     for w in found.weekly]),

@@ -15,6 +15,7 @@ import math
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import delete, select
 
@@ -206,4 +207,4 @@ class _Story:
         for step in self.steps.open(self.viewer):
             if step.escalation_id == self.id and self.rng.random() < 0.5:
                 self._at(step.due - timedelta(days=self.rng.uniform(0, 3)),
-                         lambda step=step: self.steps.done(step.id, self.viewer))
+                         partial(self.steps.done, step.id, self.viewer))
