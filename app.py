@@ -272,11 +272,18 @@ async def _show(conv: Conversation, replies: list[Reply]) -> None:
         elements: list[Any] = [
             cl.File(name=d.name, content=d.content, mime=d.mime, display="inline")
             for d in views.first_offers(view, conv.offered_files)
-        ]
+        ] + [_chart(name, figure) for name, figure in view.charts]
         if view.markdown or actions or elements:
             message = cl.Message(content=view.markdown, actions=actions, elements=elements)
             await message.send()
             await _show_sources(message, view.sources)
+
+
+def _chart(name: str, figure: dict[str, Any]) -> Any:
+    """A Plotly element shown inline; plotly.js comes from Chainlit's own bundle."""
+    from plotly import graph_objects as go  # imported on the first chart, not at start
+
+    return cl.Plotly(name=name, figure=go.Figure(figure), display="inline", size="large")
 
 
 async def _show_sources(message: cl.Message, sources: list[views.Source]) -> None:

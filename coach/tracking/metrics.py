@@ -17,6 +17,7 @@ The README's "Metrics" section defines every figure; in short:
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -37,6 +38,8 @@ from coach.tracking.review import review_state
 from coach.tracking.trend import REPEAT_DAYS
 
 MINUTE = timedelta(minutes=1)
+BUCKET_EDGES = (15, 60, 240, 480, 1440, 4320)  # minutes: a bucket holds times below its edge
+BUCKET_LABELS = ("< 15 min", "15-60 min", "1-4 h", "4-8 h", "8-24 h", "1-3 days", "3+ days")
 AT_RISK_ROWS = 20
 
 
@@ -88,6 +91,11 @@ class Breaches(Model):
     by_week: list[WeekCount] = Field(description="By the week the clock fell due.")
 
 
+class Bucket(Model):
+    label: str
+    by_level: dict[str, int]
+
+
 class MonthCategories(Model):
     month: str
     by_category: dict[str, int]
@@ -128,6 +136,8 @@ class Metrics(Model):
     reviews_overdue: int
     action_items_overdue: int
     weekly: list[Week]
+    first_response_distribution: list[Bucket] = Field(
+        description="Stopped first-response clocks by covered time, per level.")
     breaches: Breaches
     categories: list[MonthCategories]
     at_risk_now: list[AtRisk]
@@ -175,6 +185,7 @@ def metrics(escalations: Sequence[Tracked], steps: Sequence[NextStep], scope: Sc
                                  key=lambda item: (-item[1], item[0]))),
             by_week=[WeekCount(week_start=week, count=n) for week, n in sorted(
                 Counter(_week(_day(due, zone)) for _, due in breaches).items())]),
+        first_response_distribution=_distribution(figures),
         categories=_categories(chosen, zone),
         at_risk_now=[_at_risk_row(e, now) for e in list_order(
             [e for e in shown if e.status not in DONE and _urgent(e, now)], now)][:AT_RISK_ROWS],
@@ -311,6 +322,15 @@ def _weekly(chosen: Sequence[Tracked], scope: Scope, numbers: Sequence[int], now
                                                      for n in numbers}))
         week += timedelta(days=7)
     return weeks
+
+
+def _distribution(figures: dict[int, _Level]) -> list[Bucket]:
+    """Times to first response (covered minutes) in buckets: under 15 min, under 1 h, ..."""
+    counts = {n: Counter(bisect.bisect_right(BUCKET_EDGES, minutes)
+                         for minutes in level.covered["first_response"])
+              for n, level in figures.items()}
+    return [Bucket(label=label, by_level={str(n): found[i] for n, found in counts.items()})
+            for i, label in enumerate(BUCKET_LABELS)]
 
 
 def _categories(chosen: Sequence[Tracked], zone: ZoneInfo) -> list[MonthCategories]:

@@ -9,6 +9,8 @@
   A sentence whose words name no tracked escalation is left to the coach.
 - At the start of a turn, at most one short line about clocks that became at risk or
   breached since the last warning; never the same one twice.
+- "show me the dashboard", "how are we doing this quarter?" shows the figures
+  (coach.web.dashboard).
 - "review Globex" (or the button offered on resolution) starts the guided post-escalation
   review (coach.web.review_talk), which then takes every answer until it is recorded.
 """
@@ -32,6 +34,8 @@ from coach.tracking.clocks import calendar_of, clocks
 from coach.tracking.report import Tracked, badges, list_order, running
 from coach.tracking.review import review_state
 from coach.understanding.updates import UpdateWords, read_update
+from coach.web.dashboard import BUTTON as DASHBOARD
+from coach.web.dashboard import Dashboard, asks_for_dashboard
 from coach.web.escalations import EscalationInputError, Escalations, Viewer
 from coach.web.next_steps import NextSteps
 from coach.web.review_talk import ReviewTalk
@@ -80,6 +84,7 @@ class Desk:
         self.clock = clock
         self.reviews = ReviewTalk(escalations)
         self.steps = NextSteps(escalations.store, clock)
+        self.dashboard = Dashboard(escalations.store)
 
     def turn(self, session: CoachSession, text: str, viewer: Viewer,
              handle: Callable[[], list[Reply]]) -> list[Reply]:
@@ -98,11 +103,13 @@ class Desk:
              ) -> list[Reply] | None:
         said = read_input(text).text
         word = command_word(said)
+        busy = session.mode != HOME and session.step not in ("done", "menu")
+        if word == DASHBOARD.id or (not busy and asks_for_dashboard(said)):
+            return [self.dashboard.reply(said, viewer, session.framework, now)]
         if word in _BOARD:
             return [self._board(viewer, now, team=False)]
         if word in _TEAM_BOARD:
             return [self._board(viewer, now, team=True)]
-        busy = session.mode != HOME and session.step not in ("done", "menu")
         pressed = _REVIEW_BUTTON.match(word)
         if pressed:
             return [self.reviews.start(session, pressed[1], viewer)]

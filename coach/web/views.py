@@ -28,6 +28,9 @@ from coach.domain import (
 )
 from coach.domain.review import PostEscalationReview
 from coach.engine.views.files import json_text, plan_files, review_files, slug, ticket_files
+from coach.tracking.metric_tables import csv_text, tables
+from coach.tracking.metrics import Metrics
+from coach.web.charts import Figure, charts
 
 # Welcome-screen starters: (label, what pressing it types). The typed words are mode ids.
 STARTERS = (
@@ -37,6 +40,7 @@ STARTERS = (
     ("Draft an escalation ticket", "ticket"),
     ("My tickets", "my tickets"),
     ("My frameworks", "my frameworks"),
+    ("Dashboard", "dashboard"),
 )
 _MIME = {".md": "text/markdown", ".json": "application/json"}
 _EXTERNAL_LINK = re.compile(r"<link\b[^>]*\bhref=\"(?:https?:)?//[^\"]*\"[^>]*>\s*", re.I)
@@ -68,6 +72,7 @@ class View:
     downloads: list[Download] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     export: bool = False  # files asked for: offered again even if offered before
+    charts: list[tuple[str, Figure]] = field(default_factory=list)  # shown inline
 
 
 def reply_view(reply: Reply, framework: SeverityFramework, knowledge_dir: Path) -> View:
@@ -78,7 +83,8 @@ def reply_view(reply: Reply, framework: SeverityFramework, knowledge_dir: Path) 
         parts.append(f"*{reply.notice}*")
     sources = cited_sources(reply.citations, knowledge_dir, framework)
     files = [d for artifact in reply.artifacts for d in downloads(artifact, framework)]
-    return View("\n\n".join(parts), list(reply.buttons), _unique(files), sources, reply.export)
+    return View("\n\n".join(parts), list(reply.buttons), _unique(files), sources, reply.export,
+                dashboard_charts(reply))
 
 
 def downloads(artifact: Artifact, framework: SeverityFramework) -> list[Download]:
@@ -100,7 +106,17 @@ def downloads(artifact: Artifact, framework: SeverityFramework) -> list[Download
     if artifact.kind == "message":
         draft = MessageDraft.model_validate(artifact.data)
         return _files({f"{slug(draft.title)}.md": f"# {draft.title}\n\n{draft.text}\n"})
+    if artifact.kind == "dashboard":
+        found = tables(Metrics.model_validate(artifact.data["metrics"]))
+        return _files({f"escalation-metrics-{name}.csv": csv_text(found[name])
+                       for name in ("levels", "weekly")})
     return []
+
+
+def dashboard_charts(reply: Reply) -> list[tuple[str, Figure]]:
+    """The charts of the reply's dashboard, as Plotly figure documents."""
+    return [chart for artifact in reply.artifacts if artifact.kind == "dashboard"
+            for chart in charts(Metrics.model_validate(artifact.data["metrics"]))]
 
 
 def first_offers(view: View, offered: set[str]) -> list[Download]:
