@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from coach.content.frameworks import seed_framework
 from coach.domain import EscalationTicket
 from coach.domain.review import PostEscalationReview
+from coach.settings import Settings
+from coach.web import demo
+from coach.web.store import Store
 from tests.chat_page import ASSISTANT, ChatPage
+from tests.conftest import KNOWLEDGE
 from tests.live_server import (
     LiveServer,
     add_user,
@@ -206,4 +212,62 @@ def test_tailoring_diffs_a_team_framework_and_sources_that_open_when_clicked(
         browser.close()
         server.stop()
         keep_log(server, "browser-team")
+    assert server.problems() == [], "errors in the server log"
+
+
+CHART_TEXT_AND_PAGE = """() => {
+  const title = document.querySelector('.js-plotly-plot .gtitle');
+  const probe = document.createElement('span');
+  probe.className = 'text-foreground';
+  document.body.appendChild(probe);
+  const page = getComputedStyle(probe).color;
+  probe.remove();
+  return [title ? getComputedStyle(title).fill : null, page];
+}"""
+
+
+def test_the_dashboard_draws_three_charts_offline_in_both_themes(
+    tmp_path: Path, playwright_sync: Any
+) -> None:
+    """Demo data, "show me the dashboard": three inline Plotly charts, drawn without a click
+    and without any request leaving the machine; their text takes each theme's colour."""
+    data_dir, server, browser = start_for_alice_and_bob(tmp_path, playwright_sync)
+    store = Store.for_settings(Settings(data_dir=data_dir, _env_file=None))
+    demo.seed(store, seed_framework(KNOWLEDGE), 80, 11, 90, datetime.now(UTC))
+    store.engine.dispose()
+    outside: list[str] = []
+    pages: list[Any] = []
+    colours = {}
+    try:
+        with screenshots_on_failure("browser-dashboard", pages):
+            for theme in ("light", "dark"):
+                context = browser.new_context(accept_downloads=True)
+                context.on("request", lambda r: outside.append(r.url) if not is_local(r.url)
+                           else None)
+                context.add_init_script(f"localStorage.setItem('vite-ui-theme', '{theme}')")
+                pages.append(context.new_page())
+                chat = ChatPage(pages[-1], server.url)
+                chat.sign_in(*ALICE)
+                text = chat.say("show me the dashboard", "Team escalation dashboard")
+                assert "First response on time" in text and "At risk now" in text
+                plots = chat.page.locator(".js-plotly-plot")
+                plots.nth(2).locator(".main-svg").first.wait_for(timeout=30_000)
+                assert plots.count() == 3
+                titles = chat.page.locator(".js-plotly-plot .gtitle").all_text_contents()
+                assert sorted(titles) == ["Escalations opened per week, by level",
+                                          "SLA attainment by level and clock",
+                                          "Time to first response (covered time)"]
+                colours[theme] = chat.page.evaluate(CHART_TEXT_AND_PAGE)
+                with chat.page.expect_download() as info:
+                    chat.page.get_by_text("escalation-metrics-levels.csv", exact=True).last.click()
+                info.value.save_as(tmp_path / f"levels-{theme}.csv")
+                assert (tmp_path / f"levels-{theme}.csv").read_text().startswith("level,opened")
+                assert chat.csp_violations() == []
+    finally:
+        browser.close()
+        server.stop()
+        keep_log(server, "browser-dashboard")
+    assert outside == [], f"requests left localhost: {outside}"
+    (light_text, light_page), (dark_text, dark_page) = colours["light"], colours["dark"]
+    assert light_text == light_page and dark_text == dark_page and light_text != dark_text
     assert server.problems() == [], "errors in the server log"

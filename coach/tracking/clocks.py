@@ -88,8 +88,10 @@ def targets(level: SeverityLevel) -> Targets:
 def calendar_of(framework: SeverityFramework) -> WorkCalendar:
     """The framework's calendar; unset, weekdays 09:00-17:00 in its time zone (UTC when it
     has none, or one this machine does not know)."""
+    if framework.calendar is not None:
+        return framework.calendar
     zone = framework.timezone if known_zone(framework.timezone) else None
-    return framework.calendar or WorkCalendar(timezone=zone or "UTC")
+    return WorkCalendar(timezone=zone or "UTC")
 
 
 class Run(Model):
@@ -207,17 +209,24 @@ def _close_pause(run: Run, at: datetime) -> None:
         run.pauses[-1] = (run.pauses[-1][0], at)
 
 
+def _clock(due: datetime | None, state: str, at_risk: bool, remaining_minutes: int | None
+           ) -> ClockState:
+    return ClockState.model_construct(due=due, state=state, at_risk=at_risk,
+                                      remaining_minutes=remaining_minutes)
+
+
 def _state(time: BusinessTime, run: Run, hours: float, now: datetime) -> ClockState:
+    """The clock's state (built unvalidated: tens of thousands for a dashboard)."""
     target = timedelta(hours=hours)
     if run.stop is None and run.pauses and run.pauses[-1][1] is None:
-        return ClockState(due=None, state="paused", at_risk=False, remaining_minutes=None)
+        return _clock(due=None, state="paused", at_risk=False, remaining_minutes=None)
     paused = sum((time.covered(start, end or now) for start, end in run.pauses), timedelta())
     due = time.add(run.start, target + paused)
     if run.stop is not None:
         state: Literal["achieved", "breached"] = "achieved" if run.stop <= due else "breached"
-        return ClockState(due=due, state=state, at_risk=False, remaining_minutes=None)
+        return _clock(due=due, state=state, at_risk=False, remaining_minutes=None)
     remaining = math.floor((due - now).total_seconds() / 60)
     if now > due:
-        return ClockState(due=due, state="breached", at_risk=False, remaining_minutes=remaining)
+        return _clock(due=due, state="breached", at_risk=False, remaining_minutes=remaining)
     at_risk = time.covered(now, due) <= target * AT_RISK_SHARE
-    return ClockState(due=due, state="running", at_risk=at_risk, remaining_minutes=remaining)
+    return _clock(due=due, state="running", at_risk=at_risk, remaining_minutes=remaining)

@@ -32,7 +32,7 @@ from coach.domain.base import Model
 from coach.domain.escalation import CATEGORIES, DONE
 from coach.domain.review import NextStep
 from coach.tracking.business_time import BusinessTime, business_time
-from coach.tracking.clocks import ClockState, calendar_of, targets, update_states
+from coach.tracking.clocks import Clocks, ClockState, calendar_of, targets, update_states
 from coach.tracking.report import Tracked, badges, list_order, running
 from coach.tracking.review import review_state
 from coach.tracking.trend import REPEAT_DAYS
@@ -165,10 +165,12 @@ def metrics(escalations: Sequence[Tracked], steps: Sequence[NextStep], scope: Sc
     chosen = [e for e in shown if scope.covers(_day(e.created_at, zone))]
     numbers = sorted({*levels, *(e.severity for e in shown)} if scope.level is None
                      else {scope.level})
+    known = {e.id: e.clocks(now) for e in shown}  # each escalation's clocks, worked out once
     figures = {n: _Level() for n in numbers}
     breaches: list[tuple[Tracked, datetime]] = []
     for escalation in chosen:
-        breaches += figures[escalation.severity].add(escalation, now)
+        breaches += figures[escalation.severity].add(escalation, known[escalation.id], now)
+    urgent = [e for e in shown if e.status not in DONE and _urgent(known[e.id])]
     opened = len(chosen)
     reopened = sum(len(e.runs.cycles) > 1 for e in chosen)
     return Metrics(
@@ -177,7 +179,7 @@ def metrics(escalations: Sequence[Tracked], steps: Sequence[NextStep], scope: Sc
         reopened_share=round(reopened / opened, 3) if opened else None,
         repeat_accounts=_repeats(chosen, escalations),
         levels={str(n): level.figures() for n, level in figures.items()},
-        **_open_work(shown, steps, scope, now),
+        **_open_work(shown, known, steps, scope, now),
         weekly=_weekly(chosen, scope, numbers, now, zone),
         breaches=Breaches(
             by_level={str(n): level.breaches for n, level in figures.items()},
@@ -187,8 +189,8 @@ def metrics(escalations: Sequence[Tracked], steps: Sequence[NextStep], scope: Sc
                 Counter(_week(_day(due, zone)) for _, due in breaches).items())]),
         first_response_distribution=_distribution(figures),
         categories=_categories(chosen, zone),
-        at_risk_now=[_at_risk_row(e, now) for e in list_order(
-            [e for e in shown if e.status not in DONE and _urgent(e, now)], now)][:AT_RISK_ROWS],
+        at_risk_now=[_at_risk_row(e, known[e.id])
+                     for e in list_order(urgent, now, known)[:AT_RISK_ROWS]],
     )
 
 
@@ -201,11 +203,12 @@ class _Level:
         self.covered: dict[str, list[int]] = defaultdict(list)
         self.calendar: dict[str, list[int]] = defaultdict(list)
 
-    def add(self, escalation: Tracked, now: datetime) -> list[tuple[Tracked, datetime]]:
-        """Count one escalation; returns its breaches with their due times."""
+    def add(self, escalation: Tracked, found: Clocks, now: datetime
+            ) -> list[tuple[Tracked, datetime]]:
+        """Count one escalation (with its clocks as of now); returns its breaches with their
+        due times."""
         self.opened += 1
         self.reopened += len(escalation.runs.cycles) > 1
-        found = escalation.clocks(now)
         states: list[tuple[str, ClockState]] = [("first_response", found.first_response),
                                                 ("resolution", found.resolution)]
         states += [("next_update", s) for s in update_states(escalation.runs,
@@ -286,14 +289,14 @@ def _week(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _urgent(escalation: Tracked, now: datetime) -> bool:
-    return any(s.at_risk or s.state == "breached" for s in running(escalation.clocks(now)))
+def _urgent(found: Clocks) -> bool:
+    return any(s.at_risk or s.state == "breached" for s in running(found))
 
 
-def _open_work(shown: Sequence[Tracked], steps: Sequence[NextStep], scope: Scope,
-               now: datetime) -> dict[str, int]:
+def _open_work(shown: Sequence[Tracked], known: dict[str, Clocks], steps: Sequence[NextStep],
+               scope: Scope, now: datetime) -> dict[str, int]:
     live = [e for e in shown if e.status not in DONE]
-    counting = [running(e.clocks(now)) for e in live]
+    counting = [running(known[e.id]) for e in live]
     breached = sum(any(s.state == "breached" for s in c) for c in counting)
     at_risk = sum(any(s.at_risk for s in c) and not any(s.state == "breached" for s in c)
                   for c in counting)
@@ -361,8 +364,7 @@ def _repeats(chosen: Sequence[Tracked], everything: Sequence[Tracked]) -> list[R
             for key, n in sorted(repeat.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def _at_risk_row(escalation: Tracked, now: datetime) -> AtRisk:
-    found = escalation.clocks(now)
+def _at_risk_row(escalation: Tracked, found: Clocks) -> AtRisk:
     return AtRisk(id=escalation.id, account=escalation.account, severity=escalation.severity,
                   owner=escalation.owner, status=escalation.status,
                   breached=any(s.state == "breached" for s in running(found)),

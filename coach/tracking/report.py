@@ -81,10 +81,13 @@ def running(found: Clocks) -> list[ClockState]:
     return [s for s in states if s is not None and s.remaining_minutes is not None]
 
 
-def list_order(escalations: list[Tracked], now: datetime) -> list[Tracked]:
-    """Nearest due time first; escalations with no running clock last (newest first)."""
+def list_order(escalations: list[Tracked], now: datetime,
+               known: dict[str, Clocks] | None = None) -> list[Tracked]:
+    """Nearest due time first; escalations with no running clock last (newest first).
+    `known` holds clocks already worked out as of `now`, by escalation id."""
     def key(escalation: Tracked) -> tuple[int, float]:
-        counting = running(escalation.clocks(now))
+        found = known.get(escalation.id) if known else None
+        counting = running(found or escalation.clocks(now))
         if not counting:
             return (1, -escalation.created_at.timestamp())
         return (0, min(s.due.timestamp() for s in counting if s.due is not None))
