@@ -39,11 +39,14 @@ DEFAULT_RESOLVE_WITHIN = {1: 24.0, 2: 72.0, 3: 120.0}
 LAST_UPDATE_EVERY, LAST_RESOLVE_WITHIN = 72.0, 240.0
 
 
+ClockStateName = Literal["running", "paused", "achieved", "breached"]
+
+
 class ClockState(Model):
     """One clock as of now."""
 
     due: AwareDatetime | None
-    state: Literal["running", "paused", "achieved", "breached"]
+    state: ClockStateName
     at_risk: bool
     remaining_minutes: int | None
 
@@ -209,7 +212,7 @@ def _close_pause(run: Run, at: datetime) -> None:
         run.pauses[-1] = (run.pauses[-1][0], at)
 
 
-def _clock(due: datetime | None, state: str, at_risk: bool, remaining_minutes: int | None
+def _clock(due: datetime | None, state: ClockStateName, at_risk: bool, remaining_minutes: int | None
            ) -> ClockState:
     return ClockState.model_construct(due=due, state=state, at_risk=at_risk,
                                       remaining_minutes=remaining_minutes)
