@@ -83,6 +83,18 @@ class Settings(BaseSettings):
         "X-Forwarded-For names the client.",
     )
 
+    zendesk_url: str | None = Field(default=None, description="e.g. https://acme.zendesk.com")
+    zendesk_email: str | None = None
+    zendesk_token: SecretStr | None = None
+    jira_url: str | None = Field(default=None, description="e.g. https://acme.atlassian.net")
+    jira_email: str | None = None
+    jira_token: SecretStr | None = None
+    jira_project: str = Field(default="ESC", description="The project key issues go to.")
+    jira_issue_type: str = Field(default="Task", description="The issue type they are.")
+    push_timeout: float = Field(default=15.0, gt=0, description="Seconds per push request.")
+    push_wait_budget: float = Field(
+        default=30.0, ge=0, description="Most seconds a push waits for a 429's Retry-After.")
+
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"

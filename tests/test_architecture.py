@@ -29,6 +29,7 @@ LAYERS = {
     "brains": 3,
     "engine": 4,
     "web": 5,
+    "handoff": 5,
     "cli": 6,
     "__main__": 7,
 }

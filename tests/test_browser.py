@@ -12,6 +12,7 @@ import pytest
 from coach.content.frameworks import seed_framework
 from coach.domain import EscalationTicket
 from coach.domain.review import PostEscalationReview
+from coach.handoff.bodies import JiraRequest
 from coach.settings import Settings
 from coach.web import demo
 from coach.web.store import Store
@@ -104,6 +105,13 @@ def test_ticket_conversation_survives_a_restart_and_stays_private(
             assert (ticket.account, ticket.severity, ticket.csm) == ("Initech Corp", 2, "Dana Lee")
             chat.wait_for("Tracking it as escalation #1")  # the ticket is tracked
             chat.say("sent Initech Corp an update", "Logged a customer update")
+            chat.say("export Initech Corp", "ready to import")  # hand-off files
+            with chat.page.expect_download() as info:
+                chat.page.get_by_text("escalation-1-initech-corp-jira.json").last.click()
+            info.value.save_as(tmp_path / "jira.json")
+            JiraRequest.model_validate_json((tmp_path / "jira.json").read_text(encoding="utf-8"))
+            for name in ("zendesk.json", "salesforce.json", "csv.csv", "markdown.md"):
+                assert chat.page.get_by_text(f"escalation-1-initech-corp-{name}").count()
             board = chat.press("My escalations", "Your escalations")
             assert "Initech Corp" in board and "response achieved" in board
             chat.say("Initech Corp resolved: API workers patched", "post-escalation review")

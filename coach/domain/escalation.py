@@ -20,7 +20,8 @@ STATUSES: tuple[Status, ...] = ("open", "in-progress", "waiting-on-customer",
 PAUSED: frozenset[str] = frozenset({"waiting-on-customer", "waiting-on-vendor"})
 DONE: frozenset[str] = frozenset({"resolved", "closed"})
 EventKind = Literal["created", "customer-update", "note", "status", "severity", "owner",
-                    "step-done", "step-dropped", "resolved", "reopened", "review", "category"]
+                    "step-done", "step-dropped", "resolved", "reopened", "review", "category",
+                    "pushed"]
 Category = Literal["product-defect", "outage", "security", "billing", "onboarding-training",
                    "support-process", "communication", "expectations", "other"]
 CATEGORIES: tuple[Category, ...] = ("product-defect", "outage", "security", "billing",
@@ -39,6 +40,8 @@ class Event(Model):
     severity: int | None = Field(default=None, ge=1, description="The level it set, if any.")
     category: Category | None = Field(
         default=None, description="The root-cause category it set (at or after resolution).")
+    ref: str | None = Field(default=None, max_length=100, description='For a push: the '
+                            'ticket it made or updated in the other tool, "zendesk:123".')
 
 
 class Escalation(Model):

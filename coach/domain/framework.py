@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from coach.domain.base import CoachError, Model, Text, plain_error
 from coach.domain.calendar import WorkCalendar
+from coach.domain.integrations import Integrations, mapping_problems
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _NUMBER = r"[1-9]|one|two|three|four|five|six"
@@ -112,6 +113,9 @@ class SeverityFramework(Model):
     calendar: WorkCalendar | None = Field(
         default=None, description="Working hours and holidays for business-hours clocks; "
         "unset: Monday to Friday 09:00-17:00 in `timezone`.")
+    integrations: Integrations | None = Field(
+        default=None, description="Each hand-off tool's priority per level; unset: the "
+        "defaults for levels 1-4.")
 
     @model_validator(mode="after")
     def _check_invariants(self) -> SeverityFramework:
@@ -119,6 +123,8 @@ class SeverityFramework(Model):
             if "review_within_business_days" not in lvl.model_fields_set:
                 lvl.review_within_business_days = DEFAULT_REVIEW_DAYS.get(lvl.level)
         problems = framework_problems(self.levels)
+        if self.integrations is not None and self.integrations.priority:
+            problems += mapping_problems(self.integrations, [lvl.level for lvl in self.levels])
         if problems:
             # One error carrying every problem, one per line: describe_errors splits them.
             raise plain_error("levels", "\n".join(problems))

@@ -71,7 +71,7 @@ class Artifact(Model):
     """Something the coach produced that the UI can show as a card and offer as a download."""
 
     kind: Literal["framework", "ticket", "draft", "action_plan", "message", "profile", "score",
-                  "review", "dashboard"]
+                  "review", "dashboard", "handoff"]
     title: Text
     data: dict[str, Any] = Field(description="The validated model, dumped as JSON-ready data.")
 

@@ -65,7 +65,8 @@ def seed(store: Store, framework: SeverityFramework, count: int, seed_value: int
     escalations = Escalations(store, clock)
     steps = NextSteps(store, clock)
     span = timedelta(days=days).total_seconds()
-    opened = sorted(now - timedelta(seconds=rng.uniform(3600, span)) for _ in range(count))
+    opened = sorted(now - timedelta(minutes=rng.randint(60, int(span // 60)))
+                    for _ in range(count))
     numbers = [level.level for level in framework.levels]
     shares = [LEVEL_SHARES[i] if i < len(LEVEL_SHARES) else 10 for i in range(len(numbers))]
     for created in opened:
@@ -131,7 +132,7 @@ class _Story:
                 self.id, "resolved", self.viewer, "fix deployed and confirmed", category)):
             return
         if self.rng.random() < 0.08:  # it comes back
-            back = resolved + timedelta(hours=self.rng.uniform(12, 72))
+            back = resolved + timedelta(minutes=self.rng.randint(12 * 60, 72 * 60))
             if not self._at(back, lambda: self.escalations.set_status(
                     self.id, "in-progress", self.viewer, "the problem came back")):
                 return
@@ -148,7 +149,7 @@ class _Story:
 
     def _after(self, time: BusinessTime, start: datetime, hours: float) -> datetime:
         share = self.rng.lognormvariate(*LATE)
-        return time.add(start, timedelta(hours=hours * share))
+        return time.add(start, timedelta(minutes=max(1, round(hours * share * 60))))
 
     def _at(self, at: datetime, change: Callable[[], object]) -> bool:
         """Make the change at `at`; False (and nothing written) when that is after now."""
@@ -167,9 +168,9 @@ class _Story:
         wait; returns the resolution's time, None when now came first."""
         at = start
         if self.rng.random() < 0.3:
-            waits = at + timedelta(hours=self.rng.uniform(1, 4))
+            waits = at + timedelta(minutes=self.rng.randint(60, 240))
             if waits < end:
-                back = waits + timedelta(hours=self.rng.uniform(4, 30))
+                back = waits + timedelta(minutes=self.rng.randint(240, 1800))
                 if not (self._at(waits, lambda: self.escalations.set_status(
                         self.id, "waiting-on-customer", self.viewer, "logs requested")) and
                         self._at(back, lambda: self.escalations.set_status(
@@ -189,7 +190,7 @@ class _Story:
         days = self.framework.level(level).review_within_business_days
         if days is None or self.rng.random() < 0.25:
             return
-        at = resolved + timedelta(days=self.rng.uniform(1, days + 3))
+        at = resolved + timedelta(minutes=self.rng.randint(1440, (days + 3) * 1440))
         items = [ActionItem(action=action, owner=owner,
                             due=at + timedelta(days=self.rng.randint(5, 21)))
                  for action, owner in self.rng.sample(
@@ -206,5 +207,5 @@ class _Story:
             return
         for step in self.steps.open(self.viewer):
             if step.escalation_id == self.id and self.rng.random() < 0.5:
-                self._at(step.due - timedelta(days=self.rng.uniform(0, 3)),
+                self._at(step.due - timedelta(minutes=self.rng.randint(0, 3 * 1440)),
                          partial(self.steps.done, step.id, self.viewer))

@@ -11,6 +11,7 @@
   breached since the last warning; never the same one twice.
 - "show me the dashboard", "how are we doing this quarter?" shows the figures
   (coach.web.dashboard).
+- "export Globex", "push Globex to Zendesk" hand it to other tools (coach.web.handoffs).
 - "review Globex" (or the button offered on resolution) starts the guided post-escalation
   review (coach.web.review_talk), which then takes every answer until it is recorded.
 """
@@ -30,6 +31,7 @@ from coach.domain.review import NextStep
 from coach.domain.session import HOME, CoachSession
 from coach.engine.inputs import command_word, escape, read_input
 from coach.parsing.deadlines import deadline
+from coach.settings import Settings
 from coach.tracking.clocks import calendar_of, clocks
 from coach.tracking.report import Tracked, badges, list_order, running
 from coach.tracking.review import review_state
@@ -37,6 +39,7 @@ from coach.understanding.updates import UpdateWords, read_update
 from coach.web.dashboard import BUTTON as DASHBOARD
 from coach.web.dashboard import Dashboard, asks_for_dashboard
 from coach.web.escalations import EscalationInputError, Escalations, Viewer
+from coach.web.handoffs import Handoffs
 from coach.web.next_steps import NextSteps
 from coach.web.review_talk import ReviewTalk
 
@@ -79,12 +82,14 @@ BOARD_LIMIT = 30
 class Desk:
     """The conversation's side of escalation tracking."""
 
-    def __init__(self, escalations: Escalations, clock: Clock = coach_now) -> None:
+    def __init__(self, escalations: Escalations, clock: Clock = coach_now,
+                 settings: Settings | None = None) -> None:
         self.escalations = escalations
         self.clock = clock
         self.reviews = ReviewTalk(escalations)
         self.steps = NextSteps(escalations.store, clock)
         self.dashboard = Dashboard(escalations.store)
+        self.handoffs = Handoffs(escalations, settings)
 
     def turn(self, session: CoachSession, text: str, viewer: Viewer,
              handle: Callable[[], list[Reply]]) -> list[Reply]:
@@ -126,6 +131,9 @@ class Desk:
         stepped = None if busy else self._step_words(said, viewer, now)
         if stepped is not None:
             return [stepped]
+        handed = None if busy else self.handoffs.turn(said, viewer, self._named, now)
+        if handed is not None:
+            return [handed]
         update = None if busy else read_update(said)
         if update is None:
             return None

@@ -154,7 +154,7 @@ class Escalations:
             visible = self._visible_query(viewer).with_only_columns(EscalationRow.id)
             for event in db.execute(select(  # plain rows: thousands of ORM objects are slow
                     table.escalation_id, table.at, table.by, table.kind, table.text,
-                    table.status, table.severity, table.category).where(
+                    table.status, table.severity, table.category, table.ref).where(
                     table.escalation_id.in_(visible.scalar_subquery())).order_by(table.id)):
                 events[event.escalation_id].append(event)
             frameworks: dict[str, SeverityFramework] = {}  # each distinct one read once
@@ -230,6 +230,11 @@ class Escalations:
                 ReviewRow.escalation_id == row.id).order_by(ReviewRow.id))
             return [PostEscalationReview.model_validate(data) for data in found]
 
+    def record_push(self, escalation_id: str, ref: str, link: str, viewer: Viewer
+                    ) -> Escalation:
+        """A push to another tool succeeded: its ticket (`ref`, "zendesk:123") and link."""
+        return self._append(escalation_id, viewer, kind="pushed", text=link[:500], ref=ref)
+
     def _append(self, escalation_id: str, viewer: Viewer, **fields: Any) -> Escalation:
         with self.store.transaction() as db:
             row = _visible(db, escalation_id, viewer)
@@ -279,7 +284,8 @@ def _events(db: Session, escalation_id: int) -> list[Any]:
 def _event_row(escalation_id: int, event: Event) -> EscalationEventRow:
     return EscalationEventRow(escalation_id=escalation_id, at=event.at, by=event.by,
                               kind=event.kind, text=event.text, status=event.status,
-                              severity=event.severity, category=event.category)
+                              severity=event.severity, category=event.category,
+                              ref=event.ref)
 
 
 def _escalation(row: EscalationRow, events: list[Any],
@@ -294,7 +300,8 @@ def _escalation(row: EscalationRow, events: list[Any],
             events=[Event.model_construct(at=e.at, by=e.by, kind=cast(EventKind, e.kind),
                                           text=e.text, status=cast(Status | None, e.status),
                                           severity=e.severity,
-                                          category=cast(Category | None, e.category))
+                                          category=cast(Category | None, e.category),
+                                          ref=e.ref)
                     for e in events])
     except ValidationError as exc:
         raise StoreError(f"escalation {row.id} cannot be read ({exc.error_count()} problems)"

@@ -164,6 +164,8 @@ class EscalationEventRow(Base):
     status: Mapped[str | None] = mapped_column(String(32), nullable=True)
     severity: Mapped[int | None] = mapped_column(nullable=True)
     category: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    ref: Mapped[str | None] = mapped_column(
+        String(100), nullable=True, doc='A push\'s ticket in the other tool: "zendesk:123".')
 
 
 class ReviewRow(Base):

@@ -106,6 +106,8 @@ def downloads(artifact: Artifact, framework: SeverityFramework) -> list[Download
     if artifact.kind == "message":
         draft = MessageDraft.model_validate(artifact.data)
         return _files({f"{slug(draft.title)}.md": f"# {draft.title}\n\n{draft.text}\n"})
+    if artifact.kind == "handoff":
+        return _files({str(k): str(v) for k, v in artifact.data["files"].items()})
     if artifact.kind == "dashboard":
         found = tables(Metrics.model_validate(artifact.data["metrics"]))
         return _files({f"escalation-metrics-{name}.csv": csv_text(found[name])

@@ -68,11 +68,11 @@ class Conversation:
 class Workspace:
     """Runs turns through the engine and keeps each user's work in the store."""
 
-    def __init__(self, engine: Engine, store: Store) -> None:
+    def __init__(self, engine: Engine, store: Store, settings: Settings | None = None) -> None:
         self.engine = engine
         self.store = store
         self.team = TeamFramework(store, engine.framework)
-        self.desk = Desk(Escalations(store))
+        self.desk = Desk(Escalations(store), settings=settings)
 
     def open(self, user: str, thread_id: str) -> tuple[Conversation, list[Reply]]:
         """The saved conversation of this thread (or a new one), and any notice about it."""
@@ -223,7 +223,7 @@ class Workspace:
 
 def build_workspace(settings: Settings, store: Store) -> Workspace:
     """The workspace the settings describe: their engine, on the given store."""
-    return Workspace(make_engine(settings), store)
+    return Workspace(make_engine(settings), store, settings)
 
 
 def _with_library(replies: list[Reply]) -> list[Reply]:

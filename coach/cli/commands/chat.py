@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     session = engine.new_session()
     store = None if args.framework else Store.for_settings(settings)
     team = TeamFramework(store, engine.framework) if store is not None else None
-    desk = Desk(Escalations(store)) if store is not None else None
+    desk = Desk(Escalations(store), settings=settings) if store is not None else None
     talk = _Talk(engine, session, team, args.user or _login(), desk)
     export_dir: Path = args.export_dir or private_dir(settings.exports_dir)
     if args.script is None:

@@ -1,4 +1,5 @@
-"""`coach escalations create|show|log|status|severity|list`: escalations as living records.
+"""`coach escalations create|show|log|status|severity|list|review|trend|export|push`:
+escalations as living records, and hand-offs to other tools.
 
 The user is `--user NAME`, else COACH_USER, else "local". A registered CSM sees their own
 escalations; a leader the team's. A name that is not a registered user is the installation's
@@ -12,6 +13,7 @@ import dataclasses
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +25,8 @@ from coach.domain import EscalationTicket, TicketDraft, describe_errors
 from coach.domain.clock import coach_now
 from coach.domain.escalation import CATEGORIES, STATUSES, Escalation
 from coach.domain.review import PostEscalationReview
+from coach.handoff.formats import FORMATS, csv_text, export
+from coach.handoff.push import account, push
 from coach.settings import get_settings
 from coach.tracking.clocks import calendar_of
 from coach.tracking.report import Tracked, at_risk, escalation_json, line, list_order
@@ -75,6 +79,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                       run_trend)
     trending.add_argument("--month", help="YYYY-MM (default: this month)")
     trending.add_argument("--json", action="store_true", help="print JSON")
+    exporting = action("export", "one escalation (or, with --all, the team's as CSV) in a "
+                       "tool's format", run_export)
+    exporting.add_argument("id", nargs="?")
+    exporting.add_argument("--format", choices=FORMATS, required=True)
+    exporting.add_argument("--out", type=Path, metavar="FILE", help="default: stdout")
+    exporting.add_argument("--all", action="store_true",
+                           help="every escalation you see, as CSV (the team's, for leaders)")
+    pushing = action("push", "create or update its ticket in Zendesk or Jira", run_push)
+    pushing.add_argument("id")
+    pushing.add_argument("--to", choices=("zendesk", "jira"), required=True)
     listing = action("list", "every escalation, the nearest due time first", run_list)
     listing.add_argument("--at-risk", action="store_true",
                          help="only open ones with a clock at risk or breached")
@@ -167,6 +181,41 @@ def run_list(args: argparse.Namespace) -> int:
             print(line(escalation, now))
         if not found:
             print("No escalations" + (" at risk." if args.at_risk else "."))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    escalations, viewer = _open(args)
+    now, settings = coach_now(), get_settings()
+    if args.all == bool(args.id):
+        raise UsageError("give one escalation's id, or --all (with --format csv)")
+    if args.all:
+        if args.format != "csv":
+            raise UsageError("--all exports CSV only: add --format csv")
+        text = csv_text(escalations.list(viewer), now)
+    else:
+        text = export(escalations.get(args.id, viewer), args.format, now,
+                      settings.jira_project, settings.jira_issue_type)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.out} ({exc.strerror})") from None
+    print(f"wrote {args.out}")
+    return 0
+
+
+def run_push(args: argparse.Namespace) -> int:
+    escalations, viewer = _open(args)
+    settings = get_settings()
+    target = account(settings, args.to)  # settings checked before anything is read or sent
+    escalation = escalations.get(args.id, viewer)
+    done = push(escalation, target, settings)
+    escalations.record_push(escalation.id, done.ref, done.link, viewer)
+    verb = "created" if done.created else "updated"
+    print(f"{args.to.capitalize()} ticket {done.ref.split(':', 1)[1]} {verb}: {done.link}")
     return 0
 
 

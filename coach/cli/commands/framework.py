@@ -9,6 +9,7 @@ from pathlib import Path
 from coach.cli.commands.common import active_framework, add_framework_option, print_json
 from coach.content.frameworks import FrameworkFileError, load_framework
 from coach.domain import framework_markdown
+from coach.domain.integrations import mapping_problems
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,6 +41,11 @@ def run_validate(args: argparse.Namespace) -> int:
     except FrameworkFileError as exc:
         for problem in exc.problems:
             print(f"{args.file}: {problem}", file=sys.stderr)
+        return 2
+    unmapped = mapping_problems(framework.integrations, [lvl.level for lvl in framework.levels])
+    for problem in unmapped:  # hand-offs to Zendesk, Jira and Salesforce need every level
+        print(f"{args.file}: {problem}", file=sys.stderr)
+    if unmapped:
         return 2
     print(f"{args.file}: valid ({len(framework.levels)} levels)")
     return 0
