@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     llm_structured_method: Literal["json_schema", "function_calling", "json_mode"] = "json_schema"
     embeddings: Literal["local", "openai"] = "local"
     embeddings_model: str = "text-embedding-3-small"
+    chroma_url: str | None = Field(
+        default=None, description="A Chroma server (e.g. http://chroma:8001) for the knowledge "
+        "index, shared by every worker; default: a local index in the data dir.")
 
     port: int = 8000
     database_url: str | None = Field(

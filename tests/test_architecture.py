@@ -19,6 +19,7 @@ LAYERS = {
     "content": 1,
     "settings": 1,
     "private": 1,
+    "locks": 1,
     "parsing": 1,
     "search": 2,
     "understanding": 2,

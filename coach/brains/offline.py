@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from typing import TYPE_CHECKING, Literal
 
 from coach.domain import (
@@ -21,6 +21,7 @@ from coach.settings import Settings
 if TYPE_CHECKING:
     from coach.search.embeddings import Embedder
     from coach.search.index import KnowledgeIndex, Passage
+    from coach.search.server import ServerKnowledge
     from coach.tailoring.guide import Guide, QuestionKey
     from coach.tailoring.reading import TailorReading
     from coach.tailoring.rules import Change
@@ -50,12 +51,20 @@ class OfflineBrain:
         return self._embedder or make_embedder(self._settings)
 
     @cached_property
-    def index(self) -> KnowledgeIndex:
+    def index(self) -> KnowledgeIndex | ServerKnowledge:
+        """The local index (built on first use), or the Chroma server's (COACH_CHROMA_URL)."""
+        settings = self._settings
+        if settings.chroma_url:
+            from coach.locks import INDEX_BUILD, shared_lock
+            from coach.search.server import ServerKnowledge
+
+            lock = partial(shared_lock, settings.database_url, INDEX_BUILD,
+                           settings.data_dir / "chroma-build.lock")
+            return ServerKnowledge(settings.chroma_url, settings.knowledge_dir, self.embedder,
+                                   lock)
         from coach.search.index import KnowledgeIndex
 
-        return KnowledgeIndex.open(
-            self._settings.knowledge_dir, self._settings.chroma_dir, self.embedder
-        )
+        return KnowledgeIndex.open(settings.knowledge_dir, settings.chroma_dir, self.embedder)
 
     @cached_property
     def classifier(self) -> SeverityClassifier:
@@ -90,7 +99,15 @@ class OfflineBrain:
         lead = graded_lead(question, framework, self.classify, source, kind)
         passages = self.index.search(question, k=4)
         threshold = self._settings.answer_threshold
-        return compose_answer(question, passages, threshold, lead)
+        answer = compose_answer(question, passages, threshold, lead)
+        if self.index.unavailable:  # the Chroma server does not answer: say so
+            said = answer.answer if passages else (
+                "I cannot search the knowledge base right now. Questions about the levels "
+                "(their owners, response times, definitions) still work; ask again in a "
+                "moment for the rest.")
+            return answer.model_copy(update={"answer": said,
+                                             "notice": self.index.unavailable.capitalize()})
+        return answer
 
     def read_act(self, text: str, pending: str = "") -> IntentReading:
         """The dialogue act of a turn (`coach.understanding.acts.ACTS`), and the mode it asks

@@ -115,12 +115,27 @@ def _open_client(path: Path) -> ClientAPI:
     )
 
 
+@dataclass(frozen=True)
+class Located:
+    """Where an index is: a Chroma client (a folder's or a server's) and the names of its
+    two collections."""
+
+    client: ClientAPI
+    knowledge: str = COLLECTION
+    sentences: str = SENTENCES
+
+
 def build_index(chunks: list[Chunk], target: Path, embedder: Embedder, key: str) -> None:
     """Embed every chunk into a new Chroma folder at `target` (which must not exist yet);
     `key` is the content hash it is checked against."""
-    client = _open_client(target)
+    fill(Located(_open_client(target)), chunks, embedder, key)
+
+
+def fill(where: Located, chunks: list[Chunk], embedder: Embedder, key: str) -> None:
+    """Embed every chunk into the two new collections `where` names."""
+    client = where.client
     collection = client.create_collection(
-        COLLECTION,
+        where.knowledge,
         embedding_function=CoachEmbeddingFunction(embedder),  # type: ignore[arg-type]
         metadata={"hnsw:space": "cosine", "embedder": embedder.identity, "content": key},
     )
@@ -142,7 +157,7 @@ def build_index(chunks: list[Chunk], target: Path, embedder: Embedder, key: str)
             bar.update(len(part))
     said = [(c, n, text) for c in chunks for n, text in enumerate(sentences(c.text))]
     quotes = client.create_collection(
-        SENTENCES,
+        where.sentences,
         embedding_function=CoachEmbeddingFunction(embedder),  # type: ignore[arg-type]
         metadata={"hnsw:space": "cosine", "embedder": embedder.identity},
     )
@@ -204,13 +219,14 @@ def _sound_index(chroma_root: Path, key: str, sections: int, say: bool = False
     return None
 
 
-def index_problem(folder: Path, key: str, sections: int) -> str | None:
-    """What is wrong with an index folder, or None when it is sound."""
+def index_problem(folder: Path | Located, key: str, sections: int) -> str | None:
+    """What is wrong with an index (a folder, or collections on a server), or None when it is
+    sound."""
     try:
-        client = _open_client(folder)
-        knowledge = client.get_collection(COLLECTION)
+        where = folder if isinstance(folder, Located) else Located(_open_client(folder))
+        knowledge = where.client.get_collection(where.knowledge)
         held = knowledge.count()
-        client.get_collection(SENTENCES).count()
+        where.client.get_collection(where.sentences).count()
     except Exception as exc:  # a store that cannot be opened or read is broken
         return f"it cannot be read: {exc.__class__.__name__}"
     if (knowledge.metadata or {}).get("content") != key:
@@ -220,12 +236,19 @@ def index_problem(folder: Path, key: str, sections: int) -> str | None:
     return None
 
 
+def load_synonyms(knowledge_dir: Path) -> Synonyms:
+    found = knowledge_dir / "synonyms.yaml"
+    return yaml.safe_load(found.read_text()) if found.exists() else {}
+
+
 class KnowledgeIndex:
     """Search the knowledge base; dense scores come from Chroma, lexical ones from BM25."""
 
+    unavailable: str | None = None  # always searchable (see coach.search.server)
+
     def __init__(
-        self, index_dir: Path, embedder: Embedder, synonyms: Synonyms | None = None,
-        recheck: Callable[[], Path] | None = None,
+        self, index_dir: Path | Located, embedder: Embedder, synonyms: Synonyms | None = None,
+        recheck: Callable[[], Path | Located] | None = None,
     ) -> None:
         """`recheck` checks the index again (rebuilding it if broken) after a failed query."""
         self._embedder = embedder
@@ -245,16 +268,17 @@ class KnowledgeIndex:
         self._bm25 = BM25([tokens(f"{c.heading} {c.text}") for c in self.chunks])
         self._headings = [set(tokens(c.heading)) for c in self.chunks]
 
-    def _connect(self, index_dir: Path) -> None:
-        self._client = _open_client(index_dir)
+    def _connect(self, index_dir: Path | Located) -> None:
+        where = index_dir if isinstance(index_dir, Located) else Located(_open_client(index_dir))
+        self._client, self._sentence_name = where.client, where.sentences
         self._collection = self._client.get_collection(
-            COLLECTION,
+            where.knowledge,
             embedding_function=CoachEmbeddingFunction(self._embedder),  # type: ignore[arg-type]
         )
 
     def _load_sentences(self) -> list[tuple[tuple[str, ...], np.ndarray]]:
         """Each chunk's sentences and their vectors, in chunk order."""
-        stored = self._client.get_collection(SENTENCES).get(
+        stored = self._client.get_collection(self._sentence_name).get(
             include=["metadatas", "documents", "embeddings"]
         )
         grouped: dict[str, list[tuple[int, str, np.ndarray]]] = {}
@@ -278,12 +302,10 @@ class KnowledgeIndex:
     @classmethod
     def open(cls, knowledge_dir: Path, chroma_root: Path, embedder: Embedder) -> KnowledgeIndex:
         """Open the index for the current content, building it first when needed."""
-        synonyms_file = knowledge_dir / "synonyms.yaml"
-        synonyms = yaml.safe_load(synonyms_file.read_text()) if synonyms_file.exists() else {}
-        def recheck() -> Path:
+        def recheck() -> Path | Located:
             return ensure_index(knowledge_dir, chroma_root, embedder)
 
-        return cls(recheck(), embedder, synonyms, recheck)
+        return cls(recheck(), embedder, load_synonyms(knowledge_dir), recheck)
 
     def _expand(self, query: str) -> list[str]:
         words = tokens(query)

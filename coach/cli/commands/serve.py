@@ -14,7 +14,7 @@ from coach.brains.offline import OfflineBrain
 from coach.domain import CoachError
 from coach.private import private_dir
 from coach.settings import Settings, get_settings
-from coach.web.store import Store
+from coach.web.store import Store, StoreError, UserError
 
 # The Chainlit app (app.py, .chainlit/, public/, chainlit.md) lives in the repository, not in
 # the wheel: `coach serve` runs from a checkout.
@@ -104,7 +104,12 @@ def prepare(settings: Settings) -> tuple[dict[str, str], str | None]:
     admin = None
     if not store.user_names():  # a fresh install: someone must be able to sign in
         admin = secrets.token_urlsafe(12)
-        store.add_user(FIRST_USER, admin, "leader")
+        try:
+            store.add_user(FIRST_USER, admin, "leader")
+        except (UserError, StoreError):  # another worker starting at once made it first?
+            if not store.user_names():
+                raise
+            admin = None
     store.engine.dispose()
     _prepare_index(settings)
     return {**os.environ, "CHAINLIT_AUTH_SECRET": auth_secret(settings)}, admin
@@ -137,5 +142,16 @@ def auth_secret(settings: Settings) -> str:
 
 
 def _prepare_index(settings: Settings) -> None:
-    """Build the knowledge index now if the knowledge changed (both brains search it)."""
-    OfflineBrain(settings).index  # noqa: B018 - opening it builds it
+    """Build the knowledge index now if the knowledge changed (both brains search it). On a
+    Chroma server, say whether this worker built it or used the one there; a server that does
+    not answer does not stop the start (search says it is unavailable until it answers)."""
+    from coach.search.server import ServerKnowledge
+
+    index = OfflineBrain(settings).index  # opening a local one builds it
+    if isinstance(index, ServerKnowledge):
+        try:
+            said = index.prepare().said(index.url)
+        except Exception as exc:
+            said = (f"the Chroma server {index.url} does not answer ({exc.__class__.__name__});"
+                    " starting without search, which is tried again as people ask")
+        print(f"Knowledge index: {said}", flush=True)

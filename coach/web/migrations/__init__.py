@@ -19,12 +19,13 @@ import sqlalchemy as sa
 from filelock import FileLock
 
 from coach.domain import CoachError
+from coach.locks import MIGRATIONS, advisory
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 HERE = Path(__file__).resolve().parent
-ADVISORY_LOCK = 0x636F6163  # "coac": one number for every coach worker on one database
+ADVISORY_LOCK = MIGRATIONS
 
 
 class SchemaError(CoachError):
@@ -99,13 +100,8 @@ def _check_unversioned(connection: sa.Connection) -> None:
 @contextmanager
 def _locked(engine: sa.Engine) -> Iterator[None]:
     if engine.dialect.name == "postgresql":
-        with engine.connect() as holder:
-            holder.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK})
-            try:
-                yield
-            finally:
-                holder.execute(sa.text("SELECT pg_advisory_unlock(:key)"),
-                               {"key": ADVISORY_LOCK})
+        with advisory(engine, ADVISORY_LOCK):
+            yield
         return
     database = engine.url.database
     if engine.dialect.name == "sqlite" and database and database != ":memory:":
