@@ -106,15 +106,25 @@ class LiveServer:
         return f"http://localhost:{self.port}"
 
     def start(self, timeout: float = 90) -> LiveServer:
+        return self.spawn().wait(timeout)
+
+    def spawn(self) -> LiveServer:
+        """Start the process; `wait` for it to answer."""
         env = {**os.environ, "COACH_DATA_DIR": str(self.data_dir), "COACH_LLM": "offline",
                **self.env}
-        env.pop("CHAINLIT_AUTH_SECRET", None)
+        if "CHAINLIT_AUTH_SECRET" not in self.env:  # else each server keeps its own
+            env.pop("CHAINLIT_AUTH_SECRET", None)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "coach", "serve", "--port", str(self.port)],
                 cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        return self
+
+    def wait(self, timeout: float = 90) -> LiveServer:
+        assert self._process is not None, "spawn first"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -136,6 +146,13 @@ class LiveServer:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
+
+    def kill(self) -> None:
+        """As a crash: SIGKILL, no shutdown."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
     def problems(self, expected: tuple[str, ...] = ()) -> list[str]:
         """Lines of the server log that show an error, except those a test provoked on purpose."""

@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
@@ -24,54 +17,14 @@ from coach.web.chat_history import async_url, sync_url
 from coach.web.store import StaleSession, Store, UserError
 from coach.web.throttle import SignInThrottle
 from tests.conftest import KNOWLEDGE
+from tests.services import postgres
 from tests.test_migrations import check_upgrade_keeps_old_data
-
-BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _as_postgres(*command: str) -> list[str]:
-    """PostgreSQL refuses to run as root: run it as the postgres user when we are root."""
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
 
 
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
-    initdb = BIN / "initdb" if (BIN / "initdb").exists() else shutil.which("initdb")
-    if initdb is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL's initdb is missing on CI")
-        pytest.skip("PostgreSQL is not installed here")
-    # Not under pytest's tmp_path: its parents are private to root, and postgres must reach it.
-    data = Path(tempfile.mkdtemp(prefix="coach-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(data, "postgres", "postgres")
-    port = _free_port()
-    subprocess.run(_as_postgres(str(initdb), "-D", str(data), "-A", "trust", "-U", "coach"),
-                   check=True, capture_output=True)
-    server = subprocess.Popen(
-        _as_postgres(str(Path(str(initdb)).parent / "postgres"), "-D", str(data), "-p", str(port),
-                     "-h", "127.0.0.1", "-k", str(data)),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"postgresql://coach@127.0.0.1:{port}/postgres"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.2)
-    time.sleep(0.5)  # the port opens a moment before the server accepts logins
-    try:
+    with postgres() as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def test_store_on_postgresql(postgres_url: str) -> None:
