@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tools.bench
 	$(BIN)/python -m tools.bench_web
 	$(BIN)/python -m tools.bench_tracking
+	$(BIN)/python -m tools.bench_workers
 
 # The severity model: features from the project venv, fitting with scikit-learn in its own venv
 # (never in requirements.lock), coefficients written to knowledge/models/severity.npz.
