@@ -6,7 +6,10 @@ concurrent socket sessions lose nothing, and a killed worker's users resume on t
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Coroutine, Iterator
@@ -22,7 +25,7 @@ from chromadb.config import Settings as ChromaSettings
 from coach.domain import EscalationTicket
 from coach.web.store import Store
 from tests.chat_page import ChatPage
-from tests.live_server import LiveServer, launch, playwright_sync, require_chromium
+from tests.live_server import LiveServer, free_port, launch, playwright_sync, require_chromium
 from tests.services import ChromaServer, postgres
 from tests.test_concurrency import SocketClient, paste
 
@@ -234,3 +237,12 @@ def test_search_says_it_is_unavailable_while_chroma_is_down_and_recovers(
             break
         time.sleep(2)
     assert "unavailable" not in said and "cannot search" not in said
+
+
+def test_a_worker_starts_while_the_chroma_server_is_down(tmp_path: Path) -> None:
+    env = {**os.environ, "COACH_DATA_DIR": str(tmp_path / "data"),
+           "COACH_CHROMA_URL": f"http://127.0.0.1:{free_port()}"}  # nothing listens there
+    done = subprocess.run([sys.executable, "-m", "coach", "serve", "--prepare-only"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "does not answer" in done.stdout and "starting without search" in done.stdout

@@ -51,19 +51,28 @@ class ChatHistory(SQLAlchemyDataLayer):
     async def execute_sql(self, query: str, parameters: dict[str, Any]) -> Any:
         if query.lstrip().split(" ", 1)[0].upper() not in ("INSERT", "UPDATE", "DELETE"):
             return await super().execute_sql(query, parameters)
-        async with self._writes:
+        if not self._backlog:  # the usual case: conversations write at once, unserialised
+            result = await super().execute_sql(query, parameters)
+            if result is None:
+                async with self._writes:
+                    self._keep((query, parameters))
+            return result
+        async with self._writes:  # a backlog: written in order, before anything new
             while self._backlog:
                 if await super().execute_sql(*self._backlog[0]) is None:
                     break
                 self._backlog.pop(0)
             result = None if self._backlog else await super().execute_sql(query, parameters)
             if result is None:
-                if len(self._backlog) >= BACKLOG_LIMIT:
-                    log.error("history backlog full: a write to the history was dropped")
-                    self._backlog.pop(0)
-                self._backlog.append((query, parameters))
-                log.warning("history write kept for a retry (%d waiting)", len(self._backlog))
+                self._keep((query, parameters))
             return result
+
+    def _keep(self, write: tuple[str, dict[str, Any]]) -> None:
+        if len(self._backlog) >= BACKLOG_LIMIT:
+            log.error("history backlog full: a write to the history was dropped")
+            self._backlog.pop(0)
+        self._backlog.append(write)
+        log.warning("history write kept for a retry (%d waiting)", len(self._backlog))
 
     async def update_thread(self, thread_id: str, *args: Any, **kwargs: Any) -> None:
         if await self._owns(thread_id):
