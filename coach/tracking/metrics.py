@@ -33,7 +33,7 @@ from coach.domain.escalation import CATEGORIES, DONE
 from coach.domain.review import NextStep
 from coach.tracking.business_time import BusinessTime, business_time
 from coach.tracking.clocks import Clocks, ClockState, calendar_of, targets, update_states
-from coach.tracking.report import Tracked, badges, list_order, running
+from coach.tracking.report import Tracked, badges, list_order, paused_collection, running
 from coach.tracking.review import review_state
 from coach.tracking.trend import REPEAT_DAYS
 
@@ -165,7 +165,8 @@ def metrics(escalations: Sequence[Tracked], steps: Sequence[NextStep], scope: Sc
     chosen = [e for e in shown if scope.covers(_day(e.created_at, zone))]
     numbers = sorted({*levels, *(e.severity for e in shown)} if scope.level is None
                      else {scope.level})
-    known = {e.id: e.clocks(now) for e in shown}  # each escalation's clocks, worked out once
+    with paused_collection():  # each escalation's clocks, worked out once
+        known = {e.id: e.clocks(now) for e in shown}
     figures = {n: _Level() for n in numbers}
     breaches: list[tuple[Tracked, datetime]] = []
     for escalation in chosen:

@@ -3,6 +3,9 @@ event-free view that lists and boards use; the list's order and badges."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -75,6 +78,19 @@ class Tracked:
         return clocks_from(self.runs, self.framework, now)
 
 
+@contextmanager
+def paused_collection() -> Iterator[None]:
+    """No garbage-collection passes while many objects that all stay alive are made: each
+    pass would walk every one made so far (a tenth of a second over 10,000 summaries)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def running(found: Clocks) -> list[ClockState]:
     """The clocks still counting (running, or breached and still counting)."""
     states = [found.first_response, found.next_update, found.resolution]
@@ -92,7 +108,8 @@ def list_order(escalations: list[Tracked], now: datetime,
             return (1, -escalation.created_at.timestamp())
         return (0, min(s.due.timestamp() for s in counting if s.due is not None))
 
-    return sorted(escalations, key=key)
+    with paused_collection():
+        return sorted(escalations, key=key)
 
 
 def at_risk(escalation: Tracked, now: datetime) -> bool:

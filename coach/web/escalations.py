@@ -19,7 +19,7 @@ from coach.domain.clock import Clock, coach_now
 from coach.domain.escalation import DONE, Category, Escalation, Event, EventKind, Status
 from coach.domain.review import PostEscalationReview
 from coach.tracking.clocks import Runs, runs
-from coach.tracking.report import Tracked
+from coach.tracking.report import Tracked, paused_collection
 from coach.web.store import TEAM, Store, StoreError
 from coach.web.tables import EscalationEventRow, EscalationRow, NextStepRow, ReviewRow
 
@@ -109,14 +109,15 @@ class Escalations:
                 table.framework_key)).all()
             frameworks = {key: _framework(db.get_one(EscalationRow, first), {})
                           for key, first in firsts}
-            for row in rows:
-                try:
-                    summary = Runs.model_validate_json(row.summary or "")
-                except ValidationError:
-                    stale.append(str(row.id))
-                    continue
-                found.append(Tracked(str(row.id), row.account, row.owner,
-                                     row.created_at, frameworks[row.framework_key], summary))
+            with paused_collection():  # thousands of small objects at once
+                for row in rows:
+                    try:
+                        summary = Runs.model_validate_json(row.summary or "")
+                    except ValidationError:
+                        stale.append(str(row.id))
+                        continue
+                    found.append(Tracked(str(row.id), row.account, row.owner,
+                                         row.created_at, frameworks[row.framework_key], summary))
         self.resummarise(*stale)  # an older version's summary, or none: rebuilt and kept
         found += [Tracked.of(self.get(number, viewer)) for number in stale]
         return sorted(found, key=lambda t: int(t.id))
