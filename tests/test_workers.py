@@ -104,7 +104,10 @@ def test_a_conversation_moves_between_workers(cluster: Cluster, playwright_sync:
         on_a.say(paste("Initech Moving"), "Here is the ticket")
         page.wait_for_url("**/thread/**", timeout=30_000)
         thread = page.url.rsplit("/", 1)[-1]
-        page.goto(f"{b.url}/thread/{thread}")  # the same sign-in: one secret, one cookie
+        page.goto(f"{b.url}/")  # the same sign-in on B: one secret, one cookie
+        page.wait_for_selector("#chat-input")
+        page.get_by_text("ACCOUNT: Initech Moving").first.click()  # B's history lists it
+        page.wait_for_url(f"**/thread/{thread}", timeout=30_000)
         on_b = ChatPage(page, b.url)
         on_b.wait_for("Here is the ticket")  # the history, from the shared database
         assert "Initech Moving" in on_b.say("status", "Initech Moving")  # the state, intact
