@@ -20,7 +20,8 @@ from coach.web.dashboard import asks_for_dashboard
 from coach.web.desk import Desk
 from coach.web.escalations import Escalations, Viewer
 from coach.web.store import Store
-from tests.conftest import KNOWLEDGE
+from tests.conftest import EVAL, KNOWLEDGE
+from tools.evaluate import dashboard_requests
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -128,3 +129,10 @@ def test_a_customer_dashboard_in_a_ticket_is_left_to_the_coach(
     desk.turn(CoachSession(framework=seed), "Acme's dashboard is down since 9am",
               Viewer("dana.li"), lambda: said.append("coach") or [Reply(text="(the coach)")])
     assert said == ["coach"]
+
+
+def test_the_words_of_the_dev_set_are_recognised() -> None:
+    """Written blind by a helper (60 requests, 60 hard negatives); tuned on. The frozen set
+    (tests/eval/test/dashboard.jsonl) is scored as totals by `make bench` only."""
+    right, found, alarms, cases = dashboard_requests(EVAL / "dashboard.jsonl")
+    assert cases == 120 and right >= 108 and alarms <= 3  # 90%; measured 113, 0 alarms

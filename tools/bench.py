@@ -229,6 +229,17 @@ def bench_dialogues(brain: OfflineBrain, settings: Settings) -> None:
               f"{reached}/{len(cases)}")
 
 
+def bench_dashboard_words() -> None:
+    """Which messages ask for the dashboard (tools.evaluate.dashboard_requests)."""
+    from tools import evaluate
+
+    for name, path in (("dev", EVAL / "dashboard.jsonl"),
+                       ("frozen", FROZEN / "dashboard.jsonl")):
+        right, asked, alarms, cases = evaluate.dashboard_requests(path)
+        print(f"dashboard requests recognised, {name} set: {right}/{cases}; requests found "
+              f"{asked}/{cases // 2}, false alarms {alarms}")
+
+
 def bench_engine(brain: OfflineBrain, settings: Settings) -> None:
     from tools.bench_engine import SCRIPT, turn_latency
 
@@ -282,6 +293,7 @@ def main() -> int:
         bench_understanding(brain, settings, env)
         bench_intents(settings)
         bench_dialogues(brain, settings)
+        bench_dashboard_words()
         bench_engine(brain, settings)
         bench_llm(settings)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

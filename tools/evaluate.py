@@ -253,3 +253,17 @@ def _check(check: dict[str, Any], state: dict[str, Any], said: str) -> bool:
     if "not_starts" in check:
         return not folded.lstrip().startswith(str(check["not_starts"]).casefold())
     raise ValueError(f"unknown check: {check}")
+
+
+DASHBOARD_TODAY = datetime(2026, 12, 1).date()  # the sets' ranges are read as of this day
+
+
+def dashboard_requests(path: Path) -> tuple[int, int, int, int]:
+    """(right, requests found, false alarms, cases) of `asks_for_dashboard` on a set of
+    `{"id", "text", "dashboard"}` cases."""
+    from coach.web.dashboard import asks_for_dashboard
+
+    cases = load_jsonl(path)
+    said = [(asks_for_dashboard(c["text"], DASHBOARD_TODAY), bool(c["dashboard"])) for c in cases]
+    return (sum(got == want for got, want in said), sum(got and want for got, want in said),
+            sum(got and not want for got, want in said), len(cases))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -37,14 +37,69 @@ _ASKED = re.compile(
 _HOW = re.compile(r"\bhow\s+(?:are|is|am|have)\s+(?:we|i|the\s+team|my\s+team|our\s+team)\s+"
                   r"(?:been\s+)?doing\b", re.I)
 _OWN = re.compile(r"\b(?:my|mine|am\s+i|i\s+am|my\s+own)\b", re.I)
+# What the figures are about: a word for them, or one of the things they measure.
+_FIGURES = re.compile(
+    r"\b(?:dash\s?boards?|metrics?|kpis?|stats|statistics|numbers|scorecard|slas?|"
+    r"attainment|breach(?:es|ed)?|response\s+times?|resolution\s+times?|first[- ]response|"
+    r"time\s+to\s+(?:first\s+)?(?:respond|response|resolve|resolution)|mttr|mtta|"
+    r"(?:escalation|ticket)\s+(?:volume|counts?|trends?|report)|volume|tally|snapshot|"
+    r"how\s+many\b.{0,40}\b(?:escalations?|esc|open|overdue|breach)|trends?|at[- ]risk|"
+    r"overdue|on[- ]time|turnaround|performance|perf|hit\s+rate|root\s+causes?|deadlines?|"
+    r"reviews?|follow[- ]ups?|open\s+(?:critical|crit|sev|p\d|escalations?)|still\s+open|"
+    r"past\s+sla|report|(?:hit|met|meet|miss(?:ed)?)\s+(?:the\s+|our\s+)?\S+\s+(?:response|"
+    r"resolution|sla|target|deadline)|respond(?:ed)?\s+to\b.{0,40}\bwithin)\b", re.I)
+# Asking to see them, or asking how we did.
+_SEE = re.compile(
+    r"\b(?:show|shwo|give|pull|get|display|open|bring|see|send|share|view|check|breakdown|"
+    r"summary|summari[sz]e|recap|overview|report|tell|confirm|snapshot|"
+    r"how\s+(?:did|do|are|is|have|were|was|am|r|bad|good)|how'?s|how\s+many|how\s+fast|"
+    r"how\s+quick(?:ly)?|what(?:'s|s|\s+is|\s+are|\s+was|\s+were)|where\s+(?:are|do|did)|"
+    r"are\s+we|did\s+we|have\s+we|were\s+we|any\b|looking|tracking|pull(?:ing)?\s+together|"
+    r"avg|average|median|p90|percent(?:age)?)\b|%", re.I)
+_US = re.compile(r"\b(?:we|our|us|ours|my|me|mine|i|team'?s?|squad|pod|org)\b", re.I)
+_OURS = re.compile(r"\b(?:my|our)\s+(?:team|squad|pod|org|accounts|csms|escalations?|esc)\b|"
+                   r"\b(?:mine|ours)\b|\bfor\s+(?:me|us)\b", re.I)
+# A customer's problem, or a question about what to measure, is not a request for ours.
+_THEIRS = re.compile(
+    r"\b(?:customer|client|their|they|them|users?'|vendor)\b|\b[A-Z][\w&.-]+['’]s\s+"
+    r"(?:dash\s?board|metrics|report|numbers|stats|kpis?)", re.I)
+_BROKEN = re.compile(
+    r"\b(?:down|broken|not\s+(?:loading|working|updating|showing)|won'?t|can'?t\s+(?:load|see|"
+    r"access|open)|errors?|wrong|blank|empty|stale|failing|fail(?:s|ed)?|crash"
+    r"(?:es|ed)?|bug|outage|incorrect|inaccurate)\b", re.I)
+_GENERAL = re.compile(
+    r"\b(?:should|which|define[sd]?|definition|mean(?:s)?|recommend|best\s+practices?|"
+    r"what\s+(?:metrics|kpis)|worth\s+tracking|track\s+(?:for|in)|requirement|supposed|"
+    r"good\s+(?:target|first|response)|target)\b", re.I)
+# "not the customer's metrics, mine": words that set the other reading aside.
+_INSTEAD = re.compile(
+    r"\b(?:not\s+(?:asking|the\s+customer|a\s+new|about)|don'?t\s+(?:need|explain|want)|"
+    r"no\s+ticket|isn'?t\s+about|instead|just\s+(?:want|tell|show)|i\s+want\s+to\s+see|"
+    r"what\s+i\s+need|separate\s+thing|anyway|real\s+data|actually)\b", re.I)
+_TICKET = re.compile(r"^\s*(?:account|customer|severity|csm|issue|subject)\s*[:=]|"
+                     r"\b(?:pasting|practi[cs]e|scenario|role[- ]?play|pretend)\b", re.I | re.M)
 _SPARKS = "▁▂▃▄▅▆▇█"
 
 
-def asks_for_dashboard(text: str) -> bool:
-    """The words ask for the figures: "dashboard", "show me the metrics for sev 1", "how are
-    we doing this quarter?". Words about a customer's dashboard ("Acme's dashboard is down")
-    or about metrics in general ("what metrics should we track?") do not."""
-    return bool(_ASKED.search(text.strip()) or _HOW.search(text))
+def asks_for_dashboard(text: str, today: date | None = None) -> bool:
+    """The words ask for our figures: "dashboard", "show me the metrics for sev 1", "how are
+    we doing this quarter?", "did we hit the 1 hour response on every sev 1 last week?".
+    Words about a customer's dashboard ("Acme's dashboard is down"), about metrics in general
+    ("what metrics should we track?") and pasted tickets do not. Each sign counts: a word
+    for the figures is needed, then asking to see them, whose (ours) and a range or a level
+    for; a customer, something broken or a general question count against, unless the words
+    set that reading aside ("not the customer's metrics, mine")."""
+    said = text.strip()
+    if _ASKED.search(said) or _HOW.search(said):
+        return True
+    if len(said.split()) > 60 or _TICKET.search(said) or not _FIGURES.search(said):
+        return False
+    ranged = period(said, today or date.today()) is not None or bool(mentioned_levels(said))
+    signs = (bool(_SEE.search(said)) + bool(_US.search(said)) + bool(_OURS.search(said))
+             + ranged)
+    against = 0 if _INSTEAD.search(said) else (
+        bool(_THEIRS.search(said)) + bool(_BROKEN.search(said)) + bool(_GENERAL.search(said)))
+    return signs - 2 * against >= 2
 
 
 class Dashboard:

@@ -109,7 +109,7 @@ class Desk:
         said = read_input(text).text
         word = command_word(said)
         busy = session.mode != HOME and session.step not in ("done", "menu")
-        if word == DASHBOARD.id or (not busy and asks_for_dashboard(said)):
+        if word == DASHBOARD.id or (not busy and asks_for_dashboard(said, now.date())):
             return [self.dashboard.reply(said, viewer, session.framework, now)]
         if word in _BOARD:
             return [self._board(viewer, now, team=False)]
