@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 
 from coach.domain import Artifact, Button, Reply, SeverityFramework
 from coach.engine.inputs import escape
-from coach.parsing.periods import Period, last_days, period
+from coach.parsing.periods import last_days, period
 from coach.parsing.text import mentioned_levels
 from coach.tracking.clocks import calendar_of
 from coach.tracking.metrics import Metrics, Scope
 from coach.web.escalations import Viewer
 from coach.web.store import Store
-from coach.web.team_metrics import team_metrics
+from coach.web.team_metrics import metrics_of_periods
 
 DEFAULT_DAYS = 90
 BUTTON = Button(id="dashboard", label="Dashboard")
@@ -115,19 +115,15 @@ class Dashboard:
         named = sorted(n for n in mentioned_levels(text) if framework.find(n) is not None)
         level = named[0] if len(named) == 1 else None
         team = viewer.sees_team and not _OWN.search(text)
-        found = self._figures(viewer, span, level, team, framework, now)
-        earlier = span.before()
-        before = (self._figures(viewer, earlier, level, team, framework, now)
-                  if earlier is not None else None)
+        spans = [span] + ([earlier] if (earlier := span.before()) is not None else [])
+        found, *previous = metrics_of_periods(
+            self.store, viewer, [Scope(s.since, s.until, level, team) for s in spans],
+            framework, now)
+        before = previous[0] if previous else None
         return Reply(text=_text(found, before), buttons=[Button(id="my-escalations",
                                                                 label="My escalations")],
                      artifacts=[Artifact(kind="dashboard", title=_title(found),
                                          data={"metrics": found.model_dump(mode="json")})])
-
-    def _figures(self, viewer: Viewer, span: Period, level: int | None, team: bool,
-                 framework: SeverityFramework, now: datetime) -> Metrics:
-        return team_metrics(self.store, viewer, Scope(span.since, span.until, level, team),
-                            framework, now)
 
 
 def _title(found: Metrics) -> str:
