@@ -272,3 +272,13 @@ def test_exports_and_pushes_in_words(coach: Any, seed: SeverityFramework,
         assert "Created Zendesk ticket 101 for **Globex**" in say("push Globex to Zendesk").text
         assert "Updated Zendesk ticket 101" in say(f"push #{number} to zendesk").text
     assert [s.method for s in tools.seen] == ["POST", "PUT"]
+
+
+def test_words_around_an_account_are_not_an_export(coach: Any, seed: SeverityFramework) -> None:
+    create(coach)
+    settings = get_settings()
+    desk = Desk(Escalations(Store.for_settings(settings)), settings=settings)
+    said: list[str] = []
+    desk.turn(CoachSession(framework=seed), "export jobs fail for Globex since Monday",
+              Viewer("local", sees_team=True), lambda: said.append("coach") or [])
+    assert said == ["coach"]  # a ticket to draft, not Globex's files

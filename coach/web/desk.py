@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from coach.domain import Button, Reply
@@ -131,7 +132,8 @@ class Desk:
         stepped = None if busy else self._step_words(said, viewer, now)
         if stepped is not None:
             return [stepped]
-        handed = None if busy else self.handoffs.turn(said, viewer, self._named, now)
+        handed = None if busy else self.handoffs.turn(
+            said, viewer, partial(self._named, only_the_name=True), now)
         if handed is not None:
             return [handed]
         update = None if busy else read_update(said)
@@ -146,8 +148,10 @@ class Desk:
                                f"\"note on #{found[0].id}: ...\".")]
         return [self._apply(session, update, found[0], viewer, now)]
 
-    def _named(self, words: str, viewer: Viewer) -> list[Tracked]:
-        """The tracked escalations the words name: "#3", or an account's name."""
+    def _named(self, words: str, viewer: Viewer, only_the_name: bool = False
+               ) -> list[Tracked]:
+        """The tracked escalations the words name: "#3", or an account's name (words around it
+        allowed, unless `only_the_name`: "export jobs fail for Globex" names no escalation)."""
         escalations = self.escalations.summaries(viewer)
         number = _NUMBER.match(words.strip())
         if number:
@@ -155,8 +159,8 @@ class Desk:
         wanted = set(_tokens(words))
         if not wanted:
             return []
-        named = [e for e in escalations
-                 if wanted <= set(_tokens(e.account)) or set(_tokens(e.account)) <= wanted]
+        named = [e for e in escalations if wanted <= set(_tokens(e.account)) or (
+            not only_the_name and set(_tokens(e.account)) <= wanted)]
         return sorted(named, key=lambda e: e.status in DONE)  # open ones first
 
     def _apply(self, session: CoachSession, update: UpdateWords, escalation: Tracked,
