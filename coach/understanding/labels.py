@@ -21,7 +21,8 @@ LABELS = {
     "severity": r"severity|sev|priority|prio",
     "csm": r"account[ _]owner(?: \(csm\)|[ _]csm)?|account manager|customer success manager"
            r"|assignee[_ ]csm|csm[ _]owner|csm[ _]name|owner/csm|csm/owner|our (?:csm|person)"
-           r"|raised by|csm|am|owner",
+           r"|acct\.? (?:mgr|manager|owner)|account mgr|cs owner|owner[ _]cs|csm__c"
+           r"|[a-z]+ \(csm\)|raised by|csm|am|owner",
     "issue_summary": r"issue summary|issue|summary|problem|what happened|what|description"
                      r"|details|notes?",
     "business_impact": r"business impact|impact",
@@ -37,7 +38,7 @@ _INLINE = {"account", "severity", "csm", "business_impact", "timeline_required",
            "escalation_owner"}
 _ANY = "|".join(LABELS.values())
 _SEP = (r"[ \t]*(?:\((?!csm\))[^)\n]{0,20}\))?[ \t]*\??[ \t]*"
-        r"(?:[:=/]|->|→|[ \t][-–—][ \t]|-(?=[ \t])|\.{3,})[ \t]*")
+        r"(?:[:=/]|->|→|[ \t][-–—][ \t]|-{1,2}(?=[ \t])|\.{3,})[ \t]*")
 _LABEL = re.compile(
     rf"(?:^|(?<=[\n;|{{,])|(?<=[.;|] )|(?<=\S  ))[ \t*_>\"'-]*(?P<label>{_ANY})(?![\w])"
     rf"[*_\"']*{_SEP}[*_\"']*[ \t]*"
@@ -72,7 +73,7 @@ def read_labels(text: str) -> dict[str, str]:
     for n, (field, _, end) in enumerate(marks):
         stop = marks[n + 1][1] if n + 1 < len(marks) else len(text)
         value = _SIGN_OFF.split(text[end:stop], maxsplit=1)[0]  # not the signature below
-        value = _TRAILER.sub("", value).strip().strip("\"'*")
+        value = _TRAILER.sub("", value).strip().strip("\"'*–—")  # "Acct mgr: —" is no value
         if value and field not in found:
             found[field] = value
     return found

@@ -42,7 +42,7 @@ _WORD = (rf"(?:(?:[{_UPPER}]\.){{2,}}|St\.(?= [{_UPPER}])|[{_UPPER}]\w*(?:['’]
          rf"(?:(?<=s)['’](?= [{_UPPER}]))?"
          rf"(?:['’]s(?= [{_UPPER}][a-z]))?(?:-\w+)*|\d+[A-Za-z]*)")
 # Words of one name are joined by spaces, never by a tab: tabs separate a table's cells.
-_JOIN = (r"(?: +(?:&|de|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|y|et|und|am|im"
+_JOIN = (r"(?: +(?:&|de|des|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|y|et|und|am|im"
          r"|of) +| +and +(?!I\b)"
          r"| +[dl]['’](?=[A-Z])| +| *[&+] *"
          r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH|S\.A\.|SA|S\.L\.)(?!\w)))")
@@ -83,12 +83,17 @@ _SUBJECT_AFTER = re.compile(
     r"|will|won't|would|might|may|plans?|refuses?|complained|found|noticed"
     r"|reported|opened|switching|threaten\w*|can't|cannot|mentioned|called|emailed"
     r"|they're|they are|they)\b", re.I)
+# A word of a name in lower case: "wellspring.io", "st." of "st. anselm", never "tomorrow." ending
+# a sentence.
+_LOWER_WORD = r"(?:(?:st|mt|ft|dr)\.|[a-z0-9][\w&+-]*(?:\.[\w&+-]+)*)"
 _LOWER_NAME = re.compile(
-    r"(?:^|\n|:[ \t]+|\][ \t]+|[ \t][-–—][ \t]+|@[ \t]*|\bsev ?\d[ \t]+"
-    r"|\b(?:fyi|lol|for|at|w/|with|re|on|from|escalating)[ \t]+)"
-    r"(?P<name>[a-z0-9][\w.&+-]*(?:[ \t]+&?[ \t]*[a-z0-9][\w.&+-]*){0,4}?)"
+    r"(?:\b(?:fyi|lol|for|at|w/|with|re|on|from|escalating|owns|(?:customer|client|account) is"
+    r"|(?:^|[.!?] )so,?)[ \t]+"
+    r"|^|\n|:[ \t]+|\][ \t]+|[ \t][-–—][ \t]+|@[ \t]*|\bsev ?\d[ \t]+)"
+    rf"(?P<name>{_LOWER_WORD}(?:[ \t]+&?[ \t]*{_LOWER_WORD}){{0,4}}?)"
     r"(?='s\b|[ \t]+(?:is|are|was|were|has|had|wants?|needs?|asked|says?|said|keeps?|just"
-    r"|since|they|re|can't|cannot)\b|[ \t]*[:,][ \t]|[ \t]+[-–—][ \t]|[ \t]+\(|[ \t]*(?:\n|$))")
+    r"|since|they|re|can't|cannot)\b|[ \t]*[:,][ \t]|[.?](?:[ \t]|$)|[ \t]+[-–—][ \t]|[ \t]+\("
+    r"|[ \t]*(?:\n|$))")
 # Words that say nobody is named: "CSM: (unassigned)", "no idea who the CSM is here".
 _NO_ONE = frozenset("is was has will not unassigned vacant tbd tbc assigned listed here none"
                     .split())
@@ -155,6 +160,7 @@ _ROLE_THEN_NAME = re.compile(
     r"|ceo|cfo|coo|cio|ciso|vp|director|manager|lead|head|owner|founder|dev|developer|engineer|buyer"
     rf"|sponsor)\s+(?P<name>{_WORD}(?: {_WORD})?)")
 # Not a person: "To: CS Escalations", "Deal Desk".
+_QUEUE = re.compile(r"\b(?:queue|team|desk|tier \d|l\d|support|pool(?:ed)?)\b", re.I)
 _TEAM = re.compile(r"\b(?:escalations?|desk|team|support|leadership|leads?|success|ops|help"
                    r"|inbox|alerts?|cs)\b", re.I)
 _SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their |the |her |his |the account's )?"
@@ -182,7 +188,8 @@ _QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|For
 _LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>[a-z][a-z'-]{1,20})"
                              r"(?: ?\((?P<full>[A-Z][\w'’-]+ [A-Z][\w'’-]+)?[^)\n]*\))?\s*$")
 # A CSM named in lower case after the word: "csm ingrid vos", "csm noah friedman, already added".
-_LOWER_CSM = re.compile(r"\bcsm\s*[:=]?[ \t]+(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+)?)"
+_LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*[:=]?[ \t]+"
+                        r"(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+)?)"
                         r"(?=[,.;]|\s*$|\s+\(me\))", re.I)
 _BOILERPLATE = re.compile(r"^\s*sent from my \w+.*$", re.I | re.M)
 _NOT_NAMES = frozenset("""i me my we our us you your yours he she his her they them their it its
@@ -223,7 +230,7 @@ def read_names(text: str, common_words: Iterable[str] = (),
         candidates = _candidates(seen, common)
         account = _spelled_out(ranker.choose(candidates, text), candidates, text)
     account = account or seen.rules_account
-    csm = seen.csm
+    csm = seen.csm and re.sub(r"\s+\d{1,2}(?::\d\d)?$", "", seen.csm)  # "Ashby  3:41 PM"
     if csm and account and csm.casefold() == account.casefold():
         csm = None
     return Names(account=account, csm=csm)
@@ -246,8 +253,13 @@ def _spelled_out(name: str | None, candidates: list[Candidate], text: str) -> st
         return key[1]
     if (with_the := _with_the(name, text)) != name:
         return with_the
-    handle = re.sub(r"[^a-z0-9]", "", (name or "").casefold())
-    if not name or " " in name or len(handle) < 4:
+    return _fuller(_unshortened(name, candidates), text) if name else name
+
+
+def _unshortened(name: str, candidates: list[Candidate]) -> str:
+    """The name a handle or email domain shortens, when a candidate writes it out."""
+    handle = re.sub(r"[^a-z0-9]", "", name.casefold())
+    if " " in name or len(handle) < 4:
         return name
     for candidate in candidates:
         words = [re.sub(r"[^a-z0-9]", "", w) for w in candidate.name.casefold().split()]
@@ -255,6 +267,34 @@ def _spelled_out(name: str | None, candidates: list[Candidate], text: str) -> st
                 and handle.startswith(words[0]):
             return candidate.name
     return name
+
+
+# Words that end a company's name: "Pinewood Health" is "Pinewood Health Partners" where the
+# text writes it so.
+_DESIGNATOR = (r"(?:Partners|Architects|Associates|Group|Holdings|Labs|Studios?|Systems|Solutions"
+               r"|Logistics|Industries|Technologies|Consulting|Ventures|Capital|Media|Foods"
+               r"|Farms|Hotels|Resorts|Clinics?|Healthcare|Pharma|Enterprises|Services"
+               r"|Networks|Software|Analytics|Collective|Trust|Foundation|Institute|Agency"
+               r"|Company|Corporation|International|Worldwide|Brands|Manufacturing)")
+
+
+def _fuller(name: str, text: str) -> str:
+    """The fullest form of the chosen account the text writes: with a company word or legal form
+    after it ("Cedar & Stone" -> "Cedar & Stone Architects"), a number before it ("Dental
+    Partners" -> "360 Dental Partners"), or the partners' names before a firm's ("Ng & Loewe
+    LLP" -> "Hart, Ng & Loewe LLP")."""
+    named = re.escape(name)
+    longer = [
+        rf"(?<![\w&]){named}(?: {_DESIGNATOR}| {_FORM}|,? {_FORM})+(?![\w'’])",
+        rf"(?:^|(?<=[\n(\[])|(?<=[.,:] ))\d+ {named}(?![\w'’])",
+    ]
+    if re.search(r"&| and ", name) and not re.search(r"& Co\b", name):  # not "GmbH & Co. KG"
+        surname = rf"[{_UPPER}][a-z\u00DF-\u00FF][\w'’]*"  # "Hart", never "QBR"
+        longer.append(rf"(?<![\w'’]){surname}(?:, {surname})*, {named}(?!\w)")
+    found = [m[0] for pattern in longer for m in re.finditer(pattern, text)
+             if not any(w.casefold() in _TITLES or _ROLE.fullmatch(w)
+                        for w in m[0][: m[0].find(name)].replace(",", " ").split())]
+    return max(found, key=len, default=name)  # not "Manager, Hollander & Rijn Notarissen"
 
 
 @dataclass(frozen=True)
@@ -309,7 +349,11 @@ def _labelled(labels: dict[str, str]) -> dict[str, str]:
                 continue  # people: "Customer — Hemi Ngata (Principal), Lauren Whitmore (PM)"
             value = re.split(r",\s+(?=[$€£¥]|\d)", value)[0]
         if field == "csm":  # "léa fontaine, she replied", "adebayo ogunleye (me) — paged sre"
-            value = re.split(r",\s|\s[-–—]\s|\s\(me\)", value)[0]
+            notes = re.findall(r"\(([^)]*)\)", line)
+            if _QUEUE.search(value) or any(_ROLE.search(n) and "csm" not in n.casefold()
+                                           for n in notes):
+                continue  # "Case Owner: Tier 2 Support Queue", "Owner: Karl Jensen (VP CS)"
+            value = re.split(r",\s|\s[-–—]\s|\s\(me\)", without_note(value))[0]
         value = without_note(value)  # "x.com (going by the signup domain)"
         first = value.split(" ")[0].casefold() if value else ""
         if value and first not in _NOT_NAMES | _NO_ONE and first[:1].isalnum() \
@@ -566,11 +610,29 @@ def _lower_names(text: str, common: frozenset[str]) -> Iterable[tuple[str, int, 
         while (name.split()[0] in _NOT_NAMES or name.split()[0] in _LOWER_LEADS) and " " in name:
             start += len(name.split()[0]) + 1
             name = name.split(" ", 1)[1].lstrip()
+        last = name.split()[-1]
+        name = _trimmed(name)
         words = name.split()
-        if words[0] in _NOT_NAMES or words[0] in _LOWER_STOP:
+        if words[0] in _NOT_NAMES or words[0] in _LOWER_STOP or _PRONOUNS & set(words):
             continue
-        if "&" in words or not all(w in common or w in _LOWER_STOP for w in words):
-            yield name, start, match.end("name")
+        ordinary = all(w in common or w in _LOWER_STOP for w in words)
+        owned = len(words) > 1 and text.startswith("'s", match.end("name")) \
+            and last not in _NOT_NAMES | _LOWER_STOP  # "bright side dental's", not "there's"
+        if "&" in words or not ordinary or owned:
+            yield name, start, start + len(name)
+
+
+def _trimmed(name: str) -> str:
+    """A lower-case name without the words after it that are no part of one: "bluegill
+    outfitters escalation - ..." names "bluegill outfitters"."""
+    while " " in name and name.split()[-1] in _NOT_NAMES:
+        name = name.rsplit(" ", 1)[0].rstrip()
+    return name
+
+
+# Never a word of a name typed in lower case: "pls call me re: ...", "sev1 channel pls".
+_PRONOUNS = frozenset("i me my we our us you your he she his her they them their pls please"
+                      .split())
 
 
 def _cues(name: str, before: str, after: str, domains: set[str],
@@ -715,8 +777,10 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
     for name, start, end in _lower_names(text, common):
         add(name, start, end)
     heading = _HEADING.match(text)
-    if heading and heading["name"].split()[0] not in _NOT_NAMES | _LOWER_LEADS:
-        candidate = add(heading["name"], heading.start("name"), heading.end("name"))
+    if heading and heading["name"].split()[0] not in _NOT_NAMES | _LOWER_LEADS \
+            and not _PRONOUNS & set(heading["name"].split()):
+        name = _trimmed(heading["name"])
+        candidate = add(name, heading.start("name"), heading.start("name") + len(name))
         if candidate is not None:
             candidate.note("heading")
     for match in _SCRIPT_NAME.finditer(text):
