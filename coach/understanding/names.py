@@ -127,14 +127,15 @@ _FEATURE_AFTER = re.compile(
 _CSM_BEFORE = re.compile(
     r"(?:\b(?:i'm|i am|im|it's|its|this is|my name is|me =|me:|me is|csm is|signed)\s*"
     r"|\bit's me\s+|\bcsm\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*|\bcsm,?\s+"
-    r"|\bi(?:'?m| am) (?:the|their) csm\s*[-–—:,]\s*"
+    r"|\bi(?:'?m| am) (?:the|their) csm(?: here| on (?:this|it))?\s*[-–—:,]\s*"
     r"|(?:thanks|cheers|regards|best|thx)[,!]?\s*)$", re.I)
 # Said outright before the name: "Their CSM, Y", "CSM on record: Y", "CSM per Salesforce: Y".
 _CSM_TOLD = re.compile(r"(?:\b(?:the|their|our|his|her) (?:csm|account owner)(?:,| is)"
                        r"|\bcsm (?:on|of) (?:record|file)\s*:"
                        r"|\bcsm (?:per|in|from) [\w.]+\s*:)\s*$", re.I)
 _CSM_AFTER = re.compile(
-    r"^(?:,? (?:is )?(?:the |their |your |our )?(?:csm|customer success manager|account owner)"
+    r"^(?:,? (?:who )?(?:is )?(?:the |their |your |our )?(?:csm|customer success manager"
+    r"|account owner)"
     r"\b(?!\s*(?:is\b|=|:))|\s*\((?:the |their |our )?(?:csm|account owner)\s*[),]|\s*,\s*csm\b"
     r"|\s+here\b|\s*\n\s*customer success|\s+[-–—]\s+csm\b"
     r"|,? (?:calling|by the way)|\s*,\s*(?:the )?csm on\b|,? i'm (?:the|their) csm"
@@ -188,9 +189,9 @@ _QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|For
 _LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>[a-z][a-z'-]{1,20})"
                              r"(?: ?\((?P<full>[A-Z][\w'’-]+ [A-Z][\w'’-]+)?[^)\n]*\))?\s*$")
 # A CSM named in lower case after the word: "csm ingrid vos", "csm noah friedman, already added".
-_LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*[:=]?[ \t]+"
+_LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+"
                         r"(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+)?)"
-                        r"(?=[,.;]|\s*$|\s+\(me\))", re.I)
+                        r"(?=[,.;]|\s*$|\s+\(me\)|\s+(?:but|and|who)\b)", re.I)
 _BOILERPLATE = re.compile(r"^\s*sent from my \w+.*$", re.I | re.M)
 _NOT_NAMES = frozenset("""i me my we our us you your yours he she his her they them their it its
     this that these those there here hi hey hello dear thanks cheers regards best team all everyone
@@ -231,6 +232,8 @@ def read_names(text: str, common_words: Iterable[str] = (),
         account = _spelled_out(ranker.choose(candidates, text), candidates, text)
     account = account or seen.rules_account
     csm = seen.csm and re.sub(r"\s+\d{1,2}(?::\d\d)?$", "", seen.csm)  # "Ashby  3:41 PM"
+    if csm and _QUEUE.search(csm):
+        csm = None  # a team signs as a team: "Tallyforge Support" is no CSM
     if csm and account and csm.casefold() == account.casefold():
         csm = None
     return Names(account=account, csm=csm)
