@@ -3,8 +3,11 @@
 Runs in the project's venv, with the coach's own encoder and signal reader, so training sees
 exactly the features the coach computes at run time: sentence vectors and signals, and the
 token states after the encoder's untouched lower layers, from which step 2 tunes the top ones.
-The dev cases are the dev severity set plus the situations told in the dev level questions
-(read by the coach's own `situation`): blind text the threshold is chosen on, never trained on.
+The dev cases are the dev severity sets `severity.jsonl` and `severity_underrated.jsonl` plus the
+situations told in the first two dev level questions sets (read by the coach's own
+`situation`): blind text the surface weight and the policy are chosen on, never trained on.
+`severity_underrated_2.jsonl` and the third level questions set stay out: a check on text that
+no training choice saw.
 Step 2 (tools/train_severity.py) fits.
 """
 
@@ -43,8 +46,9 @@ def _load(path: Path, level_key: str) -> tuple[list[str], list[int]]:
 
 
 def _dev_cases() -> tuple[list[str], list[int]]:
-    """The dev severity cases, and the situations told in the dev level questions."""
-    cases = load_jsonl(DEV / "severity.jsonl")
+    """The dev severity cases (the first set and the first set of easily under-graded ones),
+    and the situations told in the dev level questions."""
+    cases = load_jsonl(DEV / "severity.jsonl") + load_jsonl(DEV / "severity_underrated.jsonl")
     for name in DEV_QUESTIONS:
         cases += situation_cases(load_jsonl(DEV / name))
     return [c["text"] for c in cases], [int(c["severity"]) for c in cases]
@@ -70,6 +74,8 @@ def main() -> None:
         signal_features=np.array(SIGNAL_FEATURES),
         encoder=np.array(embedder.identity),
         bank_hash=np.array(bank_hash(bank_texts, bank_levels)),
+        bank_texts=np.array(bank_texts),
+        dev_texts=np.array(dev_texts),
     )
     states: dict[str, np.ndarray] = {}
     for name, texts in (("bank", bank_texts), ("dev", dev_texts)):

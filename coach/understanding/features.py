@@ -37,6 +37,7 @@ class Reading:
     embedding: np.ndarray
     signals: list[Signal]
     tuned: np.ndarray | None = None
+    text: str = ""  # as written: the surface half reads its words
 
     @property
     def signal_vector(self) -> np.ndarray:
@@ -64,4 +65,4 @@ def read_texts(
     else:
         plain, both = embedder.embed_tuned(flats, *tuning)
         tuned = list(both)
-    return [Reading(e, find_signals(t), v) for e, t, v in zip(plain, texts, tuned, strict=True)]
+    return [Reading(e, find_signals(t), v, t) for e, t, v in zip(plain, texts, tuned, strict=True)]

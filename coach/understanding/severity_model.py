@@ -1,11 +1,16 @@
 """The learned severity model: committed weights applied with numpy.
 
-Two calibrated halves, averaged:
+Three calibrated readers:
 - a logistic regression over the text's MiniLM embedding, its signals in context and the
   neighbour votes of the example bank (whose vectors the model file carries, half precision);
 - MiniLM's top layers tuned to severity, with a linear head over the tuned sentence vector, the
   same signals and votes. The file carries those layers' weights; the lower layers are shared
-  with search, so a text runs through them once.
+  with search, so a text runs through them once;
+- the surface reading: a logistic regression over the text's letter runs and words, TF-IDF
+  weighted (coach.understanding.surface). It reads what the sentence vectors blur: "another
+  customer's records", "not renew", "URGENT" beside "typo".
+The first two are averaged, and that mean is mixed with the surface reading's probabilities
+by a weight chosen in training.
 
 `make train` fits both (tools/train_severity.py, tools/tune_encoder.py: scikit-learn and torch
 in their own venv) and writes knowledge/models/severity.npz; the coach only reads that file.
@@ -22,6 +27,7 @@ import numpy as np
 from coach.domain import CoachError
 from coach.understanding.features import SIGNAL_FEATURES, Reading
 from coach.understanding.neighbours import votes
+from coach.understanding.surface import SURFACE_SPACES, SurfaceHead, space_from
 
 MODEL_FILE = Path("models") / "severity.npz"
 
@@ -61,6 +67,8 @@ class SeverityModel:
     regression: Head  # over [embedding, signals, neighbour votes]
     tuned_head: Head  # over [tuned vector x scale, signals, neighbour votes]
     tuning: Tuning
+    surface: SurfaceHead  # over the text's letter runs and words
+    surface_weight: float  # its share of the probabilities; the other two share the rest
     threshold: float  # below this top probability, the more severe of the top two is proposed
     floor: float  # a level 2+ more severe than that, at least this likely, is proposed instead
     encoder: str
@@ -75,9 +83,10 @@ class SeverityModel:
             if tuple(str(s) for s in data["signal_features"]) != SIGNAL_FEATURES:
                 raise ModelMismatch("the severity model predates the current signals: "
                                     "run `make train`")
-            if "tuned_coef" not in data.files or "floor" not in data.files:
-                raise ModelMismatch("the severity model predates its tuned encoder or its "
-                                    "policy: run `make train`")
+            if not {"tuned_coef", "floor", "surface_coef"} <= set(data.files):
+                raise ModelMismatch("the severity model predates its tuned encoder, its policy "
+                                    "or its surface reading: run `make train`")
+            arrays = {k: data[k] for k in data.files if k.startswith("surface")}
             return cls(
                 regression=Head(data["coef"].astype(np.float32),
                                 data["intercept"].astype(np.float32), float(data["temperature"])),
@@ -90,6 +99,13 @@ class SeverityModel:
                              for k in data.files if k.startswith("tuned:")},
                     scale=float(data["tuned_scale"]),
                 ),
+                surface=SurfaceHead(
+                    spaces=tuple(space_from(f"surface:{n}", arrays) for n in SURFACE_SPACES),
+                    coef=data["surface_coef"].astype(np.float32),
+                    intercept=data["surface_intercept"].astype(np.float32),
+                    temperature=float(data["surface_temperature"]),
+                ),
+                surface_weight=float(data["surface_weight"]),
                 threshold=float(data["threshold"]),
                 floor=float(data["floor"]),
                 encoder=str(data["encoder"]),
@@ -99,7 +115,8 @@ class SeverityModel:
             )
 
     def probabilities(self, reading: Reading) -> np.ndarray:
-        """P(seed level 1..4 | text), calibrated: the mean of the two halves."""
+        """P(seed level 1..4 | text), calibrated: the mean of the two vector readers, mixed
+        with the surface reading."""
         if reading.tuned is None:
             raise ValueError("the reading lacks the tuned encoder's vector")
         voted = votes(reading.embedding[None, :], self.bank_embeddings, self.bank_levels)[0]
@@ -107,7 +124,9 @@ class SeverityModel:
         plain = self.regression.probabilities(np.concatenate([reading.embedding, *rest]))
         tuned = self.tuned_head.probabilities(
             np.concatenate([reading.tuned * self.tuning.scale, *rest]))
-        out: np.ndarray = (plain + tuned) / 2
+        surface = self.surface.probabilities(reading.text)
+        out: np.ndarray = (1 - self.surface_weight) * (plain + tuned) / 2 \
+            + self.surface_weight * surface
         return out
 
     def signal_weights(self, reading: Reading, seed_level: int) -> list[tuple[str, float]]:
