@@ -21,8 +21,8 @@ def test_severity_on_the_frozen_set(brain: OfflineBrain, seed: SeverityFramework
     report = severity_report(brain.classify, seed, load_jsonl(FROZEN / "severity.jsonl"))
     totals = (f"{report.correct}/{report.total} right, "
               f"{report.under_calls} dangerous under-calls")
-    assert report.accuracy >= 0.85, totals
-    assert report.under_calls <= 5, totals
+    assert report.accuracy >= 0.88, totals
+    assert report.under_calls <= 0.01 * report.total, totals  # the target: at most 1%
 
 
 def test_questions_on_the_frozen_set(brain: OfflineBrain, seed: SeverityFramework) -> None:
@@ -35,4 +35,4 @@ def test_ticket_names_on_the_frozen_set(brain: OfflineBrain) -> None:
     cases = load_jsonl(FROZEN / "tickets.jsonl")
     right = names_report(brain.read_names, cases)
     totals = f"{right} of {len(cases)}"
-    assert right["account"] >= 0.86 * len(cases) and right["csm"] >= 0.88 * len(cases), totals
+    assert right["account"] >= 0.88 * len(cases) and right["csm"] >= 0.90 * len(cases), totals
