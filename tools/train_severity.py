@@ -11,7 +11,7 @@ The model averages two calibrated halves:
   vector, the same signals and votes (tools/tune_encoder.py, torch);
 and mixes that mean with a third reader, the surface reading: a logistic regression over TF-IDF
 letter runs and words (coach/understanding/surface.py reproduces the vectorizers in numpy), by
-the weight that gives the dev cases the best likelihood.
+the weight, up to SURFACE_MAX, that gives the dev cases the best likelihood.
 In cross-validation each fold's votes come from its own training part only, and a training
 example never votes for itself. Each reader's probabilities are calibrated with one temperature
 fitted on its out-of-fold predictions, and the policy (an unsure threshold, below which the more
