@@ -170,6 +170,8 @@ def test_the_fullest_form_of_the_account(brain: OfflineBrain, text: str, account
     ("Account: Quist Labs\nCase Owner: Tier 2 Support Queue\nsev 2", None),
     ("Account: Quist Labs\nAcct mgr: —\nCSM: Femi Ade", "Femi Ade"),
     ("no owner on Quist Labs since the CSM reshuffle, please route it", None),
+    ("[10:01] Kai Berg: who owns quist labs?\n[10:02] Lior Adler: me, why\n"
+     "[10:03] Kai Berg: their exports fail", "Lior Adler"),
 ])
 def test_csm_labels_spelled_other_ways(common: frozenset[str], text: str,
                                        csm: str | None) -> None:

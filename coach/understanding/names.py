@@ -390,6 +390,7 @@ def _speaker_csm(text: str) -> str | None:
     """In a pasted chat ("[09:15] Priya: yes, I'm their CSM"), the speaker who says so, or the
     one a colleague tells so ("Arjun, as CSM keep them updated"; "you're the CSM, you lead")."""
     speakers: list[str] = []
+    asked = False  # the line before asked whose account it is
     lines = chat_lines(text) or [(m["named"] or m["name"], m["said"])
                                  for m in _SPEAKER.finditer(text)]
     for name, said in lines:
@@ -399,10 +400,14 @@ def _speaker_csm(text: str) -> str | None:
             return next((s for s in speakers if s.split()[0] == told["name"]), told["name"])
         if told and re.search(r"(?i)\byou", told[0]):
             return next((s for s in reversed(speakers) if s != speaker), None)
-        if _SELF_CSM.search(said):
-            return speaker
+        if _SELF_CSM.search(said) or (asked and re.match(r"\W*me\b", said, re.I)):
+            return speaker  # "who owns route 9 auto group?" - "me, why"
+        asked = bool(_WHO_OWNS.search(said))
         speakers.append(speaker)
     return None
+
+
+_WHO_OWNS = re.compile(r"\b(?:who(?:'s| is)? (?:owns?|the csm|csm)|whose account)\b[^\n]*\?", re.I)
 
 
 def _fullest(name: str, text: str) -> str:
