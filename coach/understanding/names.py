@@ -346,13 +346,12 @@ def _labelled(labels: dict[str, str]) -> dict[str, str]:
         value = _clean(head if ")" in line and "(" not in head else line)  # "(CSM: Lee) lost"
         me = _ME.match(value)
         value = _clean(me["name"] or me["named"]) if me else value
+        notes = re.findall(r"\(([^)]*)\)", line)
         if field == "account":  # "Globex Corp, $180k ARR, renews in May"
-            roles = re.findall(r"\(([^)]*)\)", line)
-            if roles and all(_ROLE.search(role) for role in roles):
+            if notes and all(_ROLE.search(note) for note in notes):
                 continue  # people: "Customer — Hemi Ngata (Principal), Lauren Whitmore (PM)"
             value = re.split(r",\s+(?=[$€£¥]|\d)", value)[0]
         if field == "csm":  # "léa fontaine, she replied", "adebayo ogunleye (me) — paged sre"
-            notes = re.findall(r"\(([^)]*)\)", line)
             if _QUEUE.search(value) or any(_ROLE.search(n) and "csm" not in n.casefold()
                                            for n in notes):
                 continue  # "Case Owner: Tier 2 Support Queue", "Owner: Karl Jensen (VP CS)"
