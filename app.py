@@ -21,6 +21,7 @@ from chainlit.auth import get_token_from_cookies
 from chainlit.auth.jwt import decode_jwt
 from chainlit.config import config as chainlit_config
 from chainlit.context import init_ws_context
+from chainlit.data import get_data_layer
 from chainlit.session import WebsocketSession
 from chainlit.types import ThreadDict
 from starlette.requests import HTTPConnection
@@ -44,7 +45,8 @@ from coach.web.store import Store
 from coach.web.throttle import SignInThrottle
 from coach.web.workspace import Conversation, TurnNotSaved, Workspace, build_workspace
 
-STATE = "conversation"  # the one user_session key: a typed Conversation
+STATE = "conversation"  # the user_session key of the typed Conversation
+OWNED = "owner_saved"  # the user_session key set once the thread's owner is saved
 PRESS = "press"  # the one action name; the payload carries the engine's button id
 SOCKET_HARD_LIMIT = 8  # socket messages past 8x the body limit drop the socket, unread
 
@@ -243,6 +245,7 @@ async def _turn(text: str) -> None:
     conv = cl.user_session.get(STATE)
     if not isinstance(conv, Conversation) or conv.thread_id != cl.context.session.thread_id:
         conv = await _open(cl.context.session.thread_id)
+    await _save_owner()
     streamed = cl.Message(content="")
 
     def on_token(token: str) -> None:
@@ -261,6 +264,18 @@ async def _turn(text: str) -> None:
     if failure is not None:
         log.warning("turn not answered or saved: %s %s", failure, getattr(failure, "detail", ""))
         await cl.ErrorMessage(content=views.failure_text(failure)).send()
+
+
+async def _save_owner() -> None:
+    """Chainlit saves a thread's owner in a task that races the first reply; a worker dying
+    in between would leave a thread that no worker lets its user reopen. So the owner is
+    saved before this session's first reply."""
+    session = cl.context.session
+    if cl.user_session.get(OWNED) or (layer := get_data_layer()) is None:
+        return
+    if user_id := getattr(session.user, "id", None):
+        await layer.update_thread(session.thread_id, user_id=user_id)
+        cl.user_session.set(OWNED, True)
 
 
 async def _show(conv: Conversation, replies: list[Reply]) -> None:
