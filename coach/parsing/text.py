@@ -55,14 +55,18 @@ def tokens(text: str) -> list[str]:
 
 
 # A line of a pasted chat: "[10:02] Dana Li: text", "[9:15 am] Priya: text", "Tue 14:21  Priya:
-# text", "11:48 AM Priya: text"
+# text", "11:48 AM Priya: text", "[12/10/24, 08:15] Priya: text"
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
 CHAT_LINE = re.compile(
-    rf"^\s*(?:\[\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*\.?\s+)?{_TIME}(?:\s*\])?\s*"
+    rf"^\s*(?:\[\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*\.?\s+|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}},?\s+)?"
+    rf"{_TIME}(?:\s*\])?\s*"
     r"(?P<name>[^:\n\[\]]{2,40}?):(?P<said>[^\n]*)", re.I | re.M)
-# A message as Slack copies it: "Priya Nair  10:03" or "Priya Nair [4:02 PM]", then its lines.
+# A message as Slack copies it: "Priya Nair  10:03", "Priya Nair [4:02 PM]", "Priya Nair :coffee:
+# 8:47 AM", or Discord: "Priya Nair — Today at 15:32"; then its lines.
 _CHAT_HEADER = re.compile(
-    rf"^[ \t]*(?P<name>[A-Z][^\n\[\]:]{{1,40}}?)(?:[ \t]{{2,}}|[ \t]*\[){_TIME}\]?[ \t]*$",
+    rf"^[ \t]*(?P<name>[A-Z][^\n\[\]:]{{1,40}}?)(?:[ \t]+:[\w+-]+:)?"
+    rf"(?:[ \t]{{2,}}|[ \t]*\[|[ \t]+[-–—][ \t]+(?:Today|Yesterday) at[ \t]+)"
+    rf"{_TIME}\]?[ \t]*$",
     re.M)
 
 

@@ -22,7 +22,7 @@ LABELS = {
     "csm": r"account[ _]owner(?: \(csm\)|[ _]csm)?|account manager|customer success manager"
            r"|assignee[_ ]csm|csm[ _]owner|csm[ _]name|owner/csm|csm/owner|our (?:csm|person)"
            r"|acct\.? (?:mgr|manager|owner)|account mgr|cs owner|owner[ _]cs|csm__c"
-           r"|[a-z]+ \(csm\)|raised by|csm|am|owner",
+           r"|[a-z]+ \(csm\)|raised by|csm|am|owner|担当 ?csm|担当",
     "issue_summary": r"issue summary|issue|summary|problem|what happened|what|description"
                      r"|details|notes?",
     "business_impact": r"business impact|impact",
@@ -52,6 +52,12 @@ _TRAILER = re.compile(r"[\s;|,\"'*]+$")
 _CELLS = re.compile(r"^\s*\|?(.+?)\|?\s*$")
 
 
+# A person's name labelled as the CSM: "Marcus (CSM): logged it", unlike a role, "Assignee
+# (CSM): Tobias Wren", whose value is a bare name.
+_NAMED_CSM = re.compile(r"(?P<name>[A-Z][a-z'’-]+) \((?i:csm)\)")
+_BARE_NAME = re.compile(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}")
+
+
 def field_of(label: str) -> str | None:
     """The ticket field a label names: "cust" -> "account"."""
     key = " ".join(label.lower().split())
@@ -61,21 +67,62 @@ def field_of(label: str) -> str | None:
     return None
 
 
+# A label of five letters or more, typed with one slip, at the start of a line: "Custmer: X",
+# "Sevrity: 2", "Deadlnie: Friday".
+_LINE_LABEL = re.compile(r"^[ \t*_>-]*(?P<label>[a-z][a-z ]{3,22}[a-z])[ \t]*[:=][ \t]*",
+                         re.I | re.M)
+_WORDS = {word: field for field, spellings in LABELS.items()
+          for word in spellings.split("|") if re.fullmatch(r"[a-z ]{5,}", word)}
+
+
+def misspelt_field(label: str) -> str | None:
+    """The field a label names when it is one slip (a letter added, left out, changed or two
+    swapped) from a label's spelling."""
+    key = " ".join(label.lower().split())
+    return next((field for word, field in _WORDS.items() if _one_slip(key, word)), None)
+
+
+def _one_slip(typed: str, word: str) -> bool:
+    if typed in (word, f"{word}s") or abs(len(typed) - len(word)) > 1:  # not "Customers:"
+        return False
+    start = next((n for n, (a, b) in enumerate(zip(typed, word, strict=False)) if a != b),
+                 min(len(typed), len(word)))
+    a, b = typed[start:], word[start:]
+    return a[1:] == b[1:] or a[1:] == b or a == b[1:] or (a[:2] == b[1::-1] and a[2:] == b[2:])
+
+
 def read_labels(text: str) -> dict[str, str]:
     """Each labelled field's value (the first time a field is labelled), as written."""
+    found: dict[str, str] = {}
+    for field, value in labelled_values(text):
+        found.setdefault(field, value)
+    return found
+
+
+def labelled_values(text: str) -> list[tuple[str, str]]:
+    """Every labelled field with its value, a table's first, then in the order written: a field
+    may be labelled twice ("Case Owner: Tier 2 Queue" ... "CSM__c: Nadia Haddad")."""
     marks = []
     for match in _LABEL.finditer(text):
         field = field_of(match["label"] or match["inline"])
         if field is None or (match["inline"] and field not in _INLINE):
             continue
-        marks.append((field, match.start(), match.end()))
-    found: dict[str, str] = _table(text)
-    for n, (field, _, end) in enumerate(marks):
+        named = _NAMED_CSM.fullmatch(match["label"] or "")
+        name = named["name"] if named and field_of(named["name"]) is None else None
+        marks.append((field, match.start(), match.end(), name))
+    for match in _LINE_LABEL.finditer(text):
+        if field_of(match["label"]) is None and (field := misspelt_field(match["label"])):
+            marks.append((field, match.start(), match.end(), None))
+    marks.sort(key=lambda mark: mark[1])
+    found = list(_table(text).items())
+    for n, (field, _, end, person) in enumerate(marks):
         stop = marks[n + 1][1] if n + 1 < len(marks) else len(text)
         value = _SIGN_OFF.split(text[end:stop], maxsplit=1)[0]  # not the signature below
         value = _TRAILER.sub("", value).strip().strip("\"'*–—")  # "Acct mgr: —" is no value
-        if value and field not in found:
-            found[field] = value
+        if person and not _BARE_NAME.fullmatch(value.split("\n")[0]):
+            value = person  # "Marcus (CSM): logged in Canny": the CSM is Marcus
+        if value:
+            found.append((field, value))
     return found
 
 

@@ -31,11 +31,11 @@ import numpy as np
 
 from coach.domain import CoachError
 from coach.parsing.text import chat_lines, record_as_labels, without_note
-from coach.understanding.labels import read_labels
+from coach.understanding.labels import field_of, labelled_values, misspelt_field
 from coach.understanding.mentions import ReadTokens, TokenStates, mention_vector
 
 _UPPER = "A-Z\u00C0-\u00DE\u0100-\u017F"
-_SCRIPT_FORM = "有限公司|株式会社|주식회사|ООО|ОАО|ПАО|АО|شركة|医療法人|合同会社"
+_SCRIPT_FORM = "有限公司|株式会社|有限会社|주식회사|ООО|ОАО|ПАО|АО|شركة|医療法人|合同会社"
 # "O'Shea" and "Adebayo-Clarke" are one word, and so is "O'Malley's" before a capital ("O'Malley's
 # Hardware"); "I'm" and "Ltd's" end at the apostrophe.
 _WORD = (rf"(?:(?:[{_UPPER}]\.){{2,}}|St\.(?= [{_UPPER}])|[{_UPPER}]\w*(?:['’][{_UPPER}]\w*)?"
@@ -60,8 +60,19 @@ _LEGAL = re.compile(rf"(?:^|\s){_FORM}$|\((?:Pty|Pvt)\)|{_SCRIPT_FORM}")
 _SCRIPT = ("\u0370-\u03FF\u0400-\u04FF\u0590-\u05FF\u0600-\u06FF\u0E00-\u0E7F"
            "\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF")
 _SCRIPT_NAME = re.compile(rf"[{_SCRIPT}«][{_SCRIPT}«»]+(?:[ \t]+[{_SCRIPT}«][{_SCRIPT}«»]*){{0,4}}")
+# Our CSM named in another script: "中村(CSM)".
+_SCRIPT_CSM = re.compile(rf"(?:^|(?<=[\s、。,:：]))(?P<name>[{_SCRIPT}]{{1,12}}"
+                         rf"(?:[ \u3000][{_SCRIPT}]{{1,12}})?)[ \t]*[(（](?i:csm)[)）]", re.M)
+# A Japanese company, without the particles that follow it ("株式会社ミナト精機の佐藤です",
+# "大和精工株式会社の件で"): its name is written in kanji and katakana, never hiragana.
+_KANJI_KANA = "\u30A0-\u30FF\u3400-\u9FFF々"
+_JAPANESE_COMPANY = re.compile(rf"(?:株式会社|有限会社|合同会社)[{_KANJI_KANA}]+"
+                               rf"|[{_KANJI_KANA}]+?(?:株式会社|有限会社|合同会社)")
 
 _ME = re.compile(r"^(?:me|myself|yours truly)\s*(?:\((?P<name>[^)]+)\)|,\s*(?P<named>.+))", re.I)
+# In prose: "attendees: me (Ingrid), Mr. Patel", "Owner is me, Fatima."
+_ME_NAMED = re.compile(rf"\bme \((?P<name>{_WORD}(?: {_WORD})?)\)"
+                       rf"|\b(?i:owner|csm) (?:is|:|=) me,[ \t]*(?P<named>{_WORD}(?: {_WORD})?)")
 
 # Context that makes a name the account, read before (…$) or after (^…) it.
 _ACCOUNT_BEFORE = re.compile(
@@ -87,12 +98,13 @@ _SUBJECT_AFTER = re.compile(
 # a sentence.
 _LOWER_WORD = r"(?:(?:st|mt|ft|dr)\.|[a-z0-9][\w&+-]*(?:\.[\w&+-]+)*)"
 _LOWER_NAME = re.compile(
-    r"(?:\b(?:fyi|lol|for|at|w/|with|re|on|from|escalating|owns|(?:customer|client|account) is"
-    r"|(?:^|[.!?] )so,?)[ \t]+"
-    r"|^|\n|:[ \t]+|\][ \t]+|[ \t][-–—][ \t]+|@[ \t]*|\bsev ?\d[ \t]+)"
+    r"(?:\b(?:fyi|fwiw|btw|lol|for|at|w/|with|re|on|from|escalating|owns|(?:customer|client"
+    r"|account) is|so,?)[ \t]+"
+    r"|^|\n|:[ \t]+|\][ \t]+|[ \t][-–—][ \t]+|@[ \t]*|\bsev ?\d[ \t]+|[.!?][ \t]+"
+    r"|(?:^|\n)[ \t]*[•*·-][ \t]+)"
     rf"(?P<name>{_LOWER_WORD}(?:[ \t]+&?[ \t]*{_LOWER_WORD}){{0,4}}?)"
-    r"(?='s\b|[ \t]+(?:is|are|was|were|has|had|wants?|needs?|asked|says?|said|keeps?|just"
-    r"|since|they|re|can't|cannot)\b|[ \t]*[:,][ \t]|[.?](?:[ \t]|$)|[ \t]+[-–—][ \t]|[ \t]+\("
+    r"(?='s\b|[ \t]+(?:is|are|was|were|has|had|wants?|needs?|says?|said|keeps?|just|[a-z]+ed"
+    r"|since|they|re|can't|cannot)\b|[ \t]*[:,][ \t]|[.?](?:\s|$)|[ \t]+[-–—][ \t]|[ \t]+\("
     r"|[ \t]*(?:\n|$))")
 # Words that say nobody is named: "CSM: (unassigned)", "no idea who the CSM is here".
 _NO_ONE = frozenset("is was has will not unassigned vacant tbd tbc assigned listed here none"
@@ -126,7 +138,8 @@ _FEATURE_AFTER = re.compile(
 # Context that makes a name our CSM.
 _CSM_BEFORE = re.compile(
     r"(?:\b(?:i'm|i am|im|it's|its|this is|my name is|me =|me:|me is|csm is|signed)\s*"
-    r"|\bit's me\s+|\bcsm\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*|\bcsm,?\s+"
+    r"|\bit's me\s+|\bcsm(?: note| notes| update)?\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*"
+    r"|\bcsm,?\s+"
     r"|\bi(?:'?m| am) (?:the|their) csm(?: here| on (?:this|it))?\s*[-–—:,]\s*"
     r"|(?:thanks|cheers|regards|best|thx)[,!]?\s*)$", re.I)
 # Said outright before the name: "Their CSM, Y", "CSM on record: Y", "CSM per Salesforce: Y".
@@ -136,7 +149,10 @@ _CSM_TOLD = re.compile(r"(?:\b(?:the|their|our|his|her) (?:csm|account owner)(?:
 _CSM_AFTER = re.compile(
     r"^(?:,? (?:who )?(?:is )?(?:the |their |your |our )?(?:csm|customer success manager"
     r"|account owner)"
-    r"\b(?!\s*(?:is\b|=|:))|\s*\((?:the |their |our )?(?:csm|account owner)\s*[),]|\s*,\s*csm\b"
+    r"\b(?!\s*(?:is\b|=|:))|\s*\((?:the |their |our |\w+ )?(?:csm|account owner)"
+    r"(?:\s*[),]|(?-i: [a-z][\w-]*){1,3}\))"
+    r"|\s*,\s*csm\b|['’]s (?:the |their |our |your )?(?:csm|account owner)\b"
+    r"|\s+owns (?:the|this|their|that) account\b"
     r"|\s+here\b|\s*\n\s*customer success|\s+[-–—]\s+csm\b"
     r"|,? (?:calling|by the way)|\s*,\s*(?:the )?csm on\b|,? i'm (?:the|their) csm"
     r"|\s*\(me\)|\s*\|\s*customer success"
@@ -171,16 +187,20 @@ _SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their |the |her |his |the account's )
                        r"|\b(?:account owner|csm)\s*[:=-]\s*me\b"
                        r"|\bmy account|\bone of my accounts\b|\byep,? mine\b|\bmy champion\b", re.I)
 _SIGNED_AS_CSM = re.compile(
-    rf"(?:^|\n)[ \t]*(?P<name>{_WORD}(?: {_WORD}){{1,2}})[ \t]*\n[ \t]*"
+    rf"(?:^|\n)[ \t>]*(?P<name>{_WORD}(?: {_WORD}){{1,2}})(?:[ \t]*\n[ \t>]*|[ \t]*[|–—][ \t]*)"
     r"(?i:(?:senior |sr\.? |lead )?(?:csm|customer success manager))\b(?![ \t]*[:=])")
 # A transcript's speaker: "Speaker 1 (Ollie Brennan): ...", "Ilse Van Damme: ...".
 _SPEAKER = re.compile(r"^[ \t]*(?:Speaker \d+ \((?P<named>[^)\n]+)\)|(?P<name>[A-Z][\w'’.-]+"
-                      r"(?: [A-Z][\w'’.-]+){1,3}))[ \t]*:(?P<said>[^\n]*)", re.M)
+                      r"(?: [A-Z][\w'’.-]*){1,3}))[ \t]*:(?P<said>[^\n]*)", re.M)
+# A chat's speaker known by one name ("Bex: I own the account btw"), when one speaks twice.
+_SOLO_SPEAKER = re.compile(r"^[ \t]*(?P<name>[A-Z][a-z'’-]+)[ \t]*:(?P<said>[^\n]*)", re.M)
 # In a chat, a colleague telling someone they are the CSM: "ok Abebe, you're the CSM", "Arjun, as
 # CSM keep them updated" (the name is the addressee), or "you're the CSM so you lead" (no name:
 # the one they answer).
 _YOU_CSM = re.compile(rf"(?:\b(?P<name>{_WORD}),\s*)?(?i:(?:you'?re|you are|as) (?:the |their )?"
                       r"(?:csm|account owner))\b")
+# The one a note is written to: "Kat, ...", "Hi Sam, ...".
+_ADDRESSED = re.compile(rf"\s*(?:(?i:hi|hey|hello)\s+|@)?(?P<name>{_WORD})\s*,")
 # The part of a note its writer wrote: what comes before a quoted or forwarded message.
 _QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|Forwarded) Message|>"
                           r"|(?:from|de|von|van|da)\s?:[^\n]*\n\s*(?:sent|date|datum|data|fecha"
@@ -192,6 +212,11 @@ _LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>[a-z][a-z'-]{1,20})
 _LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+"
                         r"(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+)?)"
                         r"(?=[,.;]|\s*$|\s+\(me\)|\s+(?:but|and|who)\b)", re.I)
+# A lower-case note whose writer says who they are: "hey it's aiden i'm their csm", "hi its derek
+# calling in from the car", "... this is marco by the way their csm".
+_LOWER_INTRO = re.compile(r"\b(?:this is|it'?s|i'?m|i am|my name is) (?P<name>[a-z][a-z'-]{1,20})"
+                          r"(?:(?=,? (?:by the way,? )?(?:the|their) csm\b)|(?P<opens>,? (?:here"
+                          r"|calling|recording|from|with|by the way|(?:and )?(?:i'?m|i am))\b))")
 _BOILERPLATE = re.compile(r"^\s*sent from my \w+.*$", re.I | re.M)
 _NOT_NAMES = frozenset("""i me my we our us you your yours he she his her they them their it its
     this that these those there here hi hey hello dear thanks cheers regards best team all everyone
@@ -314,10 +339,11 @@ class _Seen:
 
 def _read(text: str, common: frozenset[str]) -> _Seen:
     text = _BOILERPLATE.sub("", record_as_labels(text))  # a JSON record or log line as labels
-    labels = read_labels(text)
+    labels = labelled_values(text)
     labelled = _labelled(labels)
     named = _people(text)
-    unnamed = "csm" in labels and bool(_UNNAMED.match(labels["csm"]))  # "CSM: (unassigned)"
+    first_csm = next((value for field, value in labels if field == "csm"), None)
+    unnamed = first_csm is not None and bool(_UNNAMED.match(first_csm))  # "CSM: (unassigned)"
     csm = None if unnamed else _our_csm(text, labelled, named)
     csm = _fullest(csm, text) if csm else None
     people = named | ({csm.casefold()} if csm else set())
@@ -327,18 +353,25 @@ def _read(text: str, common: frozenset[str]) -> _Seen:
     return _Seen(text, labelled, csm, people, ours, account)
 
 
+# A legal form whose full stop is its own ("Inc.", "S.A.S."), not the sentence's ("SpA.", "GmbH.").
+_DOTTED = re.compile(r"(?:\.\w+|\b(?:Inc|Co|Corp|Ltd|Bros|Ltda|Lda|Pvt|Pte|Kft|Zrt|ehf|hf))\.$",
+                     re.I)
+
+
 def _clean(value: str) -> str:
     value = " ".join(value.split())
-    kept = "." if re.search(rf"\b{_FORM}$", value) and value.endswith(".") else ""
+    dotted = re.search(rf"\b{_FORM}\.?$", value) and _DOTTED.search(value)
+    kept = "." if dotted or re.search(r"\s[A-Z]\.$", value) else ""  # "Zoe T."
     value = re.sub(r"^(?:the|The)\s+", "", value.strip(" .,:;-–—*_\"'“”")) + kept
     return re.sub(r"(?:'s|’s)$", "", value)
 
 
-def _labelled(labels: dict[str, str]) -> dict[str, str]:
-    """Account and CSM values of labelled lines (`read_labels`), however the labels are spelled."""
+def _labelled(labels: list[tuple[str, str]]) -> dict[str, str]:
+    """Account and CSM values of labelled lines (`labelled_values`), however the labels are
+    spelled: the first value of each that names one."""
     found: dict[str, str] = {}
-    for field, raw in labels.items():
-        if field not in ("account", "csm"):
+    for field, raw in labels:
+        if field not in ("account", "csm") or field in found:
             continue
         line = re.split(r"(?<!\bCo)(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\b[A-Z])(?<!\bSp)\.\s+(?=\S)"
                         r"|\s{2,}|\"\s*,\s*\"", raw.strip().split("\n")[0], maxsplit=1)[0]
@@ -390,10 +423,10 @@ def _speaker_csm(text: str) -> str | None:
     one a colleague tells so ("Arjun, as CSM keep them updated"; "you're the CSM, you lead")."""
     speakers: list[str] = []
     asked = False  # the line before asked whose account it is
-    lines = chat_lines(text) or [(m["named"] or m["name"], m["said"])
-                                 for m in _SPEAKER.finditer(text)]
-    for name, said in lines:
+    for name, said in _chat(text):
         speaker = _clean(without_note(name))  # "Marisol Ortega (CSM)"
+        if re.search(r"\((?:[^)]* )?csm\)$", name, re.I):
+            return speaker  # "Valentina Ruiz (Tallyline CSM): on it"
         told = _YOU_CSM.search(said)
         if told and told["name"] and told["name"].casefold() not in _NOT_NAMES:
             return next((s for s in speakers if s.split()[0] == told["name"]), told["name"])
@@ -404,6 +437,20 @@ def _speaker_csm(text: str) -> str | None:
         asked = bool(_WHO_OWNS.search(said))
         speakers.append(speaker)
     return None
+
+
+def _chat(text: str) -> list[tuple[str, str]]:
+    """Who said what in a pasted chat: timed lines, "Full Name: ..." lines, else lines of
+    one-word speakers, one of whom speaks twice; [] when the text is no chat."""
+    lines = chat_lines(text) or [(m["named"] or m["name"], m["said"])
+                                 for m in _SPEAKER.finditer(text)]
+    if lines:
+        return lines
+    solo = [(m["name"], m["said"]) for m in _SOLO_SPEAKER.finditer(text)
+            if m["name"].casefold() not in _NOT_NAMES and field_of(m["name"]) is None
+            and misspelt_field(m["name"]) is None]
+    names = [name for name, _ in solo]
+    return solo if len(set(names)) < len(names) else []
 
 
 _WHO_OWNS = re.compile(r"\b(?:who(?:'s| is)? (?:owns?|the csm|csm)|whose account)\b[^\n]*\?", re.I)
@@ -486,9 +533,12 @@ def _people(text: str) -> set[str]:
 
 
 def _signature_csm(text: str) -> str | None:
-    """A signature's name above its title line: "Adaeze Okonkwo\nCSM – West Africa"."""
+    """A signature's name above its title line ("Adaeze Okonkwo\nCSM – West Africa") or
+    beside it ("Joel Abernathy | Senior CSM | Tallyline")."""
     match = _SIGNED_AS_CSM.search(text)
-    return _clean(match["name"]) if match and match["name"].casefold() not in _NOT_NAMES else None
+    if not match or match["name"].casefold() in _NOT_NAMES or field_of(match["name"]):
+        return None  # "Account Name | CSM Owner | ...": a table's header
+    return _clean(match["name"])
 
 
 def _claimed_by_sender(text: str) -> str | None:
@@ -505,14 +555,18 @@ def _our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | Non
     or an email's sender who says so, "me (Ingrid)", a name the text says is the CSM ("Y is the
     CSM on X", "Y (CSM)"), the sender of a note to colleagues; then weaker cues, the addressee
     of a customer's email, a name signing the note off."""
-    found = (_signature_csm(text) or labelled.get("csm") or _speaker_csm(text)
-             or _claimed_by_sender(text))
+    script = _SCRIPT_CSM.search(text)
+    found = (_signature_csm(text) or labelled.get("csm") or (script and script["name"])
+             or _speaker_csm(text) or _claimed_by_sender(text))
     if found:
         return found
     own = text[: m.start()] if (m := _QUOTED_PART.search(text)) else text
-    me = re.search(rf"\bme \((?P<name>{_WORD}(?: {_WORD})?)\)", own)
+    me = _ME_NAMED.search(own)
     if me:
-        return me["name"]  # "attendees: me (Ingrid), Mr. Patel"
+        return me["name"] or me["named"]  # "attendees: me (Ingrid)", "Owner is me, Fatima."
+    told = _ADDRESSED.match(own) if _YOU_CSM.search(own) else None
+    if told and told["name"].casefold() not in _NOT_NAMES:
+        return told["name"]  # "Kat, Emberly's sync is broken ... You're the CSM so ..."
     cued = _cued_csm(text, own, people)
     if cued and cued[0] >= 3:
         return cued[1]
@@ -520,7 +574,8 @@ def _our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | Non
 
 
 def _cued_csm(text: str, own: str, people: set[str]) -> tuple[int, str] | None:
-    """The name the strongest CSM cues introduce, with its score (3 or more: told outright)."""
+    """The name the strongest CSM cues introduce, with its score (6 or more: told outright, as
+    "Y (CSM)"; 3 or more: a strong cue, as a sign-off ending the note)."""
     best: tuple[int, str] | None = None
     senders = {_clean(m["name"]).casefold() for m in _FROM.finditer(text)}
     for match in _spans(text):
@@ -544,14 +599,15 @@ def _cued_csm(text: str, own: str, people: set[str]) -> tuple[int, str] | None:
         cued = bool(_CSM_BEFORE.search(before))
         if cued and re.search(r"(?:^|\n)\s*[-–—]+\s*$", before) and not ends_line:
             cued = False  # "- Appointment reminders failing": a bullet, not a sign-off
-        score = 3 * said + 2 * cued + (cued and not after.strip()) + 2 * signed
+        score = 6 * said + 2 * cued + (cued and not after.strip()) + 2 * signed
         if score and (best is None or score > best[0]):
             best = (score, name)
     return best
 
 
 def _signed_off(text: str, own: str) -> str | None:
-    """The addressee of a customer's email, else a name signing the writer's part off."""
+    """The addressee of a customer's email, else a name signing the writer's part off, else a
+    CSM named in lower case ("csm is rory"), else a lower-case sign-off ("- kat")."""
     to = _TO.search(text)
     if to and _FROM.search(text):  # a customer's email to us: we are its addressee
         name = _clean(to["name"])
@@ -561,14 +617,26 @@ def _signed_off(text: str, own: str) -> str | None:
     lines = own.strip().splitlines()
     if len(lines) > 1 and re.fullmatch(rf"\s*{_WORD}(?: {_WORD})?\s*", lines[-1]) \
             and lines[-1].strip().casefold() not in _NOT_NAMES and not _LEGAL.search(lines[-1]) \
+            and lines[-1].split()[-1].casefold() not in _TITLES \
             and not _TITLES & set(lines[-2].casefold().split()):
         return lines[-1].strip()  # a bare name signing the note off, not a signature's company
+    lower = _LOWER_CSM.search(own)  # "csm is rory but he's on pto ... - kat (support)"
+    if lower and not set(lower["name"].casefold().split()) & (_NOT_NAMES | _LOWER_STOP | _NO_ONE):
+        return lower["name"]
     low = _LOWER_SIGN_OFF.search(own.rstrip())
     if low and low["name"] not in _NOT_NAMES | _LOWER_STOP:
         return low["full"] or low["name"]
-    lower = _LOWER_CSM.search(own)
-    if lower and not set(lower["name"].casefold().split()) & (_NOT_NAMES | _LOWER_STOP | _NO_ONE):
-        return lower["name"]
+    return _introduced(_FILLERS.sub("", own))
+
+
+def _introduced(text: str) -> str | None:
+    """The writer of a lower-case note who introduces themself, at its start or as the CSM."""
+    for match in _LOWER_INTRO.finditer(text):
+        name = match["name"]
+        if name in _NOT_NAMES | _LOWER_STOP | _FUNCTION_WORDS | _PRONOUNS | _NO_ONE \
+                or name.endswith(("ing", "ed")) or (match["opens"] and match.start() > 40):
+            continue
+        return name
     return None
 
 
@@ -608,7 +676,8 @@ def _lowercase_account(text: str, common: frozenset[str], people: set[str]) -> s
                  if name.casefold() not in people), None)
 
 
-def _lower_names(text: str, common: frozenset[str]) -> Iterable[tuple[str, int, int]]:
+def _lower_names(text: str, common: frozenset[str],
+                 ordinary: bool = False) -> Iterable[tuple[str, int, int]]:
     """Names typed in lower case, with where they start and end: not ordinary words ("billing is
     down", "reporting module is slow") unless joined by "&" ("fig & thistle want..."), and
     without a leading "lol" or "yep"."""
@@ -622,21 +691,28 @@ def _lower_names(text: str, common: frozenset[str]) -> Iterable[tuple[str, int, 
         words = name.split()
         if words[0] in _NOT_NAMES or words[0] in _LOWER_STOP or _PRONOUNS & set(words):
             continue
-        ordinary = all(w in common or w in _LOWER_STOP for w in words)
+        everyday = all(w in common or w in _LOWER_STOP for w in words)
         owned = len(words) > 1 and text.startswith("'s", match.end("name")) \
             and last not in _NOT_NAMES | _LOWER_STOP  # "bright side dental's", not "there's"
-        if "&" in words or not ordinary or owned:
+        phrase = len(words) > 5 or bool(_FUNCTION_WORDS & set(words))  # "said if"
+        if "&" in words or not everyday or owned or (ordinary and not phrase):
             yield name, start, start + len(name)
 
 
 def _trimmed(name: str) -> str:
     """A lower-case name without the words after it that are no part of one: "bluegill
-    outfitters escalation - ..." names "bluegill outfitters"."""
-    while " " in name and name.split()[-1] in _NOT_NAMES:
+    outfitters escalation - ..." names "bluegill outfitters", and "sorrel & pine champion (Dee)"
+    "sorrel & pine"."""
+    while " " in name and name.split()[-1] in _NOT_NAMES | _TITLES | _CONTACTS:
         name = name.rsplit(" ", 1)[0].rstrip()
     return name
 
 
+_CONTACTS = frozenset("champion contact sponsor buyer ppl people folks users".split())
+# Words of a phrase, never of a name made of ordinary words: "like four days which".
+_FUNCTION_WORDS = frozenset("""a an the in if not which who what when where why how to is are
+    was were be been said like but or than then just very really also about into after before
+    because while still only even since until""".split())
 # Never a word of a name typed in lower case: "pls call me re: ...", "sev1 channel pls".
 _PRONOUNS = frozenset("i me my we our us you your he she his her they them their pls please"
                       .split())
@@ -751,7 +827,7 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
         candidate.note("rival", float(bool(_RIVAL_BEFORE.search(before))))
         candidate.note("common words", sum(w in common for w in words) / len(words))
         candidate.note("starts with a digit", float(name[:1].isdigit()))
-        candidate.note("lower case", float(name == name.lower()))
+        candidate.note("lower case", float(name == name.lower() != name.upper()))  # not 株式会社
         cues = _cues(name, before, after, domains, common)
         for feature, present in cues.items():
             if feature in CANDIDATE_FEATURES:
@@ -781,8 +857,12 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
                     candidate.note("whole run", float(left_out == 0))
                     candidate.note("words left out", float(np.log1p(left_out)))
                     candidate.note("starts with 'the'", float(written[:4].casefold() == "the "))
-    for name, start, end in _lower_names(text, common):
+    unfilled = _FILLERS.sub(lambda filler: " " * len(filler[0]), text)  # "on vantora um they"
+    for name, start, end in _lower_names(unfilled, common, ordinary=True):
         add(name, start, end)
+    for match in _LOWER_PAIR.finditer(text):
+        if match[0].casefold() not in found:
+            add(match[0], match.start(), match.end())
     heading = _HEADING.match(text)
     if heading and heading["name"].split()[0] not in _NOT_NAMES | _LOWER_LEADS \
             and not _PRONOUNS & set(heading["name"].split()):
@@ -791,7 +871,10 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
         if candidate is not None:
             candidate.note("heading")
     for match in _SCRIPT_NAME.finditer(text):
-        add(match[0], match.start(), match.end())
+        name, start = match[0], match.start()
+        if company := _JAPANESE_COMPANY.search(name):
+            name, start = company[0], start + company.start()
+        add(name, start, start + len(name))
     for match in _FULL_DOMAIN.finditer(text):
         if match["name"].casefold() not in _MAIL_HOSTS:
             for name in (match["name"], match["domain"]):  # "kestrel-freight", ".io" kept
@@ -810,6 +893,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
     return list(found.values())
 
 
+# Two words joined by "&" in lower case, wherever they sit: "sorrel & pine champion (Dee)".
+_LOWER_PAIR = re.compile(r"(?<![\w&'’-])[a-z][\w'’-]+ ?& ?[a-z][\w'’-]+(?![\w&'’-])")
 # A short lower-case phrase that opens a note before a colon or a dash: "tiny giant games: ...",
 # "marguerite's bakehouse — owner annoyed ...".
 _HEADING = re.compile(r"\s*(?P<name>[a-z0-9][\w'’&.-]*(?: [\w'’&.-]+){1,3}?)\s*(?::\s|\s[—–-]\s)")
