@@ -161,12 +161,9 @@ def bench_understanding(brain: OfflineBrain, settings: Settings, env: dict[str, 
         right = evaluate.question_report(lambda q: brain.answer(q, framework=framework),
                                          framework, rows)
         print(f"dev questions ({name}) answered right: {right}/{len(rows)}")
-    for name, path in (("dev", EVAL / "tickets_blind.jsonl"),
-                       ("dev, second batch", EVAL / "tickets_blind_2.jsonl"),
-                       ("dev, third batch", EVAL / "tickets_blind_3.jsonl"),
-                       ("dev, fourth batch", EVAL / "tickets_blind_4.jsonl"),
-                       ("dev, fifth batch", EVAL / "tickets_blind_5.jsonl"),
-                       ("frozen", FROZEN / "tickets.jsonl")):
+    batches = sorted(EVAL.glob("tickets_blind*.jsonl"), key=lambda p: (len(p.name), p.name))
+    for name, path in [*((f"dev {p.stem}", p) for p in batches),
+                       ("frozen", FROZEN / "tickets.jsonl")]:
         rows = evaluate.load_jsonl(path)
         named = evaluate.names_report(brain.read_names, rows)
         print(f"ticket names, {name} set: account {named['account']}/{len(rows)}, "

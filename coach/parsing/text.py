@@ -68,6 +68,12 @@ _CHAT_HEADER = re.compile(
     rf"(?:[ \t]{{2,}}|[ \t]*\[|[ \t]+[-–—][ \t]+(?:Today|Yesterday) at[ \t]+)"
     rf"{_TIME}\]?[ \t]*$",
     re.M)
+# Or as Teams copies it: "[9:02] Andrés Villalobos", "[10:14 AM] Hollis, Brendan", "Ben Adeyemi
+# 16:20" (this one only when two such lines make a chat).
+_TIMED_HEADER = re.compile(rf"^[ \t]*\[{_TIME}\][ \t]+(?P<name>[A-Z][^\n\[\]:]{{1,40}}?)[ \t]*$",
+                           re.M)
+_NAME_TIME = re.compile(
+    rf"^[ \t]*(?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){{0,3}}) {_TIME}[ \t]*$", re.M)
 
 
 def chat_lines(text: str) -> list[tuple[str, str]]:
@@ -75,7 +81,9 @@ def chat_lines(text: str) -> list[tuple[str, str]]:
     lines = [(m["name"].strip(), m["said"].strip()) for m in CHAT_LINE.finditer(text)]
     if lines:
         return lines
-    headers = list(_CHAT_HEADER.finditer(text))
+    headers = list(_CHAT_HEADER.finditer(text)) or list(_TIMED_HEADER.finditer(text))
+    if not headers and len(named := list(_NAME_TIME.finditer(text))) >= 2:
+        headers = named
     ends = [h.start() for h in headers[1:]] + [len(text)] if headers else []
     return [(h["name"].strip(), " ".join(text[h.end(): end].split()))
             for h, end in zip(headers, ends, strict=True)]

@@ -47,7 +47,7 @@ _JOIN = (r"(?: +(?:&|de|des|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|
          r"| +[dl]['’](?=[A-Z])| +| *[&+] *"
          r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH|S\.A\.|SA|S\.L\.)(?!\w)))")
 _FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.? de C\.?V\.?"
-         r"|S\.A\.C\.|S\.?A\.?S?|S\.?p\.?A\.?|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP"
+         r"|S\.A\.C\.|S\.?A\.?(?:S\.?)?|S\.?p\.?A\.?|SpA|B\.?V\.?|N\.?V\.?|A/S|AS|AB|Oy|K\.?K\.?|PLC|plc|LLP|LP"
          r"|C[Oo]\.(?=[\s,?!;:)]|$)|Co-op|Corp\.?|Ltda\.?|Lda\.?|S\.L\.U\.|S\.R\.L\.?|S\.?L\.?|JSC|SE|Srl"
          r"|S\.r\.l\.|S\.C\.|KG|OÜ|ASA|A\.Ş\.?|Pty|Pvt\.?|Sp\. z o\.o\.|W\.L\.L\.|ehf\.?"
          r"|hf\.|Pte\.? Ltd\.?|Pte\.?|Kft\.?|Bros\.?|PC|Zrt\.?|s\.r\.o\.|a\.s\.|d\.o\.o\.|d\.d\."
@@ -66,6 +66,7 @@ _SCRIPT_CSM = re.compile(rf"(?:^|(?<=[\s、。,:：]))(?P<name>[{_SCRIPT}]{{1,12
 # A Japanese company, without the particles that follow it ("株式会社ミナト精機の佐藤です",
 # "大和精工株式会社の件で"): its name is written in kanji and katakana, never hiragana.
 _KANJI_KANA = "\u30A0-\u30FF\u3400-\u9FFF々"
+_HIRAGANA = re.compile("[\u3040-\u309F]")
 _JAPANESE_COMPANY = re.compile(rf"(?:株式会社|有限会社|合同会社)[{_KANJI_KANA}]+"
                                rf"|[{_KANJI_KANA}]+?(?:株式会社|有限会社|合同会社)")
 
@@ -98,14 +99,18 @@ _SUBJECT_AFTER = re.compile(
 # a sentence.
 _LOWER_WORD = r"(?:(?:st|mt|ft|dr)\.|[a-z0-9][\w&+-]*(?:\.[\w&+-]+)*)"
 _LOWER_NAME = re.compile(
-    r"(?:\b(?:fyi|fwiw|btw|lol|for|at|w/|with|re|on|from|escalating|owns|(?:customer|client"
+    r"(?:\b(?:fyi|fwiw|btw|lol|for|at|w/|with|re|on|from|about|escalating|owns|(?:customer|client"
     r"|account) is|so,?)[ \t]+"
     r"|^|\n|:[ \t]+|\][ \t]+|[ \t][-–—][ \t]+|@[ \t]*|\bsev ?\d[ \t]+|[.!?][ \t]+"
     r"|(?:^|\n)[ \t]*[•*·-][ \t]+)"
     rf"(?P<name>{_LOWER_WORD}(?:[ \t]+&?[ \t]*{_LOWER_WORD}){{0,4}}?)"
     r"(?='s\b|[ \t]+(?:is|are|was|were|has|had|wants?|needs?|says?|said|keeps?|just|[a-z]+ed"
-    r"|since|they|re|can't|cannot)\b|[ \t]*[:,][ \t]|[.?](?:\s|$)|[ \t]+[-–—][ \t]|[ \t]+\("
+    r"|since|they|their|none|who|which|where|re|can't|cannot)\b|[ \t]*[:,][ \t]|[.?](?:\s|$)"
+    r"|[ \t]+[-–—][ \t]|[ \t]+\("
     r"|[ \t]*(?:\n|$))")
+# The writer says nobody is the CSM: "there is no CSM for them", "their CSM left".
+_NO_CSM = re.compile(r"\bno (?:csm|account owner)\b(?! (?:yet|knows|said))|\bcsm (?:has )?left\b",
+                     re.I)
 # Words that say nobody is named: "CSM: (unassigned)", "no idea who the CSM is here".
 _NO_ONE = frozenset("is was has will not unassigned vacant tbd tbc assigned listed here none"
                     .split())
@@ -127,7 +132,7 @@ _ORDINAL_NAME = re.compile(rf"\d+(?:st|nd|rd|th) [{_UPPER}]")
 # A period: "Q3", "the Q2", "H2", "FY25".
 _PERIOD = re.compile(r"(?:the\s+|end of\s+)?(?:q[1-4]|h[12]|fy\s?'?\d{2,4})$")
 # Voice-note fillers, left out when reading a name's context: "with uh Granite Peak".
-_FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm)\b,?[ \t]*", re.I)
+_FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm|ähm|äh)(?!\w),?[ \t]*", re.I)
 _RIVAL_BEFORE = re.compile(
     r"\b(?:to|into|evaluating|trialling|trialing|vendor|competitor|partner|use|using|via|like"
     r"|than|versus|vs\.?)\s+(?:the\s+)?$", re.I)
@@ -153,13 +158,15 @@ _CSM_AFTER = re.compile(
     r"(?:\s*[),]|(?-i: [a-z][\w-]*){1,3}\))"
     r"|\s*,\s*csm\b|['’]s (?:the |their |our |your )?(?:csm|account owner)\b"
     r"|\s+owns (?:the|this|their|that) account\b"
+    r"|\s+(?:ist|es|est|é) (?:der|die|unser|el|la|su|le|leur|o|a) csm\b"
     r"|\s+here\b|\s*\n\s*customer success|\s+[-–—]\s+csm\b"
     r"|,? (?:calling|by the way)|\s*,\s*(?:the )?csm on\b|,? i'm (?:the|their) csm"
     r"|\s*\(me\)|\s*\|\s*customer success"
     r"|,?\s+can you (?:take|own|pick up) (?:this|it|point|the lead|ownership)\b)", re.I)
 # People named by an email's headers or greeting: a customer contact, or (To:) us.
-_FROM = re.compile(r"^\s*>?\s*(?:from|von|de|van)\s?:\s*(?P<name>[^<\n,]+)", re.I | re.M)
-_TO = re.compile(r"^\s*(?:to|an|à|para|aan)\s?:\s*(?P<name>[^<\n;,]+)", re.I | re.M)
+_FROM = re.compile(r"^\s*>?\s*(?:from|von|de|van|差出人)\s?[:：]\s*(?P<name>[^<\n,]+)",
+                   re.I | re.M)
+_TO = re.compile(r"^\s*(?:to|an|à|para|aan|宛先)\s?[:：]\s*(?P<name>[^<\n;,]+)", re.I | re.M)
 _GREETING = re.compile(
     rf"^\s*(?:hi|hello|hey|dear)\s+(?:mr\.?|ms\.?|mrs\.?|dr\.?)?\s*(?P<name>{_WORD}"
     rf"(?:\s{_WORD})?)\s*[,!]", re.I | re.M)
@@ -185,7 +192,8 @@ _SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their |the |her |his |the account's )
                        r"|\bthat'?s (?:one of )?mine\b|\bis (?:my account|mine)\b|\bcsm there\b"
                        r"|\bas (?:the |their )?csm\b|\bi(?:'ll)? own (?:this|it|the account)\b"
                        r"|\b(?:account owner|csm)\s*[:=-]\s*me\b"
-                       r"|\bmy account|\bone of my accounts\b|\byep,? mine\b|\bmy champion\b", re.I)
+                       r"|\bmy account|\bone of my accounts\b|\byep,? mine\b|\bmy champion\b"
+                       r"|\b(?:soy|sou) (?:su|el|la|o|a|seu|sua) csm\b", re.I)
 _SIGNED_AS_CSM = re.compile(
     rf"(?:^|\n)[ \t>]*(?P<name>{_WORD}(?: {_WORD}){{1,2}})(?:[ \t]*\n[ \t>]*|[ \t]*[|–—][ \t]*)"
     r"(?i:(?:senior |sr\.? |lead )?(?:csm|customer success manager))\b(?![ \t]*[:=])")
@@ -211,17 +219,20 @@ _LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>[a-z][a-z'-]{1,20})
 # A CSM named in lower case after the word: "csm ingrid vos", "csm noah friedman, already added".
 _LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+"
                         r"(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+)?)"
-                        r"(?=[,.;]|\s*$|\s+\(me\)|\s+(?:but|and|who)\b)", re.I)
-# A lower-case note whose writer says who they are: "hey it's aiden i'm their csm", "hi its derek
-# calling in from the car", "... this is marco by the way their csm".
-_LOWER_INTRO = re.compile(r"\b(?:this is|it'?s|i'?m|i am|my name is) (?P<name>[a-z][a-z'-]{1,20})"
+                        r"(?=[,.;]|\s*$|\s+\(me\)|\s+(?:but|and|who)\b)"
+                        r"|\b(?P<owner>[a-z][a-z'-]+)['’]s (?:the|their) csm\b"
+                        r"|\bcsm \((?P<aside>[a-z][a-z'-]+)\)", re.I)
+# A lower-case note whose writer says who they are: "hey it's nia i'm the csm", "hi its omar
+# calling from the airport", "... this is lena by the way the csm".
+_LOWER_INTRO = re.compile(r"\b(?:this is|it'?s|i'?m|i am|my name is|hier ist|ich bin)"
+                          r" (?P<name>[a-z][a-z'-]{1,20})"
                           r"(?:(?=,? (?:by the way,? )?(?:the|their) csm\b)|(?P<opens>,? (?:here"
-                          r"|calling|recording|from|with|by the way|(?:and )?(?:i'?m|i am))\b))")
+                          r"|calling|recording|from|with|by the way|(?:and )?(?:i'?m|i am))\b))?")
 _BOILERPLATE = re.compile(r"^\s*sent from my \w+.*$", re.I | re.M)
 _NOT_NAMES = frozenset("""i me my we our us you your yours he she his her they them their it its
-    this that these those there here hi hey hello dear thanks cheers regards best team all everyone
-    anyone someone nobody nothing none no yes ok okay so um uh quick urgent fyi re fwd fw sent
-    date subject from to cc monday tuesday wednesday thursday friday saturday sunday today
+    this that these those there here as hi hey hello dear thanks cheers regards best team all
+    everyone anyone someone nobody nothing none no yes ok okay so um uh quick urgent fyi re fwd fw
+    sent date subject from to cc monday tuesday wednesday thursday friday saturday sunday today
     tomorrow yesterday morning yep yeah yup nope nah lol january february march april may june
     july august september october november december sev severity csm customer client account
     support engineering sales finance product security legal qa ops it hr vp ceo cfo cto coo ciso
@@ -230,7 +241,8 @@ _NOT_NAMES = frozenset("""i me my we our us you your yours he she his her they t
     usd eur gbp jpy cad aud chf inr sgd nzd sek nok dkk brl mxn zar""".split())
 
 _OPENERS = frozenset("""escalating escalate escalation urgent re fwd fw notes call quick update
-    fyi hi hey hello ugh omg so okay ok um uh morning flagging logging csm""".split())
+    fyi hi hey hello ugh omg so okay ok um uh morning flagging logging csm
+    escalo escalando escalamos escalade""".split())
 _TITLES = frozenset("""manager officer director lead head controller developer engineer founder
     president vp chief coordinator administrator admin analyst specialist supervisor owner
     principal executive ceo cfo cto coo ciso""".split())
@@ -433,7 +445,8 @@ def _speaker_csm(text: str) -> str | None:
         if told and re.search(r"(?i)\byou", told[0]):
             return next((s for s in reversed(speakers) if s != speaker), None)
         if _SELF_CSM.search(said) or (asked and re.match(r"\W*me\b", said, re.I)):
-            return speaker  # "who owns route 9 auto group?" - "me, why"
+            named = re.match(rf"\W*(?i:me)\s*[-–—,:]\s*(?P<name>{_WORD}(?: {_WORD})?)", said)
+            return named["name"] if named else speaker  # "who owns X?" - "me, why", "Me - Emi"
         asked = bool(_WHO_OWNS.search(said))
         speakers.append(speaker)
     return None
@@ -570,6 +583,8 @@ def _our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | Non
     cued = _cued_csm(text, own, people)
     if cued and cued[0] >= 3:
         return cued[1]
+    if _NO_CSM.search(own):
+        return None  # not the sender who says so
     return _internal_sender(text) or (cued[1] if cued else None) or _signed_off(text, own)
 
 
@@ -620,9 +635,10 @@ def _signed_off(text: str, own: str) -> str | None:
             and lines[-1].split()[-1].casefold() not in _TITLES \
             and not _TITLES & set(lines[-2].casefold().split()):
         return lines[-1].strip()  # a bare name signing the note off, not a signature's company
-    lower = _LOWER_CSM.search(own)  # "csm is rory but he's on pto ... - kat (support)"
-    if lower and not set(lower["name"].casefold().split()) & (_NOT_NAMES | _LOWER_STOP | _NO_ONE):
-        return lower["name"]
+    for lower in _LOWER_CSM.finditer(own):  # "csm is rory but ... - kat", "ahmed's their csm"
+        name = lower["name"] or lower["owner"] or lower["aside"]
+        if not set(name.casefold().split()) & (_NOT_NAMES | _LOWER_STOP | _NO_ONE):
+            return name
     low = _LOWER_SIGN_OFF.search(own.rstrip())
     if low and low["name"] not in _NOT_NAMES | _LOWER_STOP:
         return low["full"] or low["name"]
@@ -630,11 +646,19 @@ def _signed_off(text: str, own: str) -> str | None:
 
 
 def _introduced(text: str) -> str | None:
-    """The writer of a lower-case note who introduces themself, at its start or as the CSM."""
+    """The writer of a lower-case note who introduces themself as its CSM, or at its start."""
+    claimed = bool(_SELF_CSM.search(text))  # "... i'm the csm btw it's noor"
     for match in _LOWER_INTRO.finditer(text):
         name = match["name"]
         if name in _NOT_NAMES | _LOWER_STOP | _FUNCTION_WORDS | _PRONOUNS | _NO_ONE \
-                or name.endswith(("ing", "ed")) or (match["opens"] and match.start() > 40):
+                or name.endswith(("ing", "ed")):
+            continue
+        opening = match.start() <= 40
+        if (match["opens"] is None and match.end() < len(text)
+                and not re.match(r",? (?:by the way,? )?(?:the|their) csm", text[match.end():])):
+            if not (claimed and (opening or "csm" in text[max(0, match.start() - 30):])):
+                continue
+        elif match["opens"] and not opening and not claimed:
             continue
         return name
     return None
@@ -683,13 +707,16 @@ def _lower_names(text: str, common: frozenset[str],
     without a leading "lol" or "yep"."""
     for match in _LOWER_NAME.finditer(text):
         name, start = match["name"].rstrip("."), match.start("name")
-        while (name.split()[0] in _NOT_NAMES or name.split()[0] in _LOWER_LEADS) and " " in name:
+        while name.split()[0] in _LEADING and " " in name:  # "so one thing on brisco"
             start += len(name.split()[0]) + 1
             name = name.split(" ", 1)[1].lstrip()
+        inner = _INNER_LEAD.match(name)  # "down at oakfield ag"
+        if inner and inner.end() < len(name):
+            start, name = start + inner.end(), name[inner.end():]
         last = name.split()[-1]
         name = _trimmed(name)
         words = name.split()
-        if words[0] in _NOT_NAMES or words[0] in _LOWER_STOP or _PRONOUNS & set(words):
+        if words[0] in _NOT_NAMES | _LOWER_STOP | _TITLES or _PRONOUNS & set(words):
             continue
         everyday = all(w in common or w in _LOWER_STOP for w in words)
         owned = len(words) > 1 and text.startswith("'s", match.end("name")) \
@@ -697,6 +724,11 @@ def _lower_names(text: str, common: frozenset[str],
         phrase = len(words) > 5 or bool(_FUNCTION_WORDS & set(words))  # "said if"
         if "&" in words or not everyday or owned or (ordinary and not phrase):
             yield name, start, start + len(name)
+
+
+_INNER_LEAD = re.compile(rf"^.*\s(?:{'|'.join(sorted(_LOWER_LEADS))})\s+")
+# Words before a lower-case name that are no part of it; not "the" ("the moss collective").
+_LEADING = _NOT_NAMES | _LOWER_LEADS | (_LOWER_STOP - {"the", "a", "an"})
 
 
 def _trimmed(name: str) -> str:
@@ -712,7 +744,7 @@ _CONTACTS = frozenset("champion contact sponsor buyer ppl people folks users".sp
 # Words of a phrase, never of a name made of ordinary words: "like four days which".
 _FUNCTION_WORDS = frozenset("""a an the in if not which who what when where why how to is are
     was were be been said like but or than then just very really also about into after before
-    because while still only even since until""".split())
+    because while still only even since until above below over under across through""".split())
 # Never a word of a name typed in lower case: "pls call me re: ...", "sev1 channel pls".
 _PRONOUNS = frozenset("i me my we our us you your he she his her they them their pls please"
                       .split())
@@ -874,6 +906,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
         name, start = match[0], match.start()
         if company := _JAPANESE_COMPANY.search(name):
             name, start = company[0], start + company.start()
+        elif _HIRAGANA.search(name):
+            continue  # Japanese with particles is a phrase: "転送されたメッセージ"
         add(name, start, start + len(name))
     for match in _FULL_DOMAIN.finditer(text):
         if match["name"].casefold() not in _MAIL_HOSTS:
