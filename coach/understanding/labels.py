@@ -22,7 +22,8 @@ LABELS = {
     "csm": r"account[ _]owner(?: \(csm\)|[ _]csm)?|account manager|customer success manager"
            r"|assignee[_ ]csm|csm[ _]owner|csm[ _]name|owner/csm|csm/owner|our (?:csm|person)"
            r"|acct\.? (?:mgr|manager|owner)|account mgr|cs owner|owner[ _]cs|csm__c"
-           r"|[a-z]+ \(csm\)|raised by|assigned csm|csm assigned|csm|am|owner|担当 ?csm|担当",
+           r"|[a-z]+ \(csm\)|raised by|assigned csm|csm assigned|csm respons[aá]vel"
+           r"|csm responsable|csm|am|owner|担当 ?csm|担当",
     "issue_summary": r"issue summary|issue|summary|problem|what happened|what|description"
                      r"|details|notes?",
     "business_impact": r"business impact|impact",

@@ -1,0 +1,319 @@
+"""Our CSM in a pasted note, from the surest source the text has: a signature's title, a label,
+a chat speaker or an email's sender who says so, "me (Ingrid)", a name the text says is the CSM
+("Y is the CSM on X", "Y (CSM)", "Y owns the account"), the sender of a note to colleagues;
+then weaker cues: the addressee of a customer's email, a name signing the note off, a
+lower-case note's writer who introduces themself."""
+
+from __future__ import annotations
+
+import re
+
+from coach.parsing.text import chat_lines, without_note
+from coach.understanding.labels import field_of, misspelt_field
+from coach.understanding.name_shapes import (
+    DOMAIN,
+    FILLERS,
+    FROM,
+    FUNCTION_WORDS,
+    LEGAL,
+    LOWER_STOP,
+    NO_ONE,
+    NOT_NAMES,
+    PRONOUNS,
+    ROLE,
+    SCRIPT,
+    TEAM,
+    TITLES,
+    TO,
+    WORD,
+    clean,
+    spans,
+)
+
+# Our CSM named in another script: "中村(CSM)".
+_SCRIPT_CSM = re.compile(rf"(?:^|(?<=[\s、。,:：]))(?P<name>[{SCRIPT}]{{1,12}}"
+                         rf"(?:[ \u3000][{SCRIPT}]{{1,12}})?)[ \t]*[(（](?i:csm)[)）]", re.M)
+# A labelled CSM written as the writer: "CSM: me (Olu)", "owner: me, Fatima".
+ME = re.compile(r"^(?:me|myself|yours truly)\s*(?:\((?P<name>[^)]+)\)|,\s*(?P<named>.+))", re.I)
+# In prose: "attendees: me (Ingrid), Mr. Patel", "Owner is me, Fatima."
+_ME_NAMED = re.compile(rf"\bme \((?P<name>{WORD}(?: {WORD})?)\)"
+                       rf"|\b(?i:owner|csm) (?:is|:|=) me,[ \t]*(?P<named>{WORD}(?: {WORD})?)")
+# The writer says nobody is the CSM: "there is no CSM for them", "their CSM left".
+_NO_CSM = re.compile(r"\bno (?:csm|account owner)\b(?! (?:yet|knows|said))|\bcsm (?:has )?left\b"
+                     r"|\b(?:couldn'?t|could not|can'?t|cannot) find (?:a|an|the) (?:csm|owner)\b",
+                     re.I)
+# A handover names the new owner after an arrow or "to": "Jess Harlow → Marcus Delgado".
+_HANDOVER = re.compile(r"\bhand(?:ing)?[ -]?(?:over|off)\b", re.I)
+_HANDED_TO = re.compile(rf"(?:{WORD}|\)|\bme)\s*(?:→|->|=>|\bto\b)\s*(?:To:\s*)?"
+                        rf"(?P<name>{WORD}(?: {WORD})?)")
+# Context that makes a name our CSM.
+_CSM_BEFORE = re.compile(
+    r"(?:\b(?:i'm|i am|im|it's|its|this is|my name is|me =|me:|me is|csm is|signed)\s*"
+    r"|\bit's me\s+|\bcsm(?: note| notes| update)?\s*\(\s*|\(\s*csm:?\s+|(?:^|\n)\s*[-–—]+\s*"
+    r"|\bcsm,?\s+"
+    r"|\bi(?:'?m| am) (?:the|their) csm(?: here| on (?:this|it))?\s*[-–—:,]\s*"
+    r"|(?:thanks|cheers|regards|best|thx)[,!]?\s*)$", re.I)
+# Said outright before the name: "Their CSM, Y", "CSM on record: Y", "CSM per Salesforce: Y".
+_CSM_TOLD = re.compile(r"(?:\b(?:the|their|our|his|her) (?:csm|account owner)(?:,| is)"
+                       r"|\bcsm (?:on|of) (?:record|file)\s*:"
+                       r"|\bcsm (?:per|in|from) [\w.]+\s*:)\s*$", re.I)
+_CSM_AFTER = re.compile(
+    r"^(?:,? (?:who )?(?:is )?(?:the |their |your |our )?(?:csm|customer success manager"
+    r"|account owner)"
+    r"\b(?!\s*(?:is\b|=|:)|\s+(?-i:[A-Z][a-z]+ [A-Z][a-z]+))"  # not "X, CSM Rita Cole"
+    r"|\s*\((?:the |their |our |\w+ )?(?:csm|account owner)(?:\s*[),]|(?-i: [a-z][\w-]*){1,3}\))"
+    r"|\s*,\s*csm\b(?!\s+(?-i:[A-Z][a-z]+ [A-Z][a-z]+))"
+    r"|['’]s (?:the |their |our |your )?(?:csm|account owner)\b"
+    r"|,?\s+(?:who )?owns (?:(?:the|this|their|that) account\b|(?-i:[A-Z]))"
+    r"|\s+csm\b(?!\s*[:=])"
+    r"|\s+(?:ist|es|est|é) (?:der|die|unser|el|la|su|le|leur|o|a) csm\b"
+    r"|\s+here\b|\s*\n\s*customer success|\s+[-–—]\s+csm\b"
+    r"|,? (?:calling|by the way)|\s*,\s*(?:the )?csm on\b|,? i'm (?:the|their) csm"
+    r"|\s*\(me\)|\s*\|\s*customer success"
+    r"|,?\s+can you (?:take|own|pick up) (?:this|it|point|the lead|ownership)\b)", re.I)
+_SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their |the |her |his |the account's )?"
+                       r"(?:csm|account owner)\b"
+                       r"|\bthat'?s (?:one of )?mine\b|\bis (?:my account|mine)\b|\bcsm there\b"
+                       r"|\bas (?:the |their )?csm\b|\bi(?:'ll)? own (?:this|it|the account)\b"
+                       r"|\b(?:account owner|csm)\s*[:=-]\s*me\b"
+                       r"|\bmy account|\bone of my accounts\b|\byep,? mine\b|\bmy champion\b"
+                       r"|\b(?:soy|sou) (?:su|el|la|o|a|seu|sua) csm\b", re.I)
+_SIGNED_AS_CSM = re.compile(
+    rf"(?:^|\n)[ \t>]*(?P<name>{WORD}(?: {WORD}){{1,2}})(?:[ \t]*\n[ \t>]*|[ \t]*[|–—][ \t]*)"
+    r"(?i:(?:senior |sr\.? |lead )?(?:csm|customer success manager))\b(?![ \t]*[:=])")
+# A transcript's speaker: "Speaker 1 (Ollie Brennan): ...", "Ilse Van Damme: ...".
+_SPEAKER = re.compile(r"^[ \t]*(?:Speaker \d+ \((?P<named>[^)\n]+)\)|(?P<name>[A-Z][\w'’.-]+"
+                      r"(?: [A-Z][\w'’.-]*){1,3}))[ \t]*:(?P<said>[^\n]*)", re.M)
+# A chat's speaker known by one name ("Bex: I own the account btw"), when one speaks twice.
+_SOLO_SPEAKER = re.compile(r"^[ \t]*(?P<name>[A-Z][a-z'’-]+)[ \t]*:(?P<said>[^\n]*)", re.M)
+# In a chat, a colleague telling someone they are the CSM: "ok Abebe, you're the CSM", "Arjun, as
+# CSM keep them updated" (the name is the addressee), or "you're the CSM so you lead" (no name:
+# the one they answer).
+_YOU_CSM = re.compile(rf"(?:\b(?P<name>{WORD}),\s*)?(?i:(?:you'?re|you are|as) (?:the |their )?"
+                      r"(?:csm|account owner))\b")
+# The one a note is written to: "Kat, ...", "Hi Sam, ...".
+_ADDRESSED = re.compile(rf"\s*(?:(?i:hi|hey|hello)\s+|@)?(?P<name>{WORD})\s*,")
+# The part of a note its writer wrote: what comes before a quoted or forwarded message.
+_QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|Forwarded) Message|>"
+                          r"|(?:from|de|von|van|da)\s?:[^\n]*\n\s*(?:sent|date|datum|data|fecha"
+                          r"|envoyé|gesendet)\s?:)", re.I | re.M)
+# A lower-case sign-off ending the note: "... not urgent. -sam", "-raj (csm)".
+_LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>[a-z][a-z'-]{1,20})"
+                             r"(?: ?\((?P<full>[A-Z][\w'’-]+ [A-Z][\w'’-]+)?[^)\n]*\))?\s*$")
+# A CSM named in lower case after the word: "csm ingrid vos", "csm noah friedman, already added".
+_LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+"
+                        r"(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+)?)"
+                        r"(?=[,.;]|\s*$|\s+\(me\)|\s+(?:but|and|who)\b)"
+                        r"|\b(?P<owner>[a-z][a-z'-]+)['’]s (?:the|their) csm\b"
+                        r"|\bcsm \((?P<aside>[a-z][a-z'-]+)\)", re.I)
+# A lower-case note whose writer says who they are: "hey it's nia i'm the csm", "hi its omar
+# calling from the airport", "... this is lena by the way the csm".
+_LOWER_INTRO = re.compile(r"\b(?:this is|it'?s|i'?m|i am|my name is|hier ist|ich bin)"
+                          r" (?P<name>[a-z][a-z'-]{1,20})"
+                          r"(?:(?=,? (?:by the way,? )?(?:the|their) csm\b)|(?P<opens>,? (?:here"
+                          r"|calling|recording|from|with|by the way|(?:and )?(?:i'?m|i am))\b))?")
+
+
+def _speaker_csm(text: str) -> str | None:
+    """In a pasted chat ("[09:15] Priya: yes, I'm their CSM"), the speaker who says so, or the
+    one a colleague tells so ("Arjun, as CSM keep them updated"; "you're the CSM, you lead")."""
+    speakers: list[str] = []
+    asked = False  # the line before asked whose account it is
+    for name, said in _chat(text):
+        speaker = clean(without_note(name))  # "Marisol Ortega (CSM)"
+        if re.search(r"\((?:[^)]* )?csm\)$", name, re.I):
+            return speaker  # "Valentina Ruiz (Tallyline CSM): on it"
+        told = _YOU_CSM.search(said)
+        if told and told["name"] and told["name"].casefold() not in NOT_NAMES:
+            return next((s for s in speakers if s.split()[0] == told["name"]), told["name"])
+        if told and re.search(r"(?i)\byou", told[0]):
+            return next((s for s in reversed(speakers) if s != speaker), None)
+        if _SELF_CSM.search(said) or (asked and re.match(r"\W*me\b", said, re.I)):
+            named = re.match(rf"\W*(?i:me)\s*[-–—,:]\s*(?P<name>{WORD}(?: {WORD})?)", said)
+            return named["name"] if named else speaker  # "who owns X?" - "me, why", "Me - Emi"
+        answer = re.match(rf"\W*(?:(?i:that'?s|it'?s)\s+)?(?P<name>{WORD}(?: {WORD})?)['’]s\b",
+                          said)
+        if asked and answer and answer["name"].casefold() not in NOT_NAMES:
+            return answer["name"]  # "whose account is X?" - "that's Jordan Okafor's"
+        asked = bool(_WHO_OWNS.search(said))
+        speakers.append(speaker)
+    return None
+
+
+def _chat(text: str) -> list[tuple[str, str]]:
+    """Who said what in a pasted chat: timed lines, "Full Name: ..." lines, else lines of
+    one-word speakers, one of whom speaks twice; [] when the text is no chat."""
+    lines = chat_lines(text) or [(m["named"] or m["name"], m["said"])
+                                 for m in _SPEAKER.finditer(text)]
+    if lines:
+        return lines
+    solo = [(m["name"], m["said"]) for m in _SOLO_SPEAKER.finditer(text)
+            if m["name"].casefold() not in NOT_NAMES and field_of(m["name"]) is None
+            and misspelt_field(m["name"]) is None]
+    names = [name for name, _ in solo]
+    return solo if len(set(names)) < len(names) else []
+
+
+_WHO_OWNS = re.compile(r"\b(?:who(?:'s| is)? (?:owns?|the csm|csm)|whose account)\b[^\n]*\?", re.I)
+
+
+def fullest(name: str, text: str) -> str:
+    """Our CSM's name in the fullest form the text writes it: "Lena" -> "Lena Fischer" when
+    the attendees list "Lena Fischer (CSM)"; initials "A.K." -> "Aleksandra Kowalczyk"."""
+    if " " in name:
+        return name
+    initials = re.sub(r"[^A-Z]", "", name) if re.fullmatch(r"(?:[A-Z]\.?){2,3}", name) else ""
+    for span in spans(text):
+        words = clean(span.text).split()
+        if not 2 <= len(words) <= 3 or LEGAL.search(span.text) \
+                or any(w.casefold() in NOT_NAMES for w in words[1:]):
+            continue
+        if words[0].casefold() == name.casefold() \
+                or (initials and "".join(w[0] for w in words) == initials):
+            return " ".join(words)
+    return name
+
+
+def _internal_sender(text: str) -> str | None:
+    """The sender of an email to colleagues (a team alias, a role, our own domain): our CSM."""
+    sender, to = FROM.search(text), TO.search(text)
+    if not sender or not to:
+        return None
+    end = text.find("\n", to.start())
+    line = text[to.start(): end if end >= 0 else None]
+    theirs, ours = DOMAIN.search(text[sender.start(): to.start()]), DOMAIN.search(line)
+    same = bool(theirs and ours and theirs[1].casefold() == ours[1].casefold())
+    name = clean(sender["name"])
+    # A team or role addressee means colleagues, unless the sender writes from outside.
+    undressed = "@" not in text[sender.start(): to.start()]
+    if (same or (undressed and (TEAM.search(line) or ROLE.search(line)))) and "@" not in name:
+        return name or None
+    return None
+
+
+def _signature_csm(text: str) -> str | None:
+    """A signature's name above its title line ("Adaeze Okonkwo\nCSM – West Africa") or
+    beside it ("Joel Abernathy | Senior CSM | Tallyline")."""
+    match = _SIGNED_AS_CSM.search(text)
+    if not match or match["name"].casefold() in NOT_NAMES or field_of(match["name"]):
+        return None  # "Account Name | CSM Owner | ...": a table's header
+    return clean(match["name"])
+
+
+def _claimed_by_sender(text: str) -> str | None:
+    """The sender of an email that says "I'm the CSM" (not a chat: its speakers say so)."""
+    sender = FROM.search(text)
+    if sender and not chat_lines(text) and _SELF_CSM.search(text[sender.end():]):
+        name = clean(sender["name"])
+        return name if name and "@" not in name and not TEAM.search(name) else None
+    return None
+
+
+def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None:
+    """Our CSM, from the surest source a text has: a signature's title, a label, a chat speaker
+    or an email's sender who says so, "me (Ingrid)", a name the text says is the CSM ("Y is the
+    CSM on X", "Y (CSM)"), the sender of a note to colleagues; then weaker cues, the addressee
+    of a customer's email, a name signing the note off."""
+    script = _SCRIPT_CSM.search(text)
+    found = (_signature_csm(text) or labelled.get("csm") or (script and script["name"])
+             or _speaker_csm(text) or _claimed_by_sender(text))
+    if found:
+        return found
+    own = text[: m.start()] if (m := _QUOTED_PART.search(text)) else text
+    handed = _HANDED_TO.search(own) if _HANDOVER.search(own) else None
+    if handed and handed["name"].casefold() not in NOT_NAMES and not TEAM.search(handed["name"]):
+        return handed["name"]  # "Handover: ... from me (Ana) to Sean Murphy", "Jess → Marcus"
+    cued = _cued_csm(text, own, people)
+    if cued and cued[0] >= 6:
+        return cued[1]  # told outright: "Sean is the CSM going forward"
+    me = _ME_NAMED.search(own)
+    if me:
+        return me["name"] or me["named"]  # "attendees: me (Ingrid)", "Owner is me, Fatima."
+    told = _ADDRESSED.match(own) if _YOU_CSM.search(own) else None
+    if told and told["name"].casefold() not in NOT_NAMES:
+        return told["name"]  # "Kat, Emberly's sync is broken ... You're the CSM so ..."
+    if cued and cued[0] >= 3:
+        return cued[1]
+    if _NO_CSM.search(own):
+        return None  # not the sender who says so
+    return _internal_sender(text) or (cued[1] if cued else None) or _signed_off(text, own)
+
+
+def _cued_csm(text: str, own: str, people: set[str]) -> tuple[int, str] | None:
+    """The name the strongest CSM cues introduce, with its score (6 or more: told outright, as
+    "Y (CSM)"; 3 or more: a strong cue, as a sign-off ending the note)."""
+    best: tuple[int, str] | None = None
+    senders = {clean(m["name"]).casefold() for m in FROM.finditer(text)}
+    for match in spans(text):
+        name = clean(match.text)
+        titled = bool(re.search(r"\s(?:CSM|Csm)$", name))  # "Maya Singh CSM, legal looped in"
+        name = name[:-4] if titled else name
+        if not name or name[0].isdigit() or {name.casefold(), name.casefold().split()[0]} \
+                & (NOT_NAMES | senders) or LEGAL.search(name) \
+                or set(name.casefold().split()) <= TITLES:
+            continue  # a customer signing their own email is not our CSM
+        before = FILLERS.sub("", text[max(0, match.start - 30): match.start])
+        after = text[match.end: match.end + 40]
+        said = titled or bool(_CSM_AFTER.match(after) or _CSM_TOLD.search(before))  # "Y here"
+        # "... is slow. - Tomasz", "/Noor" ending the note or its first paragraph
+        line = text[text.rfind("\n", 0, match.start) + 1: match.start]
+        signed = bool(re.search(r"\s[-–—/]+\s*$", before)) and match.start < len(own) and (
+            not own[match.end:].strip() or bool(re.match(r"[ \t]*\n[ \t]*\n", after))) \
+            and len(name.split()) <= 3 and not re.match(r"\s*\w+\s?:", line)
+        quoted = text[text.rfind("\n", 0, match.start) + 1:].lstrip().startswith(">")
+        if not said and match.start >= len(own) and "csm" not in before.casefold():
+            continue  # a forwarded message's sign-off: the customer's
+        if not (said or signed) and (name.casefold() in people or quoted):
+            continue  # the customer's people, their signatures, quoted replies
+        ends_line = bool(re.match(r"[ \t]*(?:\n|$)", after))
+        cued = bool(_CSM_BEFORE.search(before))
+        if cued and re.search(r"(?:^|\n)\s*[-–—]+\s*$", before) and not ends_line:
+            cued = False  # "- Appointment reminders failing": a bullet, not a sign-off
+        score = 6 * said + 2 * cued + (cued and not after.strip()) + 2 * signed
+        if score and (best is None or score > best[0]):
+            best = (score, name)
+    return best
+
+
+def _signed_off(text: str, own: str) -> str | None:
+    """The addressee of a customer's email, else a name signing the writer's part off, else a
+    CSM named in lower case ("csm is rory"), else a lower-case sign-off ("- kat")."""
+    to = TO.search(text)
+    if to and FROM.search(text):  # a customer's email to us: we are its addressee
+        name = clean(to["name"])
+        if name and "@" not in name and name.casefold() not in NOT_NAMES \
+                and not TEAM.search(name):
+            return name
+    lines = own.strip().splitlines()
+    if len(lines) > 1 and re.fullmatch(rf"\s*{WORD}(?: {WORD})?\s*", lines[-1]) \
+            and lines[-1].strip().casefold() not in NOT_NAMES and not LEGAL.search(lines[-1]) \
+            and lines[-1].split()[-1].casefold() not in TITLES \
+            and not TITLES & set(lines[-2].casefold().split()):
+        return lines[-1].strip()  # a bare name signing the note off, not a signature's company
+    for lower in _LOWER_CSM.finditer(own):  # "csm is rory but ... - kat", "ahmed's their csm"
+        name = lower["name"] or lower["owner"] or lower["aside"]
+        if not set(name.casefold().split()) & (NOT_NAMES | LOWER_STOP | NO_ONE):
+            return name
+    low = _LOWER_SIGN_OFF.search(own.rstrip())
+    if low and low["name"] not in NOT_NAMES | LOWER_STOP:
+        return low["full"] or low["name"]
+    return _introduced(FILLERS.sub("", own))
+
+
+def _introduced(text: str) -> str | None:
+    """The writer of a lower-case note who introduces themself as its CSM, or at its start."""
+    claimed = bool(_SELF_CSM.search(text))  # "... i'm the csm btw it's noor"
+    for match in _LOWER_INTRO.finditer(text):
+        name = match["name"]
+        if name in NOT_NAMES | LOWER_STOP | FUNCTION_WORDS | PRONOUNS | NO_ONE \
+                or name.endswith(("ing", "ed")):
+            continue
+        opening = match.start() <= 40
+        if (match["opens"] is None and match.end() < len(text)
+                and not re.match(r",? (?:by the way,? )?(?:the|their) csm", text[match.end():])):
+            if not (claimed and (opening or "csm" in text[max(0, match.start() - 30):])):
+                continue
+        elif match["opens"] and not opening and not claimed:
+            continue
+        return name
+    return None
