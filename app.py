@@ -274,7 +274,11 @@ async def _save_owner() -> None:
     if cl.user_session.get(OWNED) or (layer := get_data_layer()) is None:
         return
     if user_id := getattr(session.user, "id", None):
-        await layer.update_thread(session.thread_id, user_id=user_id)
+        try:
+            await layer.update_thread(session.thread_id, user_id=user_id)
+        except Exception:  # as Chainlit does: the history never stops a turn being answered
+            log.warning("the thread's owner was not saved", exc_info=True)
+            return
         cl.user_session.set(OWNED, True)
 
 
