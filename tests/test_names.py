@@ -49,6 +49,8 @@ def test_labels_spelled_other_ways(common: frozenset[str], text: str, account: s
      "[10:03] Ravi Shah: I am their CSM, on it.", "Harbourline Ports", "Ravi Shah"),
     ("He says Vessels can't dock. Harbourline Ports is down for everyone; they may move to "
      "Dockly.", "Harbourline Ports", None),
+    ("so Halvard Telecom's CSM Ilya Marsh just pinged me: their portal throws errors since 9am.",
+     "Halvard Telecom", "Ilya Marsh"),
 ])
 def test_names_in_prose_emails_and_signatures(common: frozenset[str], text: str, account: str,
                                               csm: str | None) -> None:

@@ -63,7 +63,7 @@ _CSM_AFTER = re.compile(
     r"\b(?!\s*(?:is\b|=|:)|\s+(?-i:[A-Z][a-z]+ [A-Z][a-z]+))"  # not "X, CSM Rita Cole"
     r"|\s*\((?:the |their |our |\w+ )?(?:csm|account owner)(?:\s*[),]|(?-i: [a-z][\w-]*){1,3}\))"
     r"|\s*,\s*csm\b(?!\s+(?-i:[A-Z][a-z]+ [A-Z][a-z]+))"
-    r"|['’]s (?:the |their |our |your )?(?:csm|account owner)\b"
+    r"|['’]s (?:the |their |our |your )?(?:csm|account owner)\b(?!\s+(?-i:[A-Z]))"
     r"|,?\s+(?:who )?owns (?:(?:the|this|their|that) account\b|(?-i:[A-Z]))"
     r"|\s+csm\b(?!\s*[:=])"
     r"|\s+(?:ist|es|est|é) (?:der|die|unser|el|la|su|le|leur|o|a) csm\b"
@@ -211,9 +211,11 @@ def _claimed_by_sender(text: str) -> str | None:
 
 def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None:
     """Our CSM, from the surest source a text has: a signature's title, a label, a chat speaker
-    or an email's sender who says so, "me (Ingrid)", a name the text says is the CSM ("Y is the
-    CSM on X", "Y (CSM)"), the sender of a note to colleagues; then weaker cues, the addressee
-    of a customer's email, a name signing the note off."""
+    or an email's sender who says so; the new owner of a handover; a name the text says is the
+    CSM ("Y is the CSM on X", "Y (CSM)"); "me (Ingrid)"; the addressee told "you're the CSM";
+    a strong cue (a sign-off ending the note); nobody when the text says there is none; then
+    the sender of a note to colleagues, weaker cues, the addressee of a customer's email, a
+    name signing the note off."""
     script = _SCRIPT_CSM.search(text)
     found = (_signature_csm(text) or labelled.get("csm") or (script and script["name"])
              or _speaker_csm(text) or _claimed_by_sender(text))
