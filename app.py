@@ -269,17 +269,17 @@ async def _turn(text: str) -> None:
 async def _save_owner() -> None:
     """Chainlit saves a thread's owner in a task that races the first reply; a worker dying
     in between would leave a thread that no worker lets its user reopen. So the owner is
-    saved before this session's first reply."""
+    saved before this session's first reply, once: a history that cannot be written is
+    logged once and left to Chainlit's own writes."""
     session = cl.context.session
     if cl.user_session.get(OWNED) or (layer := get_data_layer()) is None:
         return
     if user_id := getattr(session.user, "id", None):
+        cl.user_session.set(OWNED, True)
         try:
             await layer.update_thread(session.thread_id, user_id=user_id)
         except Exception:  # as Chainlit does: the history never stops a turn being answered
             log.warning("the thread's owner was not saved", exc_info=True)
-            return
-        cl.user_session.set(OWNED, True)
 
 
 async def _show(conv: Conversation, replies: list[Reply]) -> None:

@@ -44,17 +44,25 @@ def test_severity_cases_share_one_format(path: Path) -> None:
         assert set(row["accept"]) <= {1, 2, 3, 4}  # type: ignore[call-overload]
 
 
-@pytest.mark.parametrize("path", [EVAL / "tickets_blind.jsonl", FROZEN / "tickets.jsonl"],
-                         ids=["dev", "frozen"])
+BLIND = sorted(EVAL.glob("tickets_blind*.jsonl"))
+
+
+@pytest.mark.parametrize("path", [*BLIND, FROZEN / "tickets.jsonl"],
+                         ids=[*(p.stem for p in BLIND), "frozen"])
 def test_blind_ticket_cases_share_one_format(path: Path) -> None:
     rows = _rows(path)
-    assert len(rows) >= 40 and len({r["id"] for r in rows}) == len(rows)
+    assert len(rows) >= 30 and len({r["id"] for r in rows}) == len(rows)
     for row in rows:
         expect = row["expect"]
-        assert isinstance(expect, dict) and set(expect) == {
+        assert isinstance(expect, dict) and {"account", "csm"} <= set(expect) <= {
             "account", "csm", "severity", "actions_taken_min", "timeline"}
-        assert expect["account"] and expect["severity"] in {1, 2, 3, 4}
+        assert expect["account"] and expect.get("severity", 1) in {1, 2, 3, 4}
         assert {"account", "csm"} <= set(row["agreed"])  # type: ignore[call-overload]
+
+
+def test_each_dev_ticket_has_its_own_id_across_the_batches() -> None:
+    ids = [row["id"] for path in BLIND for row in _rows(path)]
+    assert len(ids) == len(set(ids)) > 500
 
 
 def test_the_frozen_set_is_large_and_mostly_hard_enough() -> None:

@@ -121,7 +121,7 @@ def _speaker_csm(text: str) -> str | None:
     asked = False  # the line before asked whose account it is
     for name, said in _chat(text):
         speaker = clean(without_note(name))  # "Marisol Ortega (CSM)"
-        if re.search(r"\((?:[^)]* )?csm\)$", name, re.I):
+        if _CSM_NOTE.search(name):
             return speaker  # "Valentina Ruiz (Tallyline CSM): on it"
         told = _YOU_CSM.search(said)
         if told and told["name"] and told["name"].casefold() not in NOT_NAMES:
@@ -129,10 +129,9 @@ def _speaker_csm(text: str) -> str | None:
         if told and re.search(r"(?i)\byou", told[0]):
             return next((s for s in reversed(speakers) if s != speaker), None)
         if _SELF_CSM.search(said) or (asked and re.match(r"\W*me\b", said, re.I)):
-            named = re.match(rf"\W*(?i:me)\s*[-–—,:]\s*(?P<name>{WORD}(?: {WORD})?)", said)
+            named = _ME_ANSWER.match(said)
             return named["name"] if named else speaker  # "who owns X?" - "me, why", "Me - Emi"
-        answer = re.match(rf"\W*(?:(?i:that'?s|it'?s)\s+)?(?P<name>{WORD}(?: {WORD})?)['’]s\b",
-                          said)
+        answer = _THATS_HIS.match(said)
         if asked and answer and answer["name"].casefold() not in NOT_NAMES:
             return answer["name"]  # "whose account is X?" - "that's Jordan Okafor's"
         asked = bool(_WHO_OWNS.search(said))
@@ -155,6 +154,9 @@ def _chat(text: str) -> list[tuple[str, str]]:
 
 
 _WHO_OWNS = re.compile(r"\b(?:who(?:'s| is)? (?:owns?|the csm|csm)|whose account)\b[^\n]*\?", re.I)
+_CSM_NOTE = re.compile(r"\((?:[^)]* )?csm\)$", re.I)  # "Valentina Ruiz (Tallyline CSM)"
+_ME_ANSWER = re.compile(rf"\W*(?i:me)\s*[-–—,:]\s*(?P<name>{WORD}(?: {WORD})?)")  # "Me - Emi"
+_THATS_HIS = re.compile(rf"\W*(?:(?i:that'?s|it'?s)\s+)?(?P<name>{WORD}(?: {WORD})?)['’]s\b")
 
 
 def fullest(name: str, text: str) -> str:
@@ -310,12 +312,18 @@ def _introduced(text: str) -> str | None:
         if name in NOT_NAMES | LOWER_STOP | FUNCTION_WORDS | PRONOUNS | NO_ONE \
                 or name.endswith(("ing", "ed")):
             continue
-        opening = match.start() <= 40
-        if (match["opens"] is None and match.end() < len(text)
-                and not re.match(r",? (?:by the way,? )?(?:the|their) csm", text[match.end():])):
-            if not (claimed and (opening or "csm" in text[max(0, match.start() - 30):])):
-                continue
-        elif match["opens"] and not opening and not claimed:
-            continue
-        return name
+        if _introduces(match, text, claimed):
+            return name
     return None
+
+
+def _introduces(match: re.Match[str], text: str, claimed: bool) -> bool:
+    """Whether "it's noor" introduces the writer: an opener ("noor here") at the note's start
+    or in a note whose writer claims the CSM; else at the end, before "the csm", or beside
+    the claim."""
+    opening = match.start() <= 40
+    if match["opens"]:
+        return opening or claimed
+    return (match.end() == len(text)
+            or bool(re.match(r",? (?:by the way,? )?(?:the|their) csm", text[match.end():]))
+            or claimed and (opening or "csm" in text[max(0, match.start() - 30):]))
