@@ -65,7 +65,7 @@ CHAT_LINE = re.compile(
 # 8:47 AM", or Discord: "Priya Nair — Today at 15:32"; then its lines.
 _CHAT_HEADER = re.compile(
     rf"^[ \t]*(?P<name>[A-Z][^\n\[\]:]{{1,40}}?)(?:[ \t]+:[\w+-]+:)?"
-    rf"(?:[ \t]{{2,}}|[ \t]*\[|[ \t]+[-–—][ \t]+(?:Today|Yesterday) at[ \t]+)"
+    rf"(?:[ \t]{{2,}}|[ \t]*\[|,[ \t]+|[ \t]+[-–—][ \t]+(?:Today|Yesterday) at[ \t]+)"
     rf"{_TIME}\]?[ \t]*$",
     re.M)
 # Or as Teams copies it: "[9:02] Andrés Villalobos", "[10:14 AM] Hollis, Brendan", "Ben Adeyemi

@@ -40,12 +40,15 @@ _ME_NAMED = re.compile(rf"\bme \((?P<name>{WORD}(?: {WORD})?)\)"
                        rf"|\b(?i:owner|csm) (?:is|:|=) me,[ \t]*(?P<named>{WORD}(?: {WORD})?)")
 # The writer says nobody is the CSM: "there is no CSM for them", "their CSM left".
 _NO_CSM = re.compile(r"\bno (?:csm|account owner)\b(?! (?:yet|knows|said))|\bcsm (?:has )?left\b"
-                     r"|\b(?:couldn'?t|could not|can'?t|cannot) find (?:a|an|the) (?:csm|owner)\b",
+                     r"|\b(?:couldn'?t|could not|can'?t|cannot) find (?:a|an|the) (?:csm|owner)\b"
+                     r"|\bnot the csm\b|\b(?:don'?t|do not) (?:\w+ )?know who (?:the csm is|owns)\b",
                      re.I)
 # A handover names the new owner after an arrow or "to": "Jess Harlow → Marcus Delgado".
-_HANDOVER = re.compile(r"\bhand(?:ing)?[ -]?(?:over|off)\b", re.I)
-_HANDED_TO = re.compile(rf"(?:{WORD}|\)|\bme)\s*(?:→|->|=>|\bto\b)\s*(?:To:\s*)?"
-                        rf"(?P<name>{WORD}(?: {WORD})?)")
+_HANDOVER = re.compile(r"\bhand(?:ing)?[ -]?(?:over|off)\b|\bhanding\b|\bownership change", re.I)
+_HANDED_TO = re.compile(rf"(?:(?:{WORD}|\)|\bme)\s*(?:→|->|=>|\bto\b)|\bnow owned by)\s*(?:To:\s*)?"
+                        rf"@?(?P<name>{WORD}(?: {WORD})?)")
+# The new owner before the verb: "As agreed, Sofie takes over Nordhavn from me".
+_TAKES_OVER = re.compile(rf"(?P<name>{WORD}(?: {WORD})?) (?:takes|is taking|will take) over\b")
 # Context that makes a name our CSM.
 _CSM_BEFORE = re.compile(
     r"(?:\b(?:i'm|i am|im|it's|its|this is|my name is|me =|me:|me is|csm is|signed)\s*"
@@ -71,7 +74,7 @@ _CSM_AFTER = re.compile(
     r"|,? (?:calling|by the way)|\s*,\s*(?:the )?csm on\b|,? i'm (?:the|their) csm"
     r"|\s*\(me\)|\s*\|\s*customer success"
     r"|,?\s+can you (?:take|own|pick up) (?:this|it|point|the lead|ownership)\b)", re.I)
-_SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their |the |her |his |the account's )?"
+_SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their |the |her |his |your |the account's )?"
                        r"(?:csm|account owner)\b"
                        r"|\bthat'?s (?:one of )?mine\b|\bis (?:my account|mine)\b|\bcsm there\b"
                        r"|\bas (?:the |their )?csm\b|\bi(?:'ll)? own (?:this|it|the account)\b"
@@ -101,14 +104,16 @@ _QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|For
 _LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>[a-z][a-z'-]{1,20})"
                              r"(?: ?\((?P<full>[A-Z][\w'’-]+ [A-Z][\w'’-]+)?[^)\n]*\))?\s*$")
 # A CSM named in lower case after the word: "csm ingrid vos", "csm noah friedman, already added".
-_LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+"
+_LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+(?!(?:for|on|of|at)\b)"
                         r"(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+)?)"
                         r"(?=[,.;]|\s*$|\s+\(me\)|\s+(?:but|and|who)\b)"
-                        r"|\b(?P<owner>[a-z][a-z'-]+)['’]s (?:the|their) csm\b"
+                        r"|\b(?<!['’])(?<!\bby the )(?P<owner>(?:(?<=\bfor )[a-z][a-z-]+ )?[a-z][a-z-]+)"
+                        r"(?:['’]s (?:the|their)| (?:our|their)| (?:she|he)['’]s the) csm\b"
                         r"|\bcsm \((?P<aside>[a-z][a-z'-]+)\)", re.I)
 # A lower-case note whose writer says who they are: "hey it's nia i'm the csm", "hi its omar
 # calling from the airport", "... this is lena by the way the csm".
-_LOWER_INTRO = re.compile(r"\b(?:this is|it'?s|i'?m|i am|my name is|hier ist|ich bin)"
+_LOWER_INTRO = re.compile(r"\b(?:this is|it'?s|i'?m|i am|my name is|hier ist|ich bin"
+                          r"|(?:hi|hey|hello|ok|okay|so),?(?= [a-z][a-z'-]{1,20},? here\b))"
                           r" (?P<name>[a-z][a-z'-]{1,20})"
                           r"(?:(?=,? (?:by the way,? )?(?:the|their) csm\b)|(?P<opens>,? (?:here"
                           r"|calling|recording|from|with|by the way|(?:and )?(?:i'?m|i am))\b))?")
@@ -123,7 +128,9 @@ def _speaker_csm(text: str) -> str | None:
         speaker = clean(without_note(name))  # "Marisol Ortega (CSM)"
         if _CSM_NOTE.search(name):
             return speaker  # "Valentina Ruiz (Tallyline CSM): on it"
-        told = _YOU_CSM.search(said)
+        told = _YOU_CSM.search(said) or _AS_CSM.search(said)
+        if told and (mentioned := _MENTION.search(said)):
+            return mentioned["name"]  # "@Jae Kim can you take point as CSM?"
         if told and told["name"] and told["name"].casefold() not in NOT_NAMES:
             return next((s for s in speakers if s.split()[0] == told["name"]), told["name"])
         if told and re.search(r"(?i)\byou", told[0]):
@@ -154,6 +161,8 @@ def _chat(text: str) -> list[tuple[str, str]]:
 
 
 _WHO_OWNS = re.compile(r"\b(?:who(?:'s| is)? (?:owns?|the csm|csm)|whose account)\b[^\n]*\?", re.I)
+_MENTION = re.compile(rf"@(?P<name>{WORD}(?: {WORD})?)")
+_AS_CSM = re.compile(r"\b(?:as|you'?re|you are) (?:the |their )?csm\b", re.I)
 _CSM_NOTE = re.compile(r"\((?:[^)]* )?csm\)$", re.I)  # "Valentina Ruiz (Tallyline CSM)"
 _ME_ANSWER = re.compile(rf"\W*(?i:me)\s*[-–—,:]\s*(?P<name>{WORD}(?: {WORD})?)")  # "Me - Emi"
 _THATS_HIS = re.compile(rf"\W*(?:(?i:that'?s|it'?s)\s+)?(?P<name>{WORD}(?: {WORD})?)['’]s\b")
@@ -224,7 +233,8 @@ def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None
     if found:
         return found
     own = text[: m.start()] if (m := _QUOTED_PART.search(text)) else text
-    handed = _HANDED_TO.search(own) if _HANDOVER.search(own) else None
+    handed = (_HANDED_TO.search(own) if _HANDOVER.search(own) else None) \
+        or _TAKES_OVER.search(own)
     if handed and handed["name"].casefold() not in NOT_NAMES and not TEAM.search(handed["name"]):
         return handed["name"]  # "Handover: ... from me (Ana) to Sean Murphy", "Jess → Marcus"
     cued = _cued_csm(text, own, people)
@@ -252,7 +262,8 @@ def _cued_csm(text: str, own: str, people: set[str]) -> tuple[int, str] | None:
         name = clean(match.text)
         titled = bool(re.search(r"\s(?:CSM|Csm)$", name))  # "Maya Singh CSM, legal looped in"
         name = name[:-4] if titled else name
-        if not name or name[0].isdigit() or {name.casefold(), name.casefold().split()[0]} \
+        if not name or name[0].isdigit() or TEAM.fullmatch(name) \
+                or {name.casefold(), name.casefold().split()[0]} \
                 & (NOT_NAMES | senders) or LEGAL.search(name) \
                 or set(name.casefold().split()) <= TITLES:
             continue  # a customer signing their own email is not our CSM
@@ -296,7 +307,8 @@ def _signed_off(text: str, own: str) -> str | None:
         return lines[-1].strip()  # a bare name signing the note off, not a signature's company
     for lower in _LOWER_CSM.finditer(own):  # "csm is rory but ... - kat", "ahmed's their csm"
         name = lower["name"] or lower["owner"] or lower["aside"]
-        if not set(name.casefold().split()) & (NOT_NAMES | LOWER_STOP | NO_ONE):
+        if not set(name.casefold().split()) & (NOT_NAMES | LOWER_STOP | NO_ONE | FUNCTION_WORDS
+                                               | PRONOUNS):
             return name
     low = _LOWER_SIGN_OFF.search(own.rstrip())
     if low and low["name"] not in NOT_NAMES | LOWER_STOP:
@@ -317,6 +329,11 @@ def _introduced(text: str) -> str | None:
     return None
 
 
+# "this is stefan, csm for kessler", "its anika again csm for", "hi it's noor, the csm".
+_BEFORE_ROLE = re.compile(r",? (?:again,? |by the way,? )?(?:(?:the|their|your) )?"
+                          r"(?:csm|customer success)\b")
+
+
 def _introduces(match: re.Match[str], text: str, claimed: bool) -> bool:
     """Whether "it's noor" introduces the writer: an opener ("noor here") at the note's start
     or in a note whose writer claims the CSM; else at the end, before "the csm", or beside
@@ -325,5 +342,5 @@ def _introduces(match: re.Match[str], text: str, claimed: bool) -> bool:
     if match["opens"]:
         return opening or claimed
     return (match.end() == len(text)
-            or bool(re.match(r",? (?:by the way,? )?(?:the|their) csm", text[match.end():]))
+            or bool(_BEFORE_ROLE.match(text, match.end()))
             or claimed and (opening or "csm" in text[max(0, match.start() - 30):]))

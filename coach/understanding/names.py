@@ -79,16 +79,18 @@ _SUBJECT_AFTER = re.compile(
     r"|they're|they are|they)\b", re.I)
 # A word of a name in lower case: "wellspring.io", "st." of "st. anselm", never "tomorrow." ending
 # a sentence.
-_LOWER_WORD = r"(?:(?:st|mt|ft|dr)\.|[a-z0-9][\w&+-]*(?:\.[\w&+-]+)*)"
+_LOWER_WORD = r"(?:(?:st|mt|ft|dr)\.|[a-z0-9][\w&+-]*(?:['’](?!s\b)[a-z]+)?(?:\.[\w&+-]+)*)"
 _LOWER_NAME = re.compile(
-    r"(?:\b(?:fyi|fwiw|btw|lol|for|at|w/|with|re|on|from|about|escalating|owns|my accounts?,?"
+    r"(?:\b(?:fyi|fwiw|btw|lol|for|at|w/|with|re|on|from|about|escalating|owns"
+    r"|my (?:account|client|customer)s?,?"
     r"|(?:customer|client"
     r"|account) is|so,?)[ \t]+"
     r"|^|\n|:[ \t]+|\][ \t]+|[ \t][-–—][ \t]+|@[ \t]*|\bsev ?\d[ \t]+|[.!?][ \t]+"
     r"|(?:^|\n)[ \t]*[•*·-][ \t]+)"
     rf"(?P<name>{_LOWER_WORD}(?:[ \t]+&?[ \t]*{_LOWER_WORD}){{0,4}}?)"
     r"(?='s\b|[ \t]+(?:is|are|was|were|has|had|wants?|needs?|says?|said|keeps?|just|[a-z]+ed"
-    r"|since|they|their|none|who|which|where|re|can't|cannot)\b|[ \t]*[:,][ \t]|[.?](?:\s|$)"
+    r"|since|they|their|none|who|which|where|re|can't|cannot|so|but|because|anyway)\b"
+    r"|[ \t]+and[ \t]+(?:oh|so|they|their|he|she|i|i'm|we|it)\b|[ \t]*[:,][ \t]|[.?](?:\s|$)"
     r"|[ \t]+[-–—][ \t]|[ \t]+\("
     r"|[ \t]*(?:\n|$))")
 _UNNAMED = re.compile(r"[\s(\"'*_-]*(?:unassigned|vacant|none|nobody|no one|n/a|tbd|tbc|\?|-+$)",
@@ -220,6 +222,7 @@ class _Seen:
 
 def _read(text: str, common: frozenset[str]) -> _Seen:
     text = _BOILERPLATE.sub("", record_as_labels(text))  # a JSON record or log line as labels
+    text = FILLERS.sub("", text)  # "this is stefan um csm for kessler"
     labels = labelled_values(text)
     labelled = _labelled(labels)
     named = named_people(text)
