@@ -41,7 +41,8 @@ _ME_NAMED = re.compile(rf"\bme \((?P<name>{WORD}(?: {WORD})?)\)"
 # The writer says nobody is the CSM: "there is no CSM for them", "their CSM left".
 _NO_CSM = re.compile(r"\bno (?:csm|account owner)\b(?! (?:yet|knows|said))|\bcsm (?:has )?left\b"
                      r"|\b(?:couldn'?t|could not|can'?t|cannot) find (?:a|an|the) (?:csm|owner)\b"
-                     r"|\bnot the csm\b|\b(?:don'?t|do not) (?:\w+ )?know who (?:the csm is|owns)\b",
+                     r"|\bnot the csm\b"
+                     r"|\b(?:don'?t|do not) (?:\w+ )?know who (?:the csm is|owns)\b",
                      re.I)
 # A handover names the new owner after an arrow or "to": "Jess Harlow → Marcus Delgado".
 _HANDOVER = re.compile(r"\bhand(?:ing)?[ -]?(?:over|off)\b|\bhanding\b|\bownership change", re.I)
@@ -107,7 +108,8 @@ _LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>[a-z][a-z'-]{1,20})
 _LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+(?!(?:for|on|of|at)\b)"
                         r"(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+)?)"
                         r"(?=[,.;]|\s*$|\s+\(me\)|\s+(?:but|and|who)\b)"
-                        r"|\b(?<!['’])(?<!\bby the )(?P<owner>(?:(?<=\bfor )[a-z][a-z-]+ )?[a-z][a-z-]+)"
+                        r"|\b(?<!['’])(?<!\bby the )"
+                        r"(?P<owner>(?:(?<=\bfor )[a-z][a-z-]+ )?[a-z][a-z-]+)"
                         r"(?:['’]s (?:the|their)| (?:our|their)| (?:she|he)['’]s the) csm\b"
                         r"|\bcsm \((?P<aside>[a-z][a-z'-]+)\)", re.I)
 # A lower-case note whose writer says who they are: "hey it's nia i'm the csm", "hi its omar

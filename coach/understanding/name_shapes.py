@@ -17,8 +17,8 @@ WORD = (rf"(?:(?:[{UPPER}]\.){{2,}}|St\.(?= [{UPPER}])|[{UPPER}]\w*(?:['’][{UP
          rf"(?:(?<=s)['’](?= [{UPPER}]))?"
          rf"(?:['’]s(?= [{UPPER}][a-z]))?(?:-\w+)*|\d+[A-Za-z]*)")
 # Words of one name are joined by spaces, never by a tab: tabs separate a table's cells.
-_PARTICLES = frozenset("de des da do dos das di del della van von der den du la le y et und am im of"
-                       .split())
+_PARTICLES = frozenset(
+    "de des da do dos das di del della van von der den du la le y et und am im of".split())
 _JOIN = (rf"(?: +(?:&|{'|'.join(sorted(_PARTICLES))}) +| +and +(?!I\b)"
          r"| +[dl]['’](?=[A-Z])| +| *[&+] *"
          r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH|S\.A\.|SA|S\.L\.)(?!\w)))")
@@ -118,7 +118,7 @@ def spans(text: str) -> list[Span]:
         start, words = match.start(), match[0].split(" ")
         if len(words) > 1 and words[0].casefold() in OPENERS:
             start += len(words[0]) + 1
-            while len(words) > 2 and words[1] in _PARTICLES | {"and"}:  # "CSM de Grupo Altamar S.A."
+            while len(words) > 2 and words[1] in _PARTICLES | {"and"}:  # "CSM de Grupo X"
                 start, words = start + len(words[1]) + 1, words[1:]
         out.append(Span(text[start: match.end()], start, match.end()))
     return [span for span in out if span.text.strip()]

@@ -174,12 +174,13 @@ def _unshortened(name: str, candidates: list[Candidate]) -> str:
         return name
     for candidate in candidates:
         words = [re.sub(r"[^a-z0-9]", "", w) for w in candidate.name.casefold().split()]
-        if len(words) > 1 and candidate.name[:1].isupper() and len(words[0]) >= 4 \
-                and handle.startswith(words[0]):
-            return candidate.name
+        if candidate.name[:1].isupper() and len(words[0]) >= 4 and handle.startswith(words[0]) \
+                and (len(words) > 1 or handle[len(words[0]):] in _HANDLE_ENDS):
+            return candidate.name  # "sunridgehotels", "lanternhq" -> "Lantern"
     return name
 
 
+_HANDLE_ENDS = frozenset("hq inc app co corp group labs hub io".split())
 # Words that end a company's name: "Pinewood Health" is "Pinewood Health Partners" where the
 # text writes it so.
 _DESIGNATOR = (r"(?:Partners|Architects|Associates|Group|Holdings|Labs|Studios?|Systems|Solutions"
@@ -252,7 +253,8 @@ def _labelled(labels: list[tuple[str, str]]) -> dict[str, str]:
         value = clean(me["name"] or me["named"]) if me else value
         notes = re.findall(r"\(([^)]*)\)", line)
         if field == "account":  # "Globex Corp, $180k ARR, renews in May"
-            if notes and all(ROLE.search(note) for note in notes):
+            if notes and all(ROLE.search(note) and not re.search(r"(?i)\b(?:acct|account|csm)\b",
+                                                                  note) for note in notes):
                 continue  # people: "Customer — Hemi Ngata (Principal), Lauren Whitmore (PM)"
             value = re.split(r",\s+(?=[$€£¥]|\d)", value)[0]
         if field == "csm":  # "léa fontaine, she replied", "adebayo ogunleye (me) — paged sre"
@@ -275,7 +277,7 @@ def _our_company(text: str, csm: str | None) -> set[str]:
         for line in text.splitlines():
             if line.strip().startswith(csm) and re.search(r"customer success|csm", line, re.I):
                 ours |= {clean(part).casefold() for part in re.split(r"[|·,]", line)[2:]}
-            match = re.search(rf"{re.escape(csm)}\s*<[^@>]+@([\w-]+)\.", line, re.I)
+            match = re.search(rf"{re.escape(csm)}[^<@\n]{{0,12}}<[^@>]+@([\w-]+)\.", line, re.I)
             if match:
                 ours.add(match[1].casefold())
     return {name for name in ours if name}
@@ -493,6 +495,7 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
     for span in spans(text):
         run = len(span.text.split())
         for start, end in _pieces(text, span):
+            end = tld.end() if (tld := _BARE_TLD.match(text, end)) else end  # "Kestrel.io"
             name = clean(text[start:end])
             if not name or name.casefold() in NOT_NAMES \
                     or name.casefold().split()[0] in NOT_NAMES:
@@ -548,6 +551,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
     return list(found.values())
 
 
+# A name written as its web address, outside an email or a link: "Kestrel.io".
+_BARE_TLD = re.compile(r"\.(?:io|ai|app|co|dev|com|net)(?![\w.@/-])")
 # Two words joined by "&" in lower case, wherever they sit: "sorrel & pine champion (Dee)".
 # A noun whose article a "The" before a name is: "The Halden Mills team are asking".
 _GROUP_AFTER = re.compile(r"\s+(?:team|people|folks|staff|crew|guys|users|admins|side)\b", re.I)
