@@ -113,7 +113,8 @@ def word_count(text: str) -> int:
 
 # key=value: a bare value runs to the next key or a "|" or ";" ("acct=Okafor & Daughters Ltd | ").
 _PAIR = re.compile(r"(?<![\w\"])(?P<key>[A-Za-z_][\w.]*)="
-                   r"(?:\"(?P<quoted>[^\"]*)\"|(?P<bare>[^\s\"|;]*(?:[ \t]+(?![\w.]+=)[^\s\"|;]+)*))")
+                   r"(?:\"(?P<quoted>[^\"]*)\""
+                   r"|(?P<bare>[^\s\"|;]*(?:[ \t]+(?![\w.]+=)[^\s\"|;]+)*))")
 
 
 def record_as_labels(text: str) -> str:
