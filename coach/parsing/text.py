@@ -111,7 +111,7 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-# key=value: a bare value runs to the next key or a "|" or ";" ("acct=Okafor & Daughters Ltd | ").
+# key=value: a bare value runs to the next key or a "|" or ";" ("acct=Acme & Sons Ltd | ").
 _PAIR = re.compile(r"(?<![\w\"])(?P<key>[A-Za-z_][\w.]*)="
                    r"(?:\"(?P<quoted>[^\"]*)\""
                    r"|(?P<bare>[^\s\"|;]*(?:[ \t]+(?![\w.]+=)[^\s\"|;]+)*))")

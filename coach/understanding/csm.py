@@ -33,6 +33,8 @@ from coach.understanding.name_shapes import (
 # Our CSM named in another script: "中村(CSM)".
 _SCRIPT_CSM = re.compile(rf"(?:^|(?<=[\s、。,:：]))(?P<name>[{SCRIPT}]{{1,12}}"
                          rf"(?:[ \u3000][{SCRIPT}]{{1,12}})?)[ \t]*[(（](?i:csm)[)）]", re.M)
+# "csm @Mina Park", "CSM: @Dana Li".
+_CSM_AT = re.compile(rf"\b(?i:csm)\s*[:=-]?\s*@(?P<name>{WORD}(?: {WORD})?)")
 # A labelled CSM written as the writer: "CSM: me (Olu)", "owner: me, Fatima".
 ME = re.compile(r"^(?:me|myself|yours truly)\s*(?:\((?P<name>[^)]+)\)|,\s*(?P<named>.+))", re.I)
 # In prose: "attendees: me (Ingrid), Mr. Patel", "Owner is me, Fatima."
@@ -65,10 +67,11 @@ _CSM_AFTER = re.compile(
     r"^(?:,? (?:who )?(?:is )?(?:the |their |your |our )?(?:csm|customer success manager"
     r"|account owner)"
     r"\b(?!\s*(?:is\b|=|:)|\s+(?-i:[A-Z][a-z]+ [A-Z][a-z]+))"  # not "X, CSM Rita Cole"
-    r"|\s*\((?:the |their |our |\w+ )?(?:csm|account owner)(?:\s*[),]|(?-i: [a-z][\w-]*){1,3}\))"
+    r"|\s*\((?:the |their |our |\w+ )?(?:csm|account owner)(?:\s*[),]|(?-i: [a-z][\w-]*){1,3}\)"
+    r"| (?:for|on|of) [^()\n]{1,40}\))"
     r"|\s*,\s*csm\b(?!\s+(?-i:[A-Z][a-z]+ [A-Z][a-z]+))"
     r"|['’]s (?:the |their |our |your )?(?:csm|account owner)\b(?!\s+(?-i:[A-Z]))"
-    r"|,?\s+(?:who )?owns (?:(?:the|this|their|that) account\b|(?-i:[A-Z]))"
+    r"|,?\s+(?:who )?owns (?:(?:the|this|their|that) account\b|this one\b|(?-i:[A-Z]))"
     r"|\s+csm\b(?!\s*[:=])"
     r"|\s+(?:ist|es|est|é) (?:der|die|unser|el|la|su|le|leur|o|a) csm\b"
     r"|\s+here\b|\s*\n\s*customer success|\s+[-–—]\s+csm\b"
@@ -102,13 +105,14 @@ _QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|For
                           r"|(?:from|de|von|van|da)\s?:[^\n]*\n\s*(?:sent|date|datum|data|fecha"
                           r"|envoyé|gesendet)\s?:)", re.I | re.M)
 # A lower-case sign-off ending the note: "... not urgent. -sam", "-raj (csm)".
-_LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>[a-z][a-z'-]{1,20})"
+_LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>(?:[a-z]\. ?)?[a-z][a-z'-]{1,20})"
                              r"(?: ?\((?P<full>[A-Z][\w'’-]+ [A-Z][\w'’-]+)?[^)\n]*\))?\s*$")
 # A CSM named in lower case after the word: "csm ingrid vos", "csm noah friedman, already added".
 _LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+(?!(?:for|on|of|at)\b)"
                         r"(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+)?)"
                         r"(?=[,.;]|\s*$|\s+\(me\)|\s+(?:but|and|who)\b)"
                         r"|\b(?<!['’])(?<!\bby the )"
+                        r"(?!(?:and|or|but|so|while|because)\b)"
                         r"(?P<owner>(?:(?<=\bfor )[a-z][a-z-]+ )?[a-z][a-z-]+)"
                         r"(?:['’]s (?:the|their)| (?:our|their)| (?:she|he)['’]s the) csm\b"
                         r"|\bcsm \((?P<aside>[a-z][a-z'-]+)\)", re.I)
@@ -118,7 +122,8 @@ _LOWER_INTRO = re.compile(r"\b(?:this is|it'?s|i'?m|i am|my name is|hier ist|ich
                           r"|(?:hi|hey|hello|ok|okay|so),?(?= [a-z][a-z'-]{1,20},? here\b))"
                           r" (?P<name>[a-z][a-z'-]{1,20})"
                           r"(?:(?=,? (?:by the way,? )?(?:the|their) csm\b)|(?P<opens>,? (?:here"
-                          r"|calling|recording|from|with|by the way|(?:and )?(?:i'?m|i am))\b))?")
+                          r"|calling|recording|from|with|by the way|(?:and )?(?:i'?m|i am))\b"
+                          r"|,? (?P=name) (?P<surname>[a-z][a-z'-]{1,20})\b))?")
 
 
 def _speaker_csm(text: str) -> str | None:
@@ -132,12 +137,12 @@ def _speaker_csm(text: str) -> str | None:
             return speaker  # "Valentina Ruiz (Tallyline CSM): on it"
         told = _YOU_CSM.search(said) or _AS_CSM.search(said)
         if told and (mentioned := _MENTION.search(said)):
-            return mentioned["name"]  # "@Jae Kim can you take point as CSM?"
+            return mentioned["name"]  # "@Ana Ruiz, can you own it as CSM?"
         if told and told["name"] and told["name"].casefold() not in NOT_NAMES:
             return next((s for s in speakers if s.split()[0] == told["name"]), told["name"])
         if told and re.search(r"(?i)\byou", told[0]):
             return next((s for s in reversed(speakers) if s != speaker), None)
-        if _SELF_CSM.search(said) or (asked and re.match(r"\W*me\b", said, re.I)):
+        if _SELF_CSM.search(said) or (asked and re.match(r"\W*(?:that'?s )?me\b", said, re.I)):
             named = _ME_ANSWER.match(said)
             return named["name"] if named else speaker  # "who owns X?" - "me, why", "Me - Emi"
         answer = _THATS_HIS.match(said)
@@ -229,7 +234,7 @@ def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None
     a strong cue (a sign-off ending the note); nobody when the text says there is none; then
     the sender of a note to colleagues, weaker cues, the addressee of a customer's email, a
     name signing the note off."""
-    script = _SCRIPT_CSM.search(text)
+    script = _SCRIPT_CSM.search(text) or _CSM_AT.search(text)
     found = (_signature_csm(text) or labelled.get("csm") or (script and script["name"])
              or _speaker_csm(text) or _claimed_by_sender(text))
     if found:
@@ -292,6 +297,11 @@ def _cued_csm(text: str, own: str, people: set[str]) -> tuple[int, str] | None:
     return best
 
 
+def writer(text: str) -> str | None:
+    """Who wrote a note whose CSM label says "me": the name signing it off."""
+    return _signed_off(text, text)
+
+
 def _signed_off(text: str, own: str) -> str | None:
     """The addressee of a customer's email, else a name signing the writer's part off, else a
     CSM named in lower case ("csm is rory"), else a lower-case sign-off ("- kat")."""
@@ -327,11 +337,11 @@ def _introduced(text: str) -> str | None:
                 or name.endswith(("ing", "ed")):
             continue
         if _introduces(match, text, claimed):
-            return name
+            return f"{name} {match['surname']}" if match["surname"] else name
     return None
 
 
-# "this is stefan, csm for kessler", "its anika again csm for", "hi it's noor, the csm".
+# "this is leo, csm for acme", "its leo again csm for", "hi it's noor, the csm".
 _BEFORE_ROLE = re.compile(r",? (?:again,? |by the way,? )?(?:(?:the|their|your) )?"
                           r"(?:csm|customer success)\b")
 
@@ -341,8 +351,10 @@ def _introduces(match: re.Match[str], text: str, claimed: bool) -> bool:
     or in a note whose writer claims the CSM; else at the end, before "the csm", or beside
     the claim."""
     opening = match.start() <= 40
-    if match["opens"]:
-        return opening or claimed
+    if match["surname"]:  # "it's leo, leo grant, so ..."
+        return True
+    if match["opens"]:  # "... this is leo by the way" ends the note
+        return opening or claimed or not text[match.end():].strip(" .,!")
     return (match.end() == len(text)
             or bool(_BEFORE_ROLE.match(text, match.end()))
             or claimed and (opening or "csm" in text[max(0, match.start() - 30):]))

@@ -23,7 +23,8 @@ LABELS = {
            r"|assignee[_ ]csm|csm[ _]owner|csm[ _]name|owner/csm|csm/owner|our (?:csm|person)"
            r"|acct\.? (?:mgr|manager|owner)|account mgr|cs owner|owner[ _]cs|csm__c"
            r"|[a-z]+ \(csm\)|raised by|assigned csm|csm assigned|csm respons[aá]vel"
-           r"|csm responsable|csm|am|owner|担当 ?csm|担当",
+           r"|csm responsable|responsable (?:de )?cs|kundenbetreuer(?:in)?"
+           r"|respons[aá]vel (?:pelo )?cs|csm|am|owner|担当 ?csm|担当",
     "issue_summary": r"issue summary|issue|summary|problem|what happened|what|description"
                      r"|details|notes?",
     "business_impact": r"business impact|impact",
@@ -70,15 +71,15 @@ def field_of(label: str) -> str | None:
 
 # A label of five letters or more, typed with one slip, at the start of a line: "Custmer: X",
 # "Sevrity: 2", "Deadlnie: Friday".
-_LINE_LABEL = re.compile(r"^[ \t*_>-]*(?P<label>[a-z][a-z ]{3,22}[a-z])[ \t]*[:=][ \t]*",
+_LINE_LABEL = re.compile(r"^[ \t*_>-]*(?P<label>[a-z][a-z ]{1,22}[a-z])[ \t]*[:=][ \t]*",
                          re.I | re.M)
 _WORDS = {word: field for field, spellings in LABELS.items()
-          for word in spellings.split("|") if re.fullmatch(r"[a-z ]{5,}", word)}
+          for word in spellings.split("|") if re.fullmatch(r"[a-z ]{3,}", word)}
 
 
 def misspelt_field(label: str) -> str | None:
     """The field a label names when it is one slip (a letter added, left out, changed or two
-    swapped) from a label's spelling."""
+    swapped; in a short label ("CMS:"), only two letters swapped) from a label's spelling."""
     key = " ".join(label.lower().split())
     return next((field for word, field in _WORDS.items() if _one_slip(key, word)), None)
 
@@ -89,7 +90,8 @@ def _one_slip(typed: str, word: str) -> bool:
     start = next((n for n, (a, b) in enumerate(zip(typed, word, strict=False)) if a != b),
                  min(len(typed), len(word)))
     a, b = typed[start:], word[start:]
-    return a[1:] == b[1:] or a[1:] == b or a == b[1:] or (a[:2] == b[1::-1] and a[2:] == b[2:])
+    swapped = a[:2] == b[1::-1] and a[2:] == b[2:]
+    return swapped or len(word) >= 5 and (a[1:] == b[1:] or a[1:] == b or a == b[1:])
 
 
 def read_labels(text: str) -> dict[str, str]:

@@ -31,7 +31,7 @@ import numpy as np
 
 from coach.domain import CoachError
 from coach.parsing.text import record_as_labels, without_note
-from coach.understanding.csm import ME, fullest, our_csm
+from coach.understanding.csm import ME, fullest, our_csm, writer
 from coach.understanding.labels import labelled_values
 from coach.understanding.mentions import ReadTokens, TokenStates, mention_vector
 from coach.understanding.name_shapes import (
@@ -81,7 +81,7 @@ _SUBJECT_AFTER = re.compile(
 # a sentence.
 _LOWER_WORD = r"(?:(?:st|mt|ft|dr)\.|[a-z0-9][\w&+-]*(?:['’](?!s\b)[a-z]+)?(?:\.[\w&+-]+)*)"
 _LOWER_NAME = re.compile(
-    r"(?:\b(?:fyi|fwiw|btw|lol|for|at|w/|with|re|on|from|about|escalating|owns"
+    r"(?:\b(?:fyi|fwiw|btw|lol|for|at|w/|with|re|on|from|about|escalating|owns|it'?s"
     r"|my (?:account|client|customer)s?,?"
     r"|(?:customer|client"
     r"|account) is|so,?)[ \t]+"
@@ -96,6 +96,7 @@ _LOWER_NAME = re.compile(
 _UNNAMED = re.compile(r"[\s(\"'*_-]*(?:unassigned|vacant|none|nobody|no one|n/a|tbd|tbc|\?|-+$)",
                       re.I)
 _LOWER_LEADS = frozenset("for at with on from re".split())
+_ASKS = frozenset("why what how when where whether if that whose".split())  # "know why acme & co"
 # A number, a quantity or a time is never a name: "05" of "[11:05]", "500k API calls", "02 PM",
 # "Speaker 1" of a transcript.
 _QUANTITY = re.compile(r"\d+(?:[.,:]\d+)*(?:(?:k|m|bn|x|%|st|nd|rd|th)\b|s?$)|[\d\W_]+$"
@@ -176,7 +177,7 @@ def _unshortened(name: str, candidates: list[Candidate]) -> str:
         words = [re.sub(r"[^a-z0-9]", "", w) for w in candidate.name.casefold().split()]
         if candidate.name[:1].isupper() and len(words[0]) >= 4 and handle.startswith(words[0]) \
                 and (len(words) > 1 or handle[len(words[0]):] in _HANDLE_ENDS):
-            return candidate.name  # "sunridgehotels", "lanternhq" -> "Lantern"
+            return candidate.name  # "sunridgehotels", "acmehq" -> "Acme"
     return name
 
 
@@ -223,13 +224,16 @@ class _Seen:
 
 def _read(text: str, common: frozenset[str]) -> _Seen:
     text = _BOILERPLATE.sub("", record_as_labels(text))  # a JSON record or log line as labels
-    text = FILLERS.sub("", text)  # "this is stefan um csm for kessler"
+    text = FILLERS.sub("", text)  # "this is leo um csm for acme"
     labels = labelled_values(text)
     labelled = _labelled(labels)
     named = named_people(text)
     first_csm = next((value for field, value in labels if field == "csm"), None)
     unnamed = first_csm is not None and bool(_UNNAMED.match(first_csm))  # "CSM: (unassigned)"
-    csm = None if unnamed else our_csm(text, labelled, named)
+    if first_csm is not None and re.fullmatch(r"(?i)\W*(?:me|myself)\W*", first_csm):
+        csm = writer(text)  # "CSM: me" ... "cheers, Leo"
+    else:
+        csm = None if unnamed else our_csm(text, labelled, named)
     csm = fullest(csm, text) if csm else None
     people = named | ({csm.casefold()} if csm else set())
     ours = _our_company(text, csm)
@@ -245,7 +249,8 @@ def _labelled(labels: list[tuple[str, str]]) -> dict[str, str]:
     for field, raw in labels:
         if field not in ("account", "csm") or field in found:
             continue
-        line = re.split(r"(?<!\bCo)(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\b[A-Z])(?<!\bSp)\.\s+(?=\S)"
+        line = re.split(r"(?<!\bCo)(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\b[A-Z])(?<!\bSp)(?<!\bBros)"
+                        r"\.\s+(?=\S)"
                         r"|\s{2,}|\"\s*,\s*\"", raw.strip().split("\n")[0], maxsplit=1)[0]
         head = line.split(")", 1)[0]
         value = clean(head if ")" in line and "(" not in head else line)  # "(CSM: Lee) lost"
@@ -353,7 +358,7 @@ def _lower_names(text: str, common: frozenset[str],
             yield name, start, start + len(name)
 
 
-_INNER_LEAD = re.compile(rf"^.*\s(?:{'|'.join(sorted(_LOWER_LEADS))})\s+")
+_INNER_LEAD = re.compile(rf"^.*\s(?:{'|'.join(sorted(_LOWER_LEADS | _ASKS))})\s+")
 # Words before a lower-case name that are no part of it; not "the" ("the moss collective").
 _LEADING = NOT_NAMES | _LOWER_LEADS | (LOWER_STOP - {"the", "a", "an"})
 
@@ -495,7 +500,7 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
     for span in spans(text):
         run = len(span.text.split())
         for start, end in _pieces(text, span):
-            end = tld.end() if (tld := _BARE_TLD.match(text, end)) else end  # "Kestrel.io"
+            end = tld.end() if (tld := _BARE_TLD.match(text, end)) else end  # "Acme.io"
             name = clean(text[start:end])
             if not name or name.casefold() in NOT_NAMES \
                     or name.casefold().split()[0] in NOT_NAMES:
@@ -504,7 +509,10 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
                 continue  # "The Halden Mills team": the name is "Halden Mills"
             the = re.search(r"\bThe\s+$" if " " in name else r"\bthe\s+$",
                             text[max(0, start - 4): start], 0 if " " in name else re.I) \
-                and not _GROUP_AFTER.match(text, end)  # "The [Solano Vineyards] team"
+                and not _GROUP_AFTER.match(text, end) \
+                and not (" " not in name and (_MODIFIES.match(text, end)
+                                              or _QUANTITY.match(name.casefold())))
+            # not "The [Solano Vineyards] team", "the [Snowflake] connector"
             for written, at in ((name, start), *([(text[start - 4: end].strip(), start - 4)]
                                                  if the else [])):  # "the Hive"
                 candidate = add(written, at, end)
@@ -551,7 +559,13 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
     return list(found.values())
 
 
-# A name written as its web address, outside an email or a link: "Kestrel.io".
+# A lower-case noun after a one-word name, which "the" before it belongs to: "the Okta
+# integration", "the Nordic queues"; not a verb or a function word ("the Hub is down").
+_MODIFIES = re.compile(r" (?!(?:is|are|was|were|has|have|had|says?|said|wants?|needs?|just|will"
+                       r"|won't|can't|and|or|to|in|on|at|for|of|with|team|folks|people|down"
+                       r"|still|now|again|back|[a-z]+ly)\b)"
+                       r"[a-z]{3,}\b")
+# A name written as its web address, outside an email or a link: "Acme.io".
 _BARE_TLD = re.compile(r"\.(?:io|ai|app|co|dev|com|net)(?![\w.@/-])")
 # Two words joined by "&" in lower case, wherever they sit: "sorrel & pine champion (Dee)".
 # A noun whose article a "The" before a name is: "The Halden Mills team are asking".
