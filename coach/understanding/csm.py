@@ -43,8 +43,8 @@ _ME_NAMED = re.compile(rf"\bme \((?P<name>{WORD}(?: {WORD})?)\)"
 # The writer says nobody is the CSM: "there is no CSM for them", "their CSM left".
 _NO_CSM = re.compile(r"\bno (?:csm|account owner)\b(?! (?:yet|knows|said))|\bcsm (?:has )?left\b"
                      r"|\b(?:couldn'?t|could not|can'?t|cannot) find (?:a|an|the) (?:csm|owner)\b"
-                     r"|\bnot the csm\b"
-                     r"|\b(?:don'?t|do not) (?:\w+ )?know who (?:the csm is|owns)\b",
+                     r"|\bnot the csm\b|\b(?:(?:don'?t|do not) (?:\w+ )?know|not sure|no idea)"
+                     r" who (?:the csm is|owns|has)\b",
                      re.I)
 # A handover names the new owner after an arrow or "to": "Jess Harlow → Marcus Delgado".
 _HANDOVER = re.compile(r"\bhand(?:ing)?[ -]?(?:over|off)\b|\bhanding\b|\bownership change", re.I)
@@ -126,6 +126,25 @@ _LOWER_INTRO = re.compile(r"\b(?:this is|it'?s|i'?m|i am|my name is|hier ist|ich
                           r"|,? (?P=name) (?P<surname>[a-z][a-z'-]{1,20})\b))?")
 
 
+def _noted_csm(text: str) -> str | None:
+    """The attendee noted as the CSM: "Wes Hale (Acme – CSM)", "Ana Li (new CSM from today)";
+    not the outgoing one."""
+    for match in _NOTED_CSM.finditer(text):
+        if re.search(r"(?i)\b(?:outgoing|former|previous|old|ex)\b", match["note"]):
+            continue
+        inner = _INNER_CSM.match(match["note"])  # "Acme SL (me = Ana Li, CSM)"
+        if inner and (inner["me"] or LEGAL.search(match["name"]) or match["name"].isupper()):
+            return inner["name"]
+        if not (LEGAL.search(match["name"]) or match["name"].isupper()):
+            return match["name"]
+    return None
+
+
+_INNER_CSM = re.compile(rf"(?P<me>(?i:me)\s*[=:]\s*)?(?P<name>{WORD} {WORD})\s*[,–—-]")
+_NOTED_CSM = re.compile(rf"(?P<name>{WORD}(?: {WORD}){{0,2}}) \((?P<note>(?:[^()\n]{{1,40}}?"
+                        r"[,–—-]\s*)?(?:new |outgoing )?(?i:csm)(?:\s+[a-z][^()\n]{0,30})?)\)")
+
+
 def _speaker_csm(text: str) -> str | None:
     """In a pasted chat ("[09:15] Priya: yes, I'm their CSM"), the speaker who says so, or the
     one a colleague tells so ("Arjun, as CSM keep them updated"; "you're the CSM, you lead")."""
@@ -133,6 +152,7 @@ def _speaker_csm(text: str) -> str | None:
     asked = False  # the line before asked whose account it is
     for name, said in _chat(text):
         speaker = clean(without_note(name))  # "Marisol Ortega (CSM)"
+        speaker = re.sub(r"^([\w'’-]+), ([\w'’-]+)$", r"\2 \1", speaker)  # "Weber, Lukas"
         if _CSM_NOTE.search(name):
             return speaker  # "Valentina Ruiz (Tallyline CSM): on it"
         told = _YOU_CSM.search(said) or _AS_CSM.search(said)
@@ -168,6 +188,7 @@ def _chat(text: str) -> list[tuple[str, str]]:
 
 
 _WHO_OWNS = re.compile(r"\b(?:who(?:'s| is)? (?:owns?|the csm|csm)|whose account)\b[^\n]*\?", re.I)
+_WHOSE_ACCOUNT = re.compile(rf"\b(?i:which is|that'?s|it'?s|it is) (?P<name>{WORD})['’]s account\b")
 _MENTION = re.compile(rf"@(?P<name>{WORD}(?: {WORD})?)")
 _AS_CSM = re.compile(r"\b(?:as|you'?re|you are) (?:the |their )?csm\b", re.I)
 _CSM_NOTE = re.compile(r"\((?:[^)]* )?csm\)$", re.I)  # "Valentina Ruiz (Tallyline CSM)"
@@ -236,7 +257,7 @@ def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None
     name signing the note off."""
     script = _SCRIPT_CSM.search(text) or _CSM_AT.search(text)
     found = (_signature_csm(text) or labelled.get("csm") or (script and script["name"])
-             or _speaker_csm(text) or _claimed_by_sender(text))
+             or _noted_csm(text) or _speaker_csm(text) or _claimed_by_sender(text))
     if found:
         return found
     own = text[: m.start()] if (m := _QUOTED_PART.search(text)) else text
@@ -244,6 +265,9 @@ def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None
         or _TAKES_OVER.search(own)
     if handed and handed["name"].casefold() not in NOT_NAMES and not TEAM.search(handed["name"]):
         return handed["name"]  # "Handover: ... from me (Ana) to Sean Murphy", "Jess → Marcus"
+    whose = _WHOSE_ACCOUNT.search(own)
+    if whose and whose["name"].casefold() not in NOT_NAMES:
+        return whose["name"]  # "for Acme, which is Anneke's account"
     cued = _cued_csm(text, own, people)
     if cued and cued[0] >= 6:
         return cued[1]  # told outright: "Sean is the CSM going forward"

@@ -51,6 +51,7 @@ from coach.understanding.name_shapes import (
     SCRIPT_NAME,
     TITLES,
     UPPER,
+    WORD,
     Span,
     clean,
     named_people,
@@ -276,16 +277,29 @@ def _labelled(labels: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _our_company(text: str, csm: str | None) -> set[str]:
-    """Our own company, casefolded: on the CSM's signature line and in our email domain."""
-    ours: set[str] = set()
+    """Our own company, casefolded: on the CSM's signature (its title line, or a line with a
+    legal form just below the name), in the CSM's email domain, and in "from the X CS team"."""
+    ours = {m["name"].casefold() for m in _OUR_TEAM.finditer(text)}
     if csm:
-        for line in text.splitlines():
-            if line.strip().startswith(csm) and re.search(r"customer success|csm", line, re.I):
-                ours |= {clean(part).casefold() for part in re.split(r"[|·,]", line)[2:]}
+        lines = text.splitlines()
+        *given, last = csm.casefold().split()
+        for n, line in enumerate(lines):
+            if line.strip().startswith(csm):
+                if re.search(r"customer success|csm", line, re.I):
+                    ours |= {clean(part).casefold() for part in re.split(r"[|·,]", line)[2:]}
+                ours |= {clean(part).casefold() for below in lines[n + 1: n + 4]
+                         if LEGAL.search(part := re.split(r"\s[|·]\s", below)[0].strip())}
             match = re.search(rf"{re.escape(csm)}[^<@\n]{{0,12}}<[^@>]+@([\w-]+)\.", line, re.I)
             if match:
                 ours.add(match[1].casefold())
+        ours |= {m[2].casefold() for m in re.finditer(r"([\w.+-]+)@([\w-]+)\.", text)
+                 if all(part in m[1].casefold() for part in [*given[:1], last])}  # "bec.nguyen@"
     return {name for name in ours if name}
+
+
+# Our own team, which the writer is from: "this is Priya from the Acme CS team".
+_OUR_TEAM = re.compile(rf"\bfrom (?:the )?(?P<name>{WORD}(?: {WORD})?) (?:CS|[Cc]ustomer "
+                       r"[Ss]uccess|[Ss]upport|[Ss]uccess) team\b")
 
 
 def _domain(text: str, ours: set[str]) -> str | None:
@@ -456,13 +470,16 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
 
     def add(name: str, start: int, end: int) -> Candidate | None:
         key = name.casefold()
+        bare = key.removeprefix("the ")
         person = re.sub(r"\s+\d[\d:.]*$", "", key)  # "Darnell Fitch 10" of "Darnell Fitch  10:06"
         quantity = _QUANTITY.match(key) and not _ORDINAL_NAME.match(name)  # "42nd Street Media"
         if not key.strip() or quantity or _DATED.match(key) or _PERIOD.match(key) \
                 or person in people or any(
                 set(key.split()) <= set(p.split()) for p in people) or any(
-                re.match(rf"{re.escape(o)}(?:$|[\s,.])", key) for o in ours):
-            return None  # a person, or our own company: "Larkwire, Inc." on the CSM's signature
+                re.match(rf"{re.escape(o)}(?:$|[\s,.])", bare) or bare.replace(" ", "") == o
+                for o in ours) or key.split()[0] in TITLES:
+            return None  # a person, our own company ("Larkwire, Inc." on the CSM's signature),
+            # or a title ("Director of Operations")
         if text[start - 1: start] == "(" and text[end: end + 1] == ")" and ROLE.search(name):
             return None  # a role: "Sienna Brooks (Director CS)"
         candidate = found.setdefault(key, Candidate(name, {}, set(), set()))
