@@ -321,6 +321,15 @@ def _cued_csm(text: str, own: str, people: set[str]) -> tuple[int, str] | None:
     return best
 
 
+def _other_role(name: str, text: str) -> bool:
+    """Whether the text's signature of `name` gives them another role than CSM: "Gabriel Ruiz
+    / Account Executive, LATAM"."""
+    title = re.search(rf"^[ \t]*{re.escape(name)}[ \t]*\n[ \t]*(?P<title>[^\n]+)", text, re.M)
+    return bool(title and ROLE.search(title["title"])
+                and not re.search(r"(?i)customer success|\bcsm\b|account manager",
+                                         title["title"]))
+
+
 def writer(text: str) -> str | None:
     """Who wrote a note whose CSM label says "me": the name signing it off."""
     return _signed_off(text, text)
@@ -333,7 +342,7 @@ def _signed_off(text: str, own: str) -> str | None:
     if to and FROM.search(text):  # a customer's email to us: we are its addressee
         name = clean(to["name"])
         if name and "@" not in name and name.casefold() not in NOT_NAMES \
-                and not TEAM.search(name):
+                and not TEAM.search(name) and not _other_role(name, text):
             return name
     lines = own.strip().splitlines()
     if len(lines) > 1 and re.fullmatch(rf"\s*{WORD}(?: {WORD})?\s*", lines[-1]) \

@@ -477,9 +477,10 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
                 or person in people or any(
                 set(key.split()) <= set(p.split()) for p in people) or any(
                 re.match(rf"{re.escape(o)}(?:$|[\s,.])", bare) or bare.replace(" ", "") == o
-                for o in ours) or key.split()[0] in TITLES:
+                for o in ours) or key.split()[0] in TITLES \
+                or re.fullmatch(r"(?:the )?[A-Z]{2,}s", name):
             return None  # a person, our own company ("Larkwire, Inc." on the CSM's signature),
-            # or a title ("Director of Operations")
+            # a title ("Director of Operations"), or acronyms ("the SKUs")
         if text[start - 1: start] == "(" and text[end: end + 1] == ")" and ROLE.search(name):
             return None  # a role: "Sienna Brooks (Director CS)"
         candidate = found.setdefault(key, Candidate(name, {}, set(), set()))
@@ -527,8 +528,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
             the = re.search(r"\bThe\s+$" if " " in name else r"\bthe\s+$",
                             text[max(0, start - 4): start], 0 if " " in name else re.I) \
                 and not _GROUP_AFTER.match(text, end) \
-                and not (" " not in name and (_MODIFIES.match(text, end)
-                                              or _QUANTITY.match(name.casefold())))
+                and (" " in name or bool(_AFTER_THE_NAME.match(text, end))
+                     and not _QUANTITY.match(name.casefold()))
             # not "The [Solano Vineyards] team", "the [Snowflake] connector"
             for written, at in ((name, start), *([(text[start - 4: end].strip(), start - 4)]
                                                  if the else [])):  # "the Hive"
@@ -576,12 +577,11 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
     return list(found.values())
 
 
-# A lower-case noun after a one-word name, which "the" before it belongs to: "the Okta
-# integration", "the Nordic queues"; not a verb or a function word ("the Hub is down").
-_MODIFIES = re.compile(r" (?!(?:is|are|was|were|has|have|had|says?|said|wants?|needs?|just|will"
-                       r"|won't|can't|and|or|to|in|on|at|for|of|with|team|folks|people|down"
-                       r"|still|now|again|back|[a-z]+ly)\b)"
-                       r"[a-z]{3,}\b")
+# What follows a one-word name that "the" before belongs to ("the Hub is down", "the Hub
+# totally down"); not a noun, which "the" belongs to instead ("the Okta integration").
+_AFTER_THE_NAME = re.compile(r"\s*(?:[,.;:!?)]|$)| (?:is|are|was|were|has|have|had|says?|said"
+                             r"|wants?|needs?|just|will|won't|can't|totally|completely|fully"
+                             r"|still|again|and|or)\b")
 # A name written as its web address, outside an email or a link: "Acme.io".
 _BARE_TLD = re.compile(r"\.(?:io|ai|app|co|dev|com|net)(?![\w.@/-])")
 # Two words joined by "&" in lower case, wherever they sit: "sorrel & pine champion (Dee)".
