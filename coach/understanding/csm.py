@@ -44,7 +44,8 @@ _ME_NAMED = re.compile(rf"\bme \((?P<name>{WORD}(?: {WORD})?)\)"
 _NO_CSM = re.compile(r"\bno (?:csm|account owner)\b(?! (?:yet|knows|said))|\bcsm (?:has )?left\b"
                      r"|\b(?:couldn'?t|could not|can'?t|cannot) find (?:a|an|the) (?:csm|owner)\b"
                      r"|\bnot the csm\b|\b(?:(?:don'?t|do not) (?:\w+ )?know|not sure|no idea)"
-                     r" who (?:the csm is|owns|has)\b",
+                     r" who (?:the csm is|owns|has)\b"
+                     r"|\b(?:don'?t|doesn'?t|do not|does not) have an? (?:csm|account owner)\b",
                      re.I)
 # A handover names the new owner after an arrow or "to": "Jess Harlow → Marcus Delgado".
 _HANDOVER = re.compile(r"\bhand(?:ing)?[ -]?(?:over|off)\b|\bhanding\b|\bownership change", re.I)
@@ -108,7 +109,8 @@ _QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|For
 _LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>(?:[a-z]\. ?)?[a-z][a-z'-]{1,20})"
                              r"(?: ?\((?P<full>[A-Z][\w'’-]+ [A-Z][\w'’-]+)?[^)\n]*\))?\s*$")
 # A CSM named in lower case after the word: "csm ingrid vos", "csm noah friedman, already added".
-_LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+(?!(?:for|on|of|at)\b)"
+_LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+"
+                        r"(?!(?:for|on|of|at|now|too|again|going|since|until)\b)"
                         r"(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+)?)"
                         r"(?=[,.;]|\s*$|\s+\(me\)|\s+(?:but|and|who)\b)"
                         r"|\b(?<!['’])(?<!\bby the )"
@@ -118,12 +120,21 @@ _LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+(?!(?:f
                         r"|\bcsm \((?P<aside>[a-z][a-z'-]+)\)", re.I)
 # A lower-case note whose writer says who they are: "hey it's nia i'm the csm", "hi its omar
 # calling from the airport", "... this is lena by the way the csm".
-_LOWER_INTRO = re.compile(r"\b(?:this is|it'?s|i'?m|i am|my name is|hier ist|ich bin"
+_LOWER_INTRO = re.compile(r"\b(?:this is|it'?s|i'?m|i am|my name is|hier ist|ich bin|to me,"
                           r"|(?:hi|hey|hello|ok|okay|so),?(?= [a-z][a-z'-]{1,20},? here\b))"
                           r" (?P<name>[a-z][a-z'-]{1,20})"
                           r"(?:(?=,? (?:by the way,? )?(?:the|their) csm\b)|(?P<opens>,? (?:here"
                           r"|calling|recording|from|with|by the way|(?:and )?(?:i'?m|i am))\b"
                           r"|,? (?P=name) (?P<surname>[a-z][a-z'-]{1,20})\b))?")
+
+
+def _own_part(text: str) -> str:
+    """What the writer wrote: the text before a quoted or forwarded message, after the
+    writer's own mail header when the paste starts with one."""
+    quoted = _QUOTED_PART.search(text)
+    if quoted and not text[: quoted.start()].strip():
+        quoted = _QUOTED_PART.search(text, quoted.end())
+    return text[: quoted.start()] if quoted else text
 
 
 def _noted_csm(text: str) -> str | None:
@@ -153,8 +164,8 @@ def _speaker_csm(text: str) -> str | None:
     for name, said in _chat(text):
         speaker = clean(without_note(name))  # "Marisol Ortega (CSM)"
         speaker = re.sub(r"^([\w'’-]+), ([\w'’-]+)$", r"\2 \1", speaker)  # "Weber, Lukas"
-        if _CSM_NOTE.search(name):
-            return speaker  # "Valentina Ruiz (Tallyline CSM): on it"
+        if note := _CSM_NOTE.search(name):
+            return clean(without_note(name[: note.start()]))  # "Valentina Ruiz (Tallyline CSM)"
         told = _YOU_CSM.search(said) or _AS_CSM.search(said)
         if told and (mentioned := _MENTION.search(said)):
             return mentioned["name"]  # "@Ana Ruiz, can you own it as CSM?"
@@ -188,10 +199,12 @@ def _chat(text: str) -> list[tuple[str, str]]:
 
 
 _WHO_OWNS = re.compile(r"\b(?:who(?:'s| is)? (?:owns?|the csm|csm)|whose account)\b[^\n]*\?", re.I)
-_WHOSE_ACCOUNT = re.compile(rf"\b(?i:which is|that'?s|it'?s|it is) (?P<name>{WORD})['’]s account\b")
+_WHOSE_ACCOUNT = re.compile(rf"\b(?i:which is|that'?s|it'?s|it is|this is) (?P<name>{WORD})['’]s"
+                            r" account\b")
 _MENTION = re.compile(rf"@(?P<name>{WORD}(?: {WORD})?)")
 _AS_CSM = re.compile(r"\b(?:as|you'?re|you are) (?:the |their )?csm\b", re.I)
-_CSM_NOTE = re.compile(r"\((?:[^)]* )?csm\)$", re.I)  # "Valentina Ruiz (Tallyline CSM)"
+# "Valentina Ruiz (Tallyline CSM)", "Inês Duarte — Customer Success"
+_CSM_NOTE = re.compile(r"\((?:[^)]* )?csm\)$|\s[—–-]\s*(?:customer success|csm)\b[^\n]*$", re.I)
 _ME_ANSWER = re.compile(rf"\W*(?i:me)\s*[-–—,:]\s*(?P<name>{WORD}(?: {WORD})?)")  # "Me - Emi"
 _THATS_HIS = re.compile(rf"\W*(?:(?i:that'?s|it'?s)\s+)?(?P<name>{WORD}(?: {WORD})?)['’]s\b")
 
@@ -260,7 +273,7 @@ def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None
              or _noted_csm(text) or _speaker_csm(text) or _claimed_by_sender(text))
     if found:
         return found
-    own = text[: m.start()] if (m := _QUOTED_PART.search(text)) else text
+    own = _own_part(text)
     handed = (_HANDED_TO.search(own) if _HANDOVER.search(own) else None) \
         or _TAKES_OVER.search(own)
     if handed and handed["name"].casefold() not in NOT_NAMES and not TEAM.search(handed["name"]):

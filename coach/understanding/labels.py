@@ -17,7 +17,7 @@ from coach.parsing.text import without_note
 # Field -> its label spellings; the longer spelling of a label comes first.
 LABELS = {
     "account": r"account[ _]name|account|acct|customer[ _]name|customer|cust|client[ _]name|client"
-               r"|company|organi[sz]ation|org",
+               r"|company|organi[sz]ation|org|co\.",
     "severity": r"severity|sev|priority|prio",
     "csm": r"account[ _]owner(?: \(csm\)|[ _]csm)?|account manager|customer success manager"
            r"|assignee[_ ]csm|csm[ _]owner|csm[ _]name|owner/csm|csm/owner|our (?:csm|person)"

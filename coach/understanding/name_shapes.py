@@ -151,4 +151,4 @@ FUNCTION_WORDS = frozenset("""a an the in if not which who what when where why h
     because while still only even since until above below over under across through""".split())
 # Never a word of a name typed in lower case: "pls call me re: ...", "sev1 channel pls".
 PRONOUNS = frozenset("i me my we our us you your he she his her they them their pls please"
-                      .split())
+                      " i'm i've i'll we're we've they're you're he's she's".split())

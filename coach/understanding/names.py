@@ -49,6 +49,7 @@ from coach.understanding.name_shapes import (
     QUEUE,
     ROLE,
     SCRIPT_NAME,
+    TEAM,
     TITLES,
     UPPER,
     WORD,
@@ -280,6 +281,8 @@ def _our_company(text: str, csm: str | None) -> set[str]:
     """Our own company, casefolded: on the CSM's signature (its title line, or a line with a
     legal form just below the name), in the CSM's email domain, and in "from the X CS team"."""
     ours = {m["name"].casefold() for m in _OUR_TEAM.finditer(text)}
+    ours |= {m[2].casefold() for m in re.finditer(r"([\w.+-]+)@([\w-]+)\.", text)
+             if TEAM.fullmatch(m[1].replace("-", " ").split()[-1])}  # "cs@acme.io", "support@"
     if csm:
         lines = text.splitlines()
         *given, last = csm.casefold().split()
