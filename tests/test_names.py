@@ -318,3 +318,64 @@ def test_a_quarter_or_fiscal_year_is_never_a_candidate(brain: OfflineBrain) -> N
 def test_legal_forms_particles_and_the_as_written(brain: OfflineBrain, text: str,
                                                   account: str) -> None:
     assert brain.read_names(text).account == account
+
+
+@pytest.mark.parametrize(("text", "account", "csm"), [
+    ("hi this is oren um csm for pallister bikes so their checkout is slow since monday",
+     "pallister bikes", "oren"),
+    ("hey noa here csm for delft street cafe they cant print receipts", "delft street cafe", "noa"),
+    ("acct=Brimble & Hart Ltd | csm_owner=Lena Vogt | summary=exports arrive late",
+     "Brimble & Hart Ltd", "Lena Vogt"),
+    ("[09:10] Marta Gil: soy la CSM de Grupo Tordesillas S.A., no pueden facturar desde ayer",
+     "Grupo Tordesillas S.A.", "Marta Gil"),
+    ("Marta Vidal, 8:05 AM\nHi Leo, small one from Bergholt Foods AB: the docs miss a field. "
+     "I'm their CSM btw\nLeo Park, 8:10 AM\nwill file it", "Bergholt Foods AB", "Marta Vidal"),
+    ("[10:00] Sam Reyes: @Ivy Chen could you act as CSM for Corvid Mills? their SSO broke\n"
+     "[10:04] Ivy Chen: sure", "Corvid Mills", "Ivy Chen"),
+    ("[16:40] Nia Holt: Heads up: I'm handing Ferrow Labs to @Tariq Aziz as CSM from Monday.\n"
+     "[16:41] Tariq Aziz: thanks", "Ferrow Labs", "Tariq Aziz"),
+    ("ACCOUNT\nPennant Row Books\n\ncsm\nme\n\nissue\nwants bulk edit\n\nthanks\nRoz",
+     "Pennant Row Books", "Roz"),
+    ("Sev 3 — Marlowe & Pike Ltd wants a new intake field. nothing done yet. csm @Ines Koh",
+     "Marlowe & Pike Ltd", "Ines Koh"),
+    ("yeah hi its wren, wren ashby, calling about fallow farms, their sync stopped",
+     "fallow farms", "wren ashby"),
+    ("okay so this is tom from sales, not the csm, i dont know who the csm is for brisk cycles "
+     "but their invoices doubled", "brisk cycles", None),
+    ("Customer: Ostrava Paper / CSM: Lu Wen / Issue: every upload fails", "Ostrava Paper",
+     "Lu Wen"),
+    ("CSM: handed over from Pia Lund to Omar Said this week\nCustomer: Tarn Valley Hotels",
+     "Tarn Valley Hotels", "Omar Said"),
+])
+def test_voice_notes_chats_and_pastes_as_people_write_them(brain: OfflineBrain, text: str,
+                                                            account: str,
+                                                            csm: str | None) -> None:
+    names = brain.read_names(text)
+    assert (names.account, names.csm) == (account, csm)
+
+
+@pytest.mark.parametrize(("text", "account"), [
+    ("Quillon.io asked for a dark mode, nothing is broken", "Quillon.io"),
+    ("the Okta integration keeps failing for Pimlico Bakes since Tuesday", "Pimlico Bakes"),
+    ("ok so the issue is with dunlin joinery the one in leeds their app is down",
+     "dunlin joinery"),
+    ("this is about larch and co no sorry larch and sons their invoices doubled",
+     "larch and sons"),
+    ("Hi Dev,\n\nHarrowgate Mills GmbH cannot export orders since Monday. I've opened a ticket."
+     "\n\nNadia Roy\nCustomer Success Manager\nBrightloom Inc. | 12 King St, Leeds",
+     "Harrowgate Mills GmbH"),
+    ("From: Nadia Roy <nadia.roy@brightloom.com>\nTo: cs@brightloom.com\nSubject: Tamsin Books"
+     "\n\nTamsin Books want the old report back. Brightloom support has the ticket.",
+     "Tamsin Books"),
+])
+def test_the_account_beside_our_company_tools_and_corrections(brain: OfflineBrain, text: str,
+                                                               account: str) -> None:
+    assert brain.read_names(text).account == account
+
+
+def test_a_title_or_an_acronym_plural_is_never_a_candidate(common: frozenset[str]) -> None:
+    text = ("Attendees\n- Lee Park (Corran Health, Director of Practice Operations)\n"
+            "Corran Health says the APIs and the SKUs are out of sync.")
+    names = {c.name for c in account_candidates(text, common)}
+    assert "Corran Health" in names
+    assert not names & {"Director of Practice Operations", "APIs", "the SKUs", "SKUs"}

@@ -36,7 +36,8 @@ _SCRIPT_CSM = re.compile(rf"(?:^|(?<=[\s、。,:：]))(?P<name>[{SCRIPT}]{{1,12}
 # "csm @Mina Park", "CSM: @Dana Li".
 _CSM_AT = re.compile(rf"\b(?i:csm)\s*[:=-]?\s*@(?P<name>{WORD}(?: {WORD})?)")
 # A labelled CSM written as the writer: "CSM: me (Olu)", "owner: me, Fatima".
-ME = re.compile(r"^(?:me|myself|yours truly)\s*(?:\((?P<name>[^)]+)\)|,\s*(?P<named>.+))", re.I)
+ME = re.compile(r"^(?:me|myself|yours truly|ich|moi|yo|eu)\s*"
+                r"(?:\((?P<name>[^)]+)\)|,\s*(?P<named>.+))", re.I)
 # In prose: "attendees: me (Ingrid), Mr. Patel", "Owner is me, Fatima."
 _ME_NAMED = re.compile(rf"\bme \((?P<name>{WORD}(?: {WORD})?)\)"
                        rf"|\b(?i:owner|csm) (?:is|:|=) me,[ \t]*(?P<named>{WORD}(?: {WORD})?)")
@@ -49,8 +50,8 @@ _NO_CSM = re.compile(r"\bno (?:csm|account owner)\b(?! (?:yet|knows|said))|\bcsm
                      re.I)
 # A handover names the new owner after an arrow or "to": "Jess Harlow → Marcus Delgado".
 _HANDOVER = re.compile(r"\bhand(?:ing)?[ -]?(?:over|off)\b|\bhanding\b|\bownership change", re.I)
-_HANDED_TO = re.compile(rf"(?:(?:{WORD}|\)|\bme)\s*(?:→|->|=>|\bto\b)|\bnow owned by)\s*(?:To:\s*)?"
-                        rf"@?(?P<name>{WORD}(?: {WORD})?)")
+_HANDED_TO = re.compile(rf"(?:(?:{WORD}|\)|\bme|\bmoves|\bgoes)\s*(?:→|->|=>|\bto\b)"
+                        rf"|\bnow owned by)\s*(?:To:\s*)?@?(?P<name>{WORD}(?: {WORD})?)")
 # The new owner before the verb: "As agreed, Sofie takes over Nordhavn from me".
 _TAKES_OVER = re.compile(rf"(?P<name>{WORD}(?: {WORD})?) (?:takes|is taking|will take) over\b")
 # Context that makes a name our CSM.
@@ -81,7 +82,8 @@ _CSM_AFTER = re.compile(
     r"|,?\s+can you (?:take|own|pick up) (?:this|it|point|the lead|ownership)\b)", re.I)
 _SELF_CSM = re.compile(r"\bi(?:'?m| am) (?:their |the |her |his |your |the account's )?"
                        r"(?:csm|account owner)\b"
-                       r"|\bthat'?s (?:one of )?mine\b|\bis (?:my account|mine)\b|\bcsm there\b"
+                       r"|\b(?:that|this one|it)'?s (?:one of )?mine\b|\bis (?:my account|mine)\b"
+                       r"|\bcsm there\b"
                        r"|\bas (?:the |their )?csm\b|\bi(?:'ll)? own (?:this|it|the account)\b"
                        r"|\b(?:account owner|csm)\s*[:=-]\s*me\b"
                        r"|\bmy account|\bone of my accounts\b|\byep,? mine\b|\bmy champion\b"
@@ -173,7 +175,7 @@ def _speaker_csm(text: str) -> str | None:
             return next((s for s in speakers if s.split()[0] == told["name"]), told["name"])
         if told and re.search(r"(?i)\byou", told[0]):
             return next((s for s in reversed(speakers) if s != speaker), None)
-        if _SELF_CSM.search(said) or (asked and re.match(r"\W*(?:that'?s )?me\b", said, re.I)):
+        if _SELF_CSM.search(said) or (asked and _ITS_ME.match(said)):
             named = _ME_ANSWER.match(said)
             return named["name"] if named else speaker  # "who owns X?" - "me, why", "Me - Emi"
         answer = _THATS_HIS.match(said)
@@ -198,7 +200,9 @@ def _chat(text: str) -> list[tuple[str, str]]:
     return solo if len(set(names)) < len(names) else []
 
 
-_WHO_OWNS = re.compile(r"\b(?:who(?:'s| is)? (?:owns?|the csm|csm)|whose account)\b[^\n]*\?", re.I)
+_WHO_OWNS = re.compile(r"\b(?:who(?:'s| is)? (?:owns?|the csm|csm)|whose account"
+                       r"|(?:is this|this is) (?:your|ur) account)\b[^\n]*\?", re.I)
+_ITS_ME = re.compile(r"\W*(?:(?:yes|yep|yeah)\W+)?(?:that'?s |it'?s )?(?:me|mine)\b", re.I)
 _WHOSE_ACCOUNT = re.compile(rf"\b(?i:which is|that'?s|it'?s|it is|this is) (?P<name>{WORD})['’]s"
                             r" account\b")
 _MENTION = re.compile(rf"@(?P<name>{WORD}(?: {WORD})?)")
@@ -367,7 +371,9 @@ def _signed_off(text: str, own: str) -> str | None:
         name = lower["name"] or lower["owner"] or lower["aside"]
         if not set(name.casefold().split()) & (NOT_NAMES | LOWER_STOP | NO_ONE | FUNCTION_WORDS
                                                | PRONOUNS):
-            return name
+            given = re.search(rf"\b(?:this is|it'?s|i'?m|i am)\s+(?:[a-z]+,? )?(?:no,? )?"
+                              rf"([a-z][a-z'-]+) {re.escape(name)}\b", own)
+            return f"{given[1]} {name}" if given and " " not in name else name  # "leo grant"
     low = _LOWER_SIGN_OFF.search(own.rstrip())
     if low and low["name"] not in NOT_NAMES | LOWER_STOP:
         return low["full"] or low["name"]

@@ -23,7 +23,7 @@ LABELS = {
            r"|assignee[_ ]csm|csm[ _]owner|csm[ _]name|owner/csm|csm/owner|our (?:csm|person)"
            r"|acct\.? (?:mgr|manager|owner)|account mgr|cs owner|owner[ _]cs|csm__c"
            r"|[a-z]+ \(csm\)|raised by|assigned csm|csm assigned|csm respons[aá]vel"
-           r"|csm responsable|responsable (?:de )?cs|kundenbetreuer(?:in)?"
+           r"|csm responsable|responsable (?:de )?cs|kundenbetreuer(?:in)?|betreuer(?:in)?"
            r"|respons[aá]vel (?:pelo )?cs|csm|am|owner|担当 ?csm|担当",
     "issue_summary": r"issue summary|issue|summary|problem|what happened|what|description"
                      r"|details|notes?",
@@ -42,9 +42,10 @@ _ANY = "|".join(LABELS.values())
 _SEP = (r"[ \t]*(?:\((?!csm\))[^)\n]{0,20}\))?[ \t]*\??[ \t]*"
         r"(?:[:=/]|->|→|[ \t][-–—][ \t]|-{1,2}(?=[ \t])|\.{3,})[ \t]*")
 _LABEL = re.compile(
-    rf"(?:^|(?<=[\n;|{{,])|(?<=[.;|] )|(?<=\S  ))[ \t*_>\"'-]*(?P<label>{_ANY})(?![\w])"
+    rf"(?:^|(?<=[\n;|{{,])|(?<=[.;|/] )|(?<=\S  ))[ \t*_>\"'-]*(?P<label>{_ANY})(?![\w])"
     rf"[*_\"']*{_SEP}[*_\"']*[ \t]*"
-    rf"|\b(?P<inline>{_ANY})(?![\w])[ \t]*[:=][ \t]*",
+    rf"|\b(?P<inline>{_ANY})(?![\w])[ \t]*[:=][ \t]*"
+    rf"|^[ \t#*]*(?P<heading>{_ANY})[ \t*]*\n(?=[ \t]*\S)",  # "ACCOUNT" alone, its value below
     re.I | re.M,
 )
 # Where a pasted email's message ends: a sign-off line after a blank line, or "-- ".
@@ -107,7 +108,7 @@ def labelled_values(text: str) -> list[tuple[str, str]]:
     may be labelled twice ("Case Owner: Tier 2 Queue" ... "CSM__c: Nadia Haddad")."""
     marks = []
     for match in _LABEL.finditer(text):
-        field = field_of(match["label"] or match["inline"])
+        field = field_of(match["label"] or match["inline"] or match["heading"])
         if field is None or (match["inline"] and field not in _INLINE):
             continue
         named = _NAMED_CSM.fullmatch(match["label"] or "")
@@ -121,7 +122,7 @@ def labelled_values(text: str) -> list[tuple[str, str]]:
     for n, (field, _, end, person) in enumerate(marks):
         stop = marks[n + 1][1] if n + 1 < len(marks) else len(text)
         value = _SIGN_OFF.split(text[end:stop], maxsplit=1)[0]  # not the signature below
-        value = _TRAILER.sub("", value).strip().strip("\"'*–—")  # "Acct mgr: —" is no value
+        value = _TRAILER.sub("", value).strip().strip("\"'*–—/| ")  # "Acct mgr: —" is no value
         if person and not _BARE_NAME.fullmatch(value.split("\n")[0]):
             value = person  # "Marcus (CSM): logged in Canny": the CSM is Marcus
         if value:

@@ -12,10 +12,11 @@ from coach.parsing.text import chat_lines
 UPPER = "A-Z\u00C0-\u00DE\u0100-\u017F"
 _SCRIPT_FORM = "有限公司|株式会社|有限会社|주식회사|ООО|ОАО|ПАО|АО|شركة|医療法人|合同会社"
 # "O'Shea" and "Adebayo-Clarke" are one word, and so is "O'Malley's" before a capital ("O'Malley's
-# Hardware"); "I'm" and "Ltd's" end at the apostrophe.
+# Hardware"); "I'm", "Ltd's" and "Group's" end at the apostrophe.
 WORD = (rf"(?:(?:[{UPPER}]\.){{2,}}|St\.(?= [{UPPER}])|[{UPPER}]\w*(?:['’][{UPPER}]\w*)?"
          rf"(?:(?<=s)['’](?= [{UPPER}]))?"
-         rf"(?:['’]s(?= [{UPPER}][a-z]))?(?:-\w+)*|\d+[A-Za-z]*)")
+         rf"(?:(?<!Group)(?<!Holdings)(?<!Partners)['’]s(?= [{UPPER}][a-z]))?(?:-\w+)*"
+         rf"|\d+[A-Za-z]*)")
 # Words of one name are joined by spaces, never by a tab: tabs separate a table's cells.
 _PARTICLES = frozenset(
     "de des da do dos das di del della van von der den du la le y et und am im of".split())
@@ -136,8 +137,8 @@ def named_people(text: str) -> set[str]:
     for match in ROLE_THEN_NAME.finditer(text):
         out.add(match["name"].casefold())  # "their controller Maggie Doyle"
     for match in re.finditer(rf"\(({WORD} {WORD}),[^)\n]{{2,40}}\)", text):
-        if ROLE.search(match[0]):
-            out.add(match[1].casefold())  # "(Ruth Kessler, Dir. RevOps)"
+        if ROLE.search(match[0]) and not re.search(rf"{WORD}\s*$", text[: match.start()]):
+            out.add(match[1].casefold())  # "(Ruth Kessler, Dir. RevOps)", not "Al Roy (Acme, CTO)"
     for match in re.finditer(rf"(?:^|\n)[ \t>]*({WORD} {WORD})[ \t]*\n[ \t>]*[A-Z][^\n]{{2,60}}",
                              text):
         if not LEGAL.search(match[1]):

@@ -82,8 +82,8 @@ _SUBJECT_AFTER = re.compile(
 # A word of a name in lower case: "wellspring.io", "st." of "st. anselm", never "tomorrow." ending
 # a sentence.
 _LOWER_WORD = r"(?:(?:st|mt|ft|dr)\.|[a-z0-9][\w&+-]*(?:['’](?!s\b)[a-z]+)?(?:\.[\w&+-]+)*)"
-_LOWER_NAME = re.compile(
-    r"(?:\b(?:fyi|fwiw|btw|lol|for|at|w/|with|re|on|from|about|escalating|owns|it'?s"
+_LOWER_NAME_PATTERN = (
+    r"(?:\b(?:fyi|fwiw|btw|lol|for|at|w/|with|re|on|from|about|escalating|owns|it'?s|sorry"
     r"|my (?:account|client|customer)s?,?"
     r"|(?:customer|client"
     r"|account) is|so,?)[ \t]+"
@@ -94,10 +94,16 @@ _LOWER_NAME = re.compile(
     r"|since|they|their|none|who|which|where|re|can't|cannot|so|but|because|anyway)\b"
     r"|[ \t]+and[ \t]+(?:oh|so|they|their|he|she|i|i'm|we|it)\b|[ \t]*[:,][ \t]|[.?](?:\s|$)"
     r"|[ \t]+[-–—][ \t]|[ \t]+\("
-    r"|[ \t]*(?:\n|$))")
+    r"|[ \t]*(?:\n|$)")
+_LOWER_NAME = re.compile(_LOWER_NAME_PATTERN + ")")
+# In a transcript, all in lower case and unpunctuated, a name also ends where the talk goes on:
+# "with acme and sons the one in ohio", "acme group i'm their csm", "acme no sorry ...".
+_SPOKEN_NAME = re.compile(
+    _LOWER_NAME_PATTERN + r"|[ \t]+(?:the|i'?m|i've|we're|no sorry|sorry|i mean)[ \t])")
 _UNNAMED = re.compile(r"[\s(\"'*_-]*(?:unassigned|vacant|none|nobody|no one|n/a|tbd|tbc|\?|-+$)",
                       re.I)
 _LOWER_LEADS = frozenset("for at with on from re".split())
+_NEVER_FIRST = frozenset("of and or to in".split())  # "of Practice Operations"
 _ASKS = frozenset("why what how when where whether if that whose".split())  # "know why acme & co"
 # A number, a quantity or a time is never a name: "05" of "[11:05]", "500k API calls", "02 PM",
 # "Speaker 1" of a transcript.
@@ -268,6 +274,9 @@ def _labelled(labels: list[tuple[str, str]]) -> dict[str, str]:
             if QUEUE.search(value) or any(ROLE.search(n) and "csm" not in n.casefold()
                                            for n in notes):
                 continue  # "Case Owner: Tier 2 Support Queue", "Owner: Karl Jensen (VP CS)"
+            handed = re.split(r"\s*(?:→|->|=>|\bto)\s+", value)
+            new_owner = re.match(rf"{WORD}(?: {WORD})?", handed[-1]) if len(handed) > 1 else None
+            value = new_owner[0] if new_owner else value  # "from Amy to Raj Patel this week"
             value = re.split(r",\s|\s[-–—]\s|\s\(me\)", without_note(value))[0]
         value = without_note(value)  # "x.com (going by the signup domain)"
         first = value.split(" ")[0].casefold() if value else ""
@@ -354,8 +363,13 @@ def _lower_names(text: str, common: frozenset[str],
     """Names typed in lower case, with where they start and end: not ordinary words ("billing is
     down", "reporting module is slow") unless joined by "&" ("fig & thistle want..."), and
     without a leading "lol" or "yep"."""
-    for match in _LOWER_NAME.finditer(text):
+    pattern = _SPOKEN_NAME if text == text.lower() else _LOWER_NAME
+    at = 0
+    while match := pattern.search(text, at):  # overlapping: "for the record account is acme"
+        at = match.start("name") + 1
         name, start = match["name"].rstrip("."), match.start("name")
+        if _CORRECTED.match(text, match.end("name")):
+            continue  # "marlow and briggs no sorry marlow and hayes"
         while name.split()[0] in _LEADING and " " in name:  # "so one thing on brisco"
             start += len(name.split()[0]) + 1
             name = name.split(" ", 1)[1].lstrip()
@@ -375,6 +389,7 @@ def _lower_names(text: str, common: frozenset[str],
             yield name, start, start + len(name)
 
 
+_CORRECTED = re.compile(r"[ \t,]+(?:no,? )?(?:sorry|i mean|wait)\b")
 _INNER_LEAD = re.compile(rf"^.*\s(?:{'|'.join(sorted(_LOWER_LEADS | _ASKS))})\s+")
 # Words before a lower-case name that are no part of it; not "the" ("the moss collective").
 _LEADING = NOT_NAMES | _LOWER_LEADS | (LOWER_STOP - {"the", "a", "an"})
@@ -480,7 +495,7 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
                 or person in people or any(
                 set(key.split()) <= set(p.split()) for p in people) or any(
                 re.match(rf"{re.escape(o)}(?:$|[\s,.])", bare) or bare.replace(" ", "") == o
-                for o in ours) or key.split()[0] in TITLES \
+                for o in ours) or key.split()[0] in TITLES | _NEVER_FIRST \
                 or re.fullmatch(r"(?:the )?[A-Z]{2,}s", name):
             return None  # a person, our own company ("Larkwire, Inc." on the CSM's signature),
             # a title ("Director of Operations"), or acronyms ("the SKUs")
