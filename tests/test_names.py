@@ -89,7 +89,10 @@ def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
     ("tickets_blind_3.jsonl", 0.90, 0.90), ("tickets_blind_4.jsonl", 0.90, 0.95),
     ("tickets_blind_5.jsonl", 0.85, 0.85), ("tickets_blind_6.jsonl", 0.92, 0.88),
     ("tickets_blind_7.jsonl", 0.86, 0.88), ("tickets_blind_8.jsonl", 0.92, 0.92),
-    ("tickets_blind_9.jsonl", 0.88, 0.88), ("tickets_blind_10.jsonl", 0.92, 0.90)])
+    ("tickets_blind_9.jsonl", 0.88, 0.88), ("tickets_blind_10.jsonl", 0.92, 0.90),
+    ("tickets_blind_11.jsonl", 0.92, 0.95), ("tickets_blind_12.jsonl", 0.92, 0.92),
+    ("tickets_blind_13.jsonl", 0.92, 0.92), ("tickets_blind_14.jsonl", 0.78, 0.88),
+    ("tickets_blind_15.jsonl", 0.92, 0.95), ("tickets_blind_16.jsonl", 0.75, 0.88)])
 def test_blind_dev_tickets_floor(brain: OfflineBrain, name: str, account: float,
                                  csm: float) -> None:
     """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The
