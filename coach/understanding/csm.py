@@ -168,7 +168,7 @@ def _speaker_csm(text: str) -> str | None:
         speaker = re.sub(r"^([\w'’-]+), ([\w'’-]+)$", r"\2 \1", speaker)  # "Weber, Lukas"
         if note := _CSM_NOTE.search(name):
             return clean(without_note(name[: note.start()]))  # "Valentina Ruiz (Tallyline CSM)"
-        told = _YOU_CSM.search(said) or _AS_CSM.search(said)
+        told = _YOU_CSM.search(said)
         if told and (mentioned := _MENTION.search(said)):
             return mentioned["name"]  # "@Ana Ruiz, can you own it as CSM?"
         if told and told["name"] and told["name"].casefold() not in NOT_NAMES:
@@ -202,11 +202,12 @@ def _chat(text: str) -> list[tuple[str, str]]:
 
 _WHO_OWNS = re.compile(r"\b(?:who(?:'s| is)? (?:owns?|the csm|csm)|whose account"
                        r"|(?:is this|this is) (?:your|ur) account)\b[^\n]*\?", re.I)
+# The answers that name the owner: "yes mine", "that's me", "which is Ana's account".
 _ITS_ME = re.compile(r"\W*(?:(?:yes|yep|yeah)\W+)?(?:that'?s |it'?s )?(?:me|mine)\b", re.I)
 _WHOSE_ACCOUNT = re.compile(rf"\b(?i:which is|that'?s|it'?s|it is|this is) (?P<name>{WORD})['’]s"
                             r" account\b")
+# A colleague addressed by handle: "@Ana Ruiz, can you own it as CSM?".
 _MENTION = re.compile(rf"@(?P<name>{WORD}(?: {WORD})?)")
-_AS_CSM = re.compile(r"\b(?:as|you'?re|you are) (?:the |their )?csm\b", re.I)
 # "Valentina Ruiz (Tallyline CSM)", "Inês Duarte — Customer Success"
 _CSM_NOTE = re.compile(r"\((?:[^)]* )?csm\)$|\s[—–-]\s*(?:customer success|csm)\b[^\n]*$", re.I)
 _ME_ANSWER = re.compile(rf"\W*(?i:me)\s*[-–—,:]\s*(?P<name>{WORD}(?: {WORD})?)")  # "Me - Emi"
@@ -266,9 +267,10 @@ def _claimed_by_sender(text: str) -> str | None:
 
 
 def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None:
-    """Our CSM, from the surest source a text has: a signature's title, a label, a chat speaker
-    or an email's sender who says so; the new owner of a handover; a name the text says is the
-    CSM ("Y is the CSM on X", "Y (CSM)"); "me (Ingrid)"; the addressee told "you're the CSM";
+    """Our CSM, from the surest source a text has: a signature's title, a label, "csm @Y", an
+    attendee noted "(Acme – CSM)", a chat speaker or an email's sender who says so; the new
+    owner of a handover; "which is Y's account"; a name the text says is the CSM ("Y is the
+    CSM on X", "Y (CSM)"); "me (Ingrid)"; the addressee told "you're the CSM";
     a strong cue (a sign-off ending the note); nobody when the text says there is none; then
     the sender of a note to colleagues, weaker cues, the addressee of a customer's email, a
     name signing the note off."""
@@ -342,9 +344,8 @@ def _other_role(name: str, text: str) -> bool:
     """Whether the text's signature of `name` gives them another role than CSM: "Gabriel Ruiz
     / Account Executive, LATAM"."""
     title = re.search(rf"^[ \t]*{re.escape(name)}[ \t]*\n[ \t]*(?P<title>[^\n]+)", text, re.M)
-    return bool(title and ROLE.search(title["title"])
-                and not re.search(r"(?i)customer success|\bcsm\b|account manager",
-                                         title["title"]))
+    return bool(title and ROLE.search(title["title"]) and not re.search(
+        r"(?i)customer success|\bcsm\b|account manager", title["title"]))
 
 
 def writer(text: str) -> str | None:

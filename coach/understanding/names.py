@@ -289,9 +289,10 @@ def _labelled(labels: list[tuple[str, str]]) -> dict[str, str]:
 def _our_company(text: str, csm: str | None) -> set[str]:
     """Our own company, casefolded: on the CSM's signature (its title line, or a line with a
     legal form just below the name), in the CSM's email domain, and in "from the X CS team"."""
+    addresses = [(m[1].casefold(), m[2].casefold()) for m in _ADDRESS.finditer(text)]
     ours = {m["name"].casefold() for m in _OUR_TEAM.finditer(text)}
-    ours |= {m[2].casefold() for m in re.finditer(r"([\w.+-]+)@([\w-]+)\.", text)
-             if TEAM.fullmatch(m[1].replace("-", " ").split()[-1])}  # "cs@acme.io", "support@"
+    ours |= {domain for local, domain in addresses  # "cs@acme.io", "support@"
+             if TEAM.fullmatch(local.replace("-", " ").split()[-1])}
     if csm:
         lines = text.splitlines()
         *given, last = csm.casefold().split()
@@ -304,11 +305,12 @@ def _our_company(text: str, csm: str | None) -> set[str]:
             match = re.search(rf"{re.escape(csm)}[^<@\n]{{0,12}}<[^@>]+@([\w-]+)\.", line, re.I)
             if match:
                 ours.add(match[1].casefold())
-        ours |= {m[2].casefold() for m in re.finditer(r"([\w.+-]+)@([\w-]+)\.", text)
-                 if all(part in m[1].casefold() for part in [*given[:1], last])}  # "bec.nguyen@"
+        ours |= {domain for local, domain in addresses  # "ana.lima@"
+                 if all(part in local for part in [*given[:1], last])}
     return {name for name in ours if name}
 
 
+_ADDRESS = re.compile(r"([\w.+-]+)@([\w-]+)\.")
 # Our own team, which the writer is from: "this is Priya from the Acme CS team".
 _OUR_TEAM = re.compile(rf"\bfrom (?:the )?(?P<name>{WORD}(?: {WORD})?) (?:CS|[Cc]ustomer "
                        r"[Ss]uccess|[Ss]upport|[Ss]uccess) team\b")
