@@ -12,7 +12,6 @@ from coach.parsing.text import chat_lines, without_note
 from coach.understanding.labels import field_of, misspelt_field
 from coach.understanding.name_shapes import (
     DOMAIN,
-    FILLERS,
     FROM,
     FUNCTION_WORDS,
     LEGAL,
@@ -50,7 +49,7 @@ _NO_CSM = re.compile(r"\bno (?:csm|account owner)\b(?! (?:yet|knows|said))|\bcsm
                      re.I)
 # A handover names the new owner after an arrow or "to": "Jess Harlow → Marcus Delgado".
 _HANDOVER = re.compile(r"\bhand(?:ing)?[ -]?(?:over|off)\b|\bhanding\b|\bownership change", re.I)
-_HANDED_TO = re.compile(rf"(?:(?:{WORD}|\)|\bme|\bmoves|\bgoes)\s*(?:→|->|=>|\bto\b)"
+HANDED_TO = re.compile(rf"(?:(?:{WORD}|\)|\bme|\bmoves|\bgoes)\s*(?:→|->|=>|\bto\b)"
                         rf"|\bnow owned by)\s*(?:To:\s*)?@?(?P<name>{WORD}(?: {WORD})?)")
 # The new owner before the verb: "As agreed, Sofie takes over Nordhavn from me".
 _TAKES_OVER = re.compile(rf"(?P<name>{WORD}(?: {WORD})?) (?:takes|is taking|will take) over\b")
@@ -280,7 +279,7 @@ def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None
     if found:
         return found
     own = _own_part(text)
-    handed = (_HANDED_TO.search(own) if _HANDOVER.search(own) else None) \
+    handed = (HANDED_TO.search(own) if _HANDOVER.search(own) else None) \
         or _TAKES_OVER.search(own)
     if handed and handed["name"].casefold() not in NOT_NAMES and not TEAM.search(handed["name"]):
         return handed["name"]  # "Handover: ... from me (Ana) to Sean Murphy", "Jess → Marcus"
@@ -317,7 +316,7 @@ def _cued_csm(text: str, own: str, people: set[str]) -> tuple[int, str] | None:
                 & (NOT_NAMES | senders) or LEGAL.search(name) \
                 or set(name.casefold().split()) <= TITLES:
             continue  # a customer signing their own email is not our CSM
-        before = FILLERS.sub("", text[max(0, match.start - 30): match.start])
+        before = text[max(0, match.start - 30): match.start]
         after = text[match.end: match.end + 40]
         said = titled or bool(_CSM_AFTER.match(after) or _CSM_TOLD.search(before))  # "Y here"
         # "... is slow. - Tomasz", "/Noor" ending the note or its first paragraph
@@ -378,7 +377,7 @@ def _signed_off(text: str, own: str) -> str | None:
     low = _LOWER_SIGN_OFF.search(own.rstrip())
     if low and low["name"] not in NOT_NAMES | LOWER_STOP:
         return low["full"] or low["name"]
-    return _introduced(FILLERS.sub("", own))
+    return _introduced(own)
 
 
 def _introduced(text: str) -> str | None:

@@ -125,6 +125,9 @@ def spans(text: str) -> list[Span]:
     return [span for span in out if span.text.strip()]
 
 
+_NAME_ENDS = re.compile(rf"{WORD}\s*$")  # a name just before: "Al Roy (Acme, CTO)"
+
+
 def named_people(text: str) -> set[str]:
     """Names the text gives to people (senders, greetings, signatures), casefolded."""
     out = {clean(m["name"]).casefold() for m in FROM.finditer(text)}
@@ -137,7 +140,7 @@ def named_people(text: str) -> set[str]:
     for match in ROLE_THEN_NAME.finditer(text):
         out.add(match["name"].casefold())  # "their controller Maggie Doyle"
     for match in re.finditer(rf"\(({WORD} {WORD}),[^)\n]{{2,40}}\)", text):
-        if ROLE.search(match[0]) and not re.search(rf"{WORD}\s*$", text[: match.start()]):
+        if ROLE.search(match[0]) and not _NAME_ENDS.search(text, 0, match.start()):
             out.add(match[1].casefold())  # "(Ruth Kessler, Dir. RevOps)", not "Al Roy (Acme, CTO)"
     for match in re.finditer(rf"(?:^|\n)[ \t>]*({WORD} {WORD})[ \t]*\n[ \t>]*[A-Z][^\n]{{2,60}}",
                              text):

@@ -31,7 +31,7 @@ import numpy as np
 
 from coach.domain import CoachError
 from coach.parsing.text import record_as_labels, without_note
-from coach.understanding.csm import ME, fullest, our_csm, writer
+from coach.understanding.csm import HANDED_TO, ME, fullest, our_csm, writer
 from coach.understanding.labels import labelled_values
 from coach.understanding.mentions import ReadTokens, TokenStates, mention_vector
 from coach.understanding.name_shapes import (
@@ -232,7 +232,7 @@ class _Seen:
 
 def _read(text: str, common: frozenset[str]) -> _Seen:
     text = _BOILERPLATE.sub("", record_as_labels(text))  # a JSON record or log line as labels
-    text = FILLERS.sub("", text)  # "this is leo um csm for acme"
+    text = FILLERS.sub("", text)  # once, for every reader below: "this is leo um csm for acme"
     labels = labelled_values(text)
     labelled = _labelled(labels)
     named = named_people(text)
@@ -274,9 +274,8 @@ def _labelled(labels: list[tuple[str, str]]) -> dict[str, str]:
             if QUEUE.search(value) or any(ROLE.search(n) and "csm" not in n.casefold()
                                            for n in notes):
                 continue  # "Case Owner: Tier 2 Support Queue", "Owner: Karl Jensen (VP CS)"
-            handed = re.split(r"\s*(?:→|->|=>|\bto)\s+", value)
-            new_owner = re.match(rf"{WORD}(?: {WORD})?", handed[-1]) if len(handed) > 1 else None
-            value = new_owner[0] if new_owner else value  # "from Amy to Raj Patel this week"
+            handed = HANDED_TO.search(value)
+            value = handed["name"] if handed else value  # "from Amy to Raj Patel this week"
             value = re.split(r",\s|\s[-–—]\s|\s\(me\)", without_note(value))[0]
         value = without_note(value)  # "x.com (going by the signup domain)"
         first = value.split(" ")[0].casefold() if value else ""
@@ -338,8 +337,8 @@ def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | No
         if (not name or key in NOT_NAMES or key.split()[0] in NOT_NAMES or name[0].isdigit()
                 or key in people or any(key in p or p in key for p in people if len(p) > 3)):
             continue
-        before = FILLERS.sub("", text[max(0, match.start - 40): match.start])
-        after = FILLERS.sub("", text[match.end: match.end + 30])
+        before = text[max(0, match.start - 40): match.start]
+        after = text[match.end: match.end + 30]
         if _RIVAL_BEFORE.search(before):
             rivals.add(key)
         score = _as_account(_cues(name, before, after, domains, common))
@@ -356,7 +355,7 @@ def _account_in(text: str, people: set[str], common: frozenset[str]) -> str | No
 def _lowercase_account(text: str, common: frozenset[str], people: set[str]) -> str | None:
     """A name typed in lower case, where nothing capitalised names the customer: "globex wants
     dark mode", "down at tallgrass ag since 9", "route66 outfitters: reports are slow"."""
-    return next((name for name, _, _ in _lower_names(FILLERS.sub("", text), common)
+    return next((name for name, _, _ in _lower_names(text, common)
                  if name.casefold() not in people), None)
 
 
@@ -512,8 +511,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
         subject = re.match(r"\s*(?:subject|re|fwd?):", line, re.I)
         candidate.note("subject line", float(bool(subject)))
         candidate.note("quoted", float(line.lstrip().startswith(">")))
-        before = FILLERS.sub("", text[max(0, start - 40): start])
-        after = FILLERS.sub("", text[end: end + 30])
+        before = text[max(0, start - 40): start]
+        after = text[end: end + 30]
         candidate.before |= set(re.findall(r"[a-z']+", before.casefold())[-3:])
         candidate.after |= set(re.findall(r"[a-z']+", after.casefold())[:2])
         words = key.split()
@@ -559,8 +558,7 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
                     candidate.note("whole run", float(left_out == 0))
                     candidate.note("words left out", float(np.log1p(left_out)))
                     candidate.note("starts with 'the'", float(written[:4].casefold() == "the "))
-    unfilled = FILLERS.sub(lambda filler: " " * len(filler[0]), text)  # "on vantora um they"
-    for name, start, end in _lower_names(unfilled, common, ordinary=True):
+    for name, start, end in _lower_names(text, common, ordinary=True):
         add(name, start, end)
     for match in _LOWER_PAIR.finditer(text):
         if match[0].casefold() not in found:
