@@ -165,6 +165,19 @@ def test_a_socket_message_over_the_limit_gets_a_polite_answer(server: LiveServer
     assert any("I read messages up to 1.0 MiB" in out for out in outputs)
 
 
+def test_a_socket_poll_whose_client_left_before_its_body_ends_quietly(
+        server: LiveServer) -> None:
+    cookie = "; ".join(f"{k}={v}" for k, v in signed_in(server, "10.0.0.8").cookies.items())
+    before = len(server.problems())
+    head = ("POST /ws/socket.io/?EIO=4&transport=polling&sid=gone HTTP/1.1\nHost: localhost\n"
+            f"Cookie: {cookie}\nContent-Type: text/plain\nContent-Length: 10\n\n")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+        conn.sendall(head.replace("\n", "\r\n").encode())  # the body never comes
+    time.sleep(1.5)  # the server notices the closed connection
+    assert client(server, "10.0.0.8").get("/").status_code == 200
+    assert server.problems()[before:] == []
+
+
 def test_pages_carry_a_content_security_policy_with_their_inline_scripts(
         server: LiveServer) -> None:
     page = client(server, "10.0.0.7").get("/")

@@ -12,6 +12,7 @@ security headers. Plain ASGI: it decides from the request's headers, before any 
 - `POST /project/action` must be a well-formed action for a live chat session, else 400.
 - `PUT /feedback` on a thread of another user is refused with 403.
 - Every HTTP response carries the Content-Security-Policy and the framing and referrer headers.
+- A Socket.IO poll whose client left before its request arrived ends quietly.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ ACTION_PATH = "/project/action"
 FEEDBACK_PATH = "/feedback"
 LOGIN_MAX_BYTES = 4096  # Chainlit's sign-in form: a user name and a password
 UPLOAD_PATHS = ("/project/file",)
+SOCKET_PATH = "/ws/socket.io"  # Chainlit's Socket.IO endpoint
 
 _SCRIPT = re.compile(r"<script([^>]*)>(.*?)</script>", re.S | re.I)
 
@@ -172,7 +174,7 @@ class Gate:
         chunked = "chunked" in headers.get("transfer-encoding", "").lower()
         checked = path == ACTION_PATH or (path == FEEDBACK_PATH and method == "PUT")
         if length == 0 and not chunked and not checked:
-            await self.app(scope, receive, send)
+            await self._forward(scope, receive, send)
             return
         if path == LOGIN_PATH and method == "POST":
             await self._sign_in(scope, receive, send, length)
@@ -192,9 +194,20 @@ class Gate:
             elif path == FEEDBACK_PATH and not await self._feedback_allowed(body, bearer.user):
                 await _answer(send, 403, "This conversation belongs to someone else.")
             else:
-                await self.app(scope, _replay(body, receive), send)
+                await self._forward(scope, _replay(body, receive), send)
         else:
-            await self.app(scope, receive, send)
+            await self._forward(scope, receive, send)
+
+    async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Hand an HTTP request on. A Socket.IO poll whose client left before its request
+        arrived ends here: Engine.IO would fail on it with a traceback (python-engineio's ASGI
+        driver finds no request to handle)."""
+        if scope.get("path", "").startswith(SOCKET_PATH):
+            first = await receive()
+            if first["type"] == "http.disconnect":
+                return
+            receive = _replay(first, receive)
+        await self.app(scope, receive, send)
 
     async def _current(self, bearer: Bearer) -> bool:
         """Whether the token's session is still the user's (they have not signed out)."""
@@ -309,15 +322,18 @@ async def _read(receive: Receive, limit: int) -> bytes | None:
             return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A receive that gives `body` once, then defers to the real one (disconnects)."""
+def _replay(first: bytes | Message, receive: Receive) -> Receive:
+    """A receive that gives `first` once (a whole body, or a message already taken), then
+    defers to the real one (more body, disconnects)."""
     sent = False
 
     async def replay() -> Message:
         nonlocal sent
         if not sent:
             sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
+            if isinstance(first, bytes):
+                return {"type": "http.request", "body": first, "more_body": False}
+            return first
         return await receive()
     return replay
 
