@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -481,6 +481,26 @@ def account_candidates(text: str, common_words: Iterable[str]) -> list[Candidate
     return _candidates(_read(text, common), common)
 
 
+def _never_the_account(name: str, people: Collection[str], ours: Collection[str]) -> bool:
+    """A name no rule may offer as the customer: a quantity, a date or period, a person, our
+    own company ("Larkwire, Inc." on the CSM's signature), a title ("Director of Operations"),
+    or acronyms ("the SKUs")."""
+    key = name.casefold()
+    if not key.strip():
+        return True
+    bare = key.removeprefix("the ")
+    person = re.sub(r"\s+\d[\d:.]*$", "", key)  # "Darnell Fitch 10" of "Darnell Fitch  10:06"
+    words = set(key.split())
+    return bool(
+        (_QUANTITY.match(key) and not _ORDINAL_NAME.match(name))  # but "42nd Street Media"
+        or _DATED.match(key) or _PERIOD.match(key)
+        or person in people or any(words <= set(p.split()) for p in people)
+        or any(re.match(rf"{re.escape(o)}(?:$|[\s,.])", bare) or bare.replace(" ", "") == o
+               for o in ours)
+        or key.split()[0] in TITLES | _NEVER_FIRST
+        or re.fullmatch(r"(?:the )?[A-Z]{2,}s", name))
+
+
 def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
     text, labelled, people, ours = seen.text, seen.labelled, seen.people, seen.ours
     chosen = (seen.rules_account or "").casefold()
@@ -489,17 +509,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
 
     def add(name: str, start: int, end: int) -> Candidate | None:
         key = name.casefold()
-        bare = key.removeprefix("the ")
-        person = re.sub(r"\s+\d[\d:.]*$", "", key)  # "Darnell Fitch 10" of "Darnell Fitch  10:06"
-        quantity = _QUANTITY.match(key) and not _ORDINAL_NAME.match(name)  # "42nd Street Media"
-        if not key.strip() or quantity or _DATED.match(key) or _PERIOD.match(key) \
-                or person in people or any(
-                set(key.split()) <= set(p.split()) for p in people) or any(
-                re.match(rf"{re.escape(o)}(?:$|[\s,.])", bare) or bare.replace(" ", "") == o
-                for o in ours) or key.split()[0] in TITLES | _NEVER_FIRST \
-                or re.fullmatch(r"(?:the )?[A-Z]{2,}s", name):
-            return None  # a person, our own company ("Larkwire, Inc." on the CSM's signature),
-            # a title ("Director of Operations"), or acronyms ("the SKUs")
+        if _never_the_account(name, people, ours):
+            return None
         if text[start - 1: start] == "(" and text[end: end + 1] == ")" and ROLE.search(name):
             return None  # a role: "Sienna Brooks (Director CS)"
         candidate = found.setdefault(key, Candidate(name, {}, set(), set()))
