@@ -349,6 +349,10 @@ def test_legal_forms_particles_and_the_as_written(brain: OfflineBrain, text: str
      "Lu Wen"),
     ("CSM: handed over from Pia Lund to Omar Said this week\nCustomer: Tarn Valley Hotels",
      "Tarn Valley Hotels", "Omar Said"),
+    ("Clinet: Mt. Hebron Dental Group\nCSM: Ola Berg\ntheir calendar sync is slow",
+     "Mt. Hebron Dental Group", "Ola Berg"),
+    ("Gorse Hill Pottery MANAGER RANG TWICE ABOUT THE RECEIPTS NOT PRINTING. RESTARTED THE "
+     "PRINTER SERVICE. - Kemi", "Gorse Hill Pottery", "Kemi"),
 ])
 def test_voice_notes_chats_and_pastes_as_people_write_them(brain: OfflineBrain, text: str,
                                                             account: str,

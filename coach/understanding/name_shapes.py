@@ -90,6 +90,8 @@ TITLES = frozenset("""manager officer director lead head controller developer en
     president vp chief coordinator administrator admin analyst specialist supervisor owner
     principal executive ceo cfo cto coo ciso""".split())
 # A legal form whose full stop is its own ("Inc.", "S.A.S."), not the sentence's ("SpA.", "GmbH.").
+# Two shouted words after a written one end a name: the rest of the line is in capitals.
+_SHOUTED = re.compile(rf"(?<=[a-z]) (?!{FORM}\b)[A-Z]{{3,}}\b(?= [A-Z0-9]{{2,}}\b)")
 _DOTTED = re.compile(r"(?:\.\w+|\b(?:Inc|Co|Corp|Ltd|Bros|Ltda|Lda|Pvt|Pte|Kft|Zrt|ehf|hf))\.$",
                      re.I)
 
@@ -121,7 +123,11 @@ def spans(text: str) -> list[Span]:
             start += len(words[0]) + 1
             while len(words) > 2 and words[1] in _PARTICLES | {"and"}:  # "CSM de Grupo X"
                 start, words = start + len(words[1]) + 1, words[1:]
-        out.append(Span(text[start: match.end()], start, match.end()))
+        end = match.end()
+        shout = _SHOUTED.search(text, start, end)  # "Juniper Lane Bakery OWNER CALLED"
+        if shout is not None:
+            end = shout.start()
+        out.append(Span(text[start: end].rstrip(), start, start + len(text[start: end].rstrip())))
     return [span for span in out if span.text.strip()]
 
 

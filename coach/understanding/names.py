@@ -257,7 +257,7 @@ def _labelled(labels: list[tuple[str, str]]) -> dict[str, str]:
     for field, raw in labels:
         if field not in ("account", "csm") or field in found:
             continue
-        line = re.split(r"(?<!\bCo)(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\b[A-Z])(?<!\bSp)(?<!\bBros)"
+        line = re.split(r"(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\bBros)"
                         r"\.\s+(?=\S)"
                         r"|\s{2,}|\"\s*,\s*\"", raw.strip().split("\n")[0], maxsplit=1)[0]
         head = line.split(")", 1)[0]
