@@ -164,7 +164,8 @@ def _speaker_csm(text: str) -> str | None:
     asked = False  # the line before asked whose account it is
     for name, said in _chat(text):
         speaker = clean(without_note(name))  # "Marisol Ortega (CSM)"
-        speaker = re.sub(r"^([\w'’-]+), ([\w'’-]+)$", r"\2 \1", speaker)  # "Weber, Lukas"
+        turned = re.sub(r"^([\w'’-]+), ([\w'’-]+)$", r"\2 \1", speaker)  # "Weber, Lukas"
+        speaker = turned if turned in text else speaker  # as written elsewhere, else as it is
         if note := _CSM_NOTE.search(name):
             return clean(without_note(name[: note.start()]))  # "Valentina Ruiz (Tallyline CSM)"
         told = _YOU_CSM.search(said)

@@ -53,6 +53,8 @@ _SIGN_OFF = re.compile(r"\n[ \t]*\n[ \t]*(?=(?:thanks|thank you|regards|best|che
                        r"|many thanks|sent from my)\b[^\n]{0,20}\n|--[ \t]*\n)", re.I)
 _TRAILER = re.compile(r"[\s;|,\"'*]+$")
 _CELLS = re.compile(r"^\s*\|?(.+?)\|?\s*$")
+_NAMES = {"account", "csm"}
+_NAME_END = re.compile(r"[ \t]*\|[ \t]*|[ \t]+/[ \t]+")
 
 
 # A person's name labelled as the CSM: "Marcus (CSM): logged it", unlike a role, "Assignee
@@ -123,6 +125,8 @@ def labelled_values(text: str) -> list[tuple[str, str]]:
         stop = marks[n + 1][1] if n + 1 < len(marks) else len(text)
         value = _SIGN_OFF.split(text[end:stop], maxsplit=1)[0]  # not the signature below
         value = _TRAILER.sub("", value).strip().strip("\"'*–—/| ")  # "Acct mgr: —" is no value
+        if field in _NAMES:  # "cust: X | sev 2 | csm: Y": a name ends at the separator
+            value = _NAME_END.split(value, maxsplit=1)[0].strip()
         if person and not _BARE_NAME.fullmatch(value.split("\n")[0]):
             value = person  # "Marcus (CSM): logged in Canny": the CSM is Marcus
         if value:

@@ -271,9 +271,10 @@ def _labelled(labels: list[tuple[str, str]]) -> dict[str, str]:
                 continue  # people: "Customer — Hemi Ngata (Principal), Lauren Whitmore (PM)"
             value = re.split(r",\s+(?=[$€£¥]|\d)", value)[0]
         if field == "csm":  # "léa fontaine, she replied", "adebayo ogunleye (me) — paged sre"
-            if QUEUE.search(value) or any(ROLE.search(n) and "csm" not in n.casefold()
-                                           for n in notes):
-                continue  # "Case Owner: Tier 2 Support Queue", "Owner: Karl Jensen (VP CS)"
+            if QUEUE.search(value) or LEGAL.search(value) or any(
+                    ROLE.search(n) and "csm" not in n.casefold() for n in notes):
+                continue  # "Case Owner: Tier 2 Support Queue", "Owner: Karl Jensen (VP CS)",
+                # a signature's company below its title "Customer Success Manager"
             handed = HANDED_TO.search(value)
             value = handed["name"] if handed else value  # "from Amy to Raj Patel this week"
             value = re.split(r",\s|\s[-–—]\s|\s\(me\)", without_note(value))[0]
