@@ -32,16 +32,19 @@ from coach.understanding.name_shapes import (
 # Our CSM named in another script: "中村(CSM)".
 _SCRIPT_CSM = re.compile(rf"(?:^|(?<=[\s、。,:：]))(?P<name>[{SCRIPT}]{{1,12}}"
                          rf"(?:[ \u3000][{SCRIPT}]{{1,12}})?)[ \t]*[(（](?i:csm)[)）]", re.M)
-# "csm @Mina Park", "CSM: @Dana Li".
-_CSM_AT = re.compile(rf"\b(?i:csm)\s*[:=-]?\s*@(?P<name>{WORD}(?: {WORD})?)")
+# "csm @Mina Park", "CSM: @Dana Li", "@Mina Park is their CSM", "@Mina Park your account X".
+_CSM_AT = re.compile(rf"\b(?i:csm)\s*[:=-]?\s*@(?P<name>{WORD}(?: {WORD})?)"
+                     rf"|@(?P<told>{WORD}(?: {WORD})?),?[ \t]+(?i:(?:is|who'?s) "
+                     r"(?:the |their |our )?csm\b|your (?:account|customer|client)\b)")
 # A labelled CSM written as the writer: "CSM: me (Olu)", "owner: me, Fatima".
 ME = re.compile(r"^(?:me|myself|yours truly|ich|moi|yo|eu)\s*"
                 r"(?:\((?P<name>[^)]+)\)|,\s*(?P<named>.+))", re.I)
 # In prose: "attendees: me (Ingrid), Mr. Patel", "Owner is me, Fatima."
-_ME_NAMED = re.compile(rf"\bme \((?P<name>{WORD}(?: {WORD})?)\)"
+_ME_NAMED = re.compile(rf"\b(?:me|my account) \((?P<name>{WORD}(?: {WORD})?)\)"
                        rf"|\b(?i:owner|csm) (?:is|:|=) me,[ \t]*(?P<named>{WORD}(?: {WORD})?)")
 # The writer says nobody is the CSM: "there is no CSM for them", "their CSM left".
-_NO_CSM = re.compile(r"\bno (?:csm|account owner)\b(?! (?:yet|knows|said))|\bcsm (?:has )?left\b"
+_NO_CSM = re.compile(r"\bno (?:named |assigned |dedicated )?(?:csm|account owner)\b"
+                     r"(?! (?:yet|knows|said))|\bcsm (?:has )?left\b"
                      r"|\b(?:couldn'?t|could not|can'?t|cannot) find (?:a|an|the) (?:csm|owner)\b"
                      r"|\bnot the csm\b|\b(?:(?:don'?t|do not) (?:\w+ )?know|not sure|no idea)"
                      r" who (?:the csm is|owns|has)\b"
@@ -61,17 +64,18 @@ _CSM_BEFORE = re.compile(
     r"|\bi(?:'?m| am) (?:the|their) csm(?: here| on (?:this|it))?\s*[-–—:,]\s*"
     r"|(?:thanks|cheers|regards|best|thx)[,!]?\s*)$", re.I)
 # Said outright before the name: "Their CSM, Y", "CSM on record: Y", "CSM per Salesforce: Y".
-_CSM_TOLD = re.compile(r"(?:\b(?:the|their|our|his|her) (?:csm|account owner)(?:,| is)"
+_CSM_TOLD = re.compile(r"(?:\b(?:the|their|our|his|her|\w+'s) (?:csm|account owner)"
+                       r"(?: (?:on|for) (?:the|this|that|their) account)?(?:,| is)"
                        r"|\bcsm (?:on|of) (?:record|file)\s*:"
                        r"|\bcsm (?:per|in|from) [\w.]+\s*:)\s*$", re.I)
 _CSM_AFTER = re.compile(
-    r"^(?:,? (?:who )?(?:is )?(?:the |their |your |our )?(?:csm|customer success manager"
+    r"^(?:,? (?:who(?:'s| is)? )?(?:is )?(?:the |their |your |our )?(?:csm|customer success manager"
     r"|account owner)"
     r"\b(?!\s*(?:is\b|=|:)|\s+(?-i:[A-Z][a-z]+ [A-Z][a-z]+))"  # not "X, CSM Rita Cole"
     r"|\s*\((?:the |their |our |\w+ )?(?:csm|account owner)(?:\s*[),]|(?-i: [a-z][\w-]*){1,3}\)"
     r"| (?:for|on|of) [^()\n]{1,40}\))"
     r"|\s*,\s*csm\b(?!\s+(?-i:[A-Z][a-z]+ [A-Z][a-z]+))"
-    r"|['’]s (?:the |their |our |your )?(?:csm|account owner)\b(?!\s+(?-i:[A-Z]))"
+    r"|['’]s (?:the |their |our |your )(?:csm|account owner)\b(?!\s+(?-i:[A-Z]))"
     r"|,?\s+(?:who )?owns (?:(?:the|this|their|that) account\b|this one\b|(?-i:[A-Z]))"
     r"|\s+csm\b(?!\s*[:=])"
     r"|\s+(?:ist|es|est|é) (?:der|die|unser|el|la|su|le|leur|o|a) csm\b"
@@ -121,7 +125,8 @@ _LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+"
                         r"|\bcsm \((?P<aside>[a-z][a-z'-]+)\)", re.I)
 # A lower-case note whose writer says who they are: "hey it's nia i'm the csm", "hi its omar
 # calling from the airport", "... this is lena by the way the csm".
-_LOWER_INTRO = re.compile(r"\b(?:this is|it'?s|i'?m|i am|my name is|hier ist|ich bin|to me,"
+_LOWER_INTRO = re.compile(r"\b(?:i'?m (?:the|their) csm,|this is|it'?s|i'?m|i am|my name is"
+                          r"|hier ist|ich bin|to me,"
                           r"|(?:hi|hey|hello|ok|okay|so),?(?= [a-z][a-z'-]{1,20},? here\b))"
                           r" (?P<name>[a-z][a-z'-]{1,20})"
                           r"(?:(?=,? (?:by the way,? )?(?:the|their) csm\b)|(?P<opens>,? (?:here"
@@ -153,8 +158,9 @@ def _noted_csm(text: str) -> str | None:
 
 
 _INNER_CSM = re.compile(rf"(?P<me>(?i:me)\s*[=:]\s*)?(?P<name>{WORD} {WORD})\s*[,–—-]")
-_NOTED_CSM = re.compile(rf"(?P<name>{WORD}(?: {WORD}){{0,2}}) \((?P<note>(?:[^()\n]{{1,40}}?"
-                        r"[,–—-]\s*)?(?:new |outgoing )?(?i:csm)(?:\s+[a-z][^()\n]{0,30})?)\)")
+_NOTED_CSM = re.compile(rf"(?P<name>{WORD}(?: {WORD}){{0,3}}) \((?P<note>(?:[^()\n]{{1,40}}?"
+                        r"[,–—-]\s*)?(?:new |outgoing )?(?i:csm|customer success manager)"
+                        r"(?:\s+[a-z][^()\n]{0,30})?)\)")
 
 
 def _speaker_csm(text: str) -> str | None:
@@ -275,7 +281,8 @@ def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None
     the sender of a note to colleagues, weaker cues, the addressee of a customer's email, a
     name signing the note off."""
     script = _SCRIPT_CSM.search(text) or _CSM_AT.search(text)
-    found = (_signature_csm(text) or labelled.get("csm") or (script and script["name"])
+    found = (_signature_csm(text) or labelled.get("csm")
+             or (script and (script["name"] or script["told"]))
              or _noted_csm(text) or _speaker_csm(text) or _claimed_by_sender(text))
     if found:
         return found
