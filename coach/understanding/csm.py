@@ -18,6 +18,7 @@ from coach.understanding.name_shapes import (
     LOWER_STOP,
     NO_ONE,
     NOT_NAMES,
+    PERSON,
     PRONOUNS,
     ROLE,
     SCRIPT,
@@ -158,7 +159,7 @@ def _noted_csm(text: str) -> str | None:
 
 
 _INNER_CSM = re.compile(rf"(?P<me>(?i:me)\s*[=:]\s*)?(?P<name>{WORD} {WORD})\s*[,–—-]")
-_NOTED_CSM = re.compile(rf"(?P<name>{WORD}(?: {WORD}){{0,3}}) \((?P<note>(?:[^()\n]{{1,40}}?"
+_NOTED_CSM = re.compile(rf"(?P<name>{PERSON}) \((?P<note>(?:[^()\n]{{1,40}}?"
                         r"[,–—-]\s*)?(?:new |outgoing )?(?i:csm|customer success manager)"
                         r"(?:\s+[a-z][^()\n]{0,30})?)\)")
 

@@ -20,6 +20,9 @@ WORD = (rf"(?:(?:[{UPPER}]\.){{2,}}|St\.(?= [{UPPER}])|[{UPPER}]\w*(?:['’][{UP
 # Words of one name are joined by spaces, never by a tab: tabs separate a table's cells.
 _PARTICLES = frozenset(
     "de des da do dos das di del della van von der den du la le y et und am im of".split())
+# A person's name of up to four words, with the particles between them: "Maria José de Souza".
+PERSON = (rf"{WORD}(?:(?: (?:de|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|y))*"
+          rf" {WORD}){{0,3}}")
 _JOIN = (rf"(?: +(?:&|{'|'.join(sorted(_PARTICLES))}) +| +and +(?!I\b)"
          r"| +[dl]['’](?=[A-Z])| +| *[&+] *"
          r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH|S\.A\.|SA|S\.L\.)(?!\w)))")
@@ -75,8 +78,8 @@ TEAM = re.compile(r"\b(?:escalations?|desk|team|support|leadership|leads?|succes
 NOT_NAMES = frozenset("""i me my we our us you your yours he she his her they them their it its
     this that these those there here as hi hey hello dear thanks cheers regards best team all
     everyone anyone someone nobody nothing none no yes ok okay so um uh quick urgent fyi re fwd fw
-    sent date subject from to cc monday tuesday wednesday thursday friday saturday sunday today
-    tomorrow yesterday morning yep yeah yup nope nah lol january february march april may june
+    sorry sent date subject from to cc monday tuesday wednesday thursday friday saturday sunday
+    today tomorrow yesterday morning yep yeah yup nope nah lol january february march april may june
     july august september october november december sev severity csm customer client account
     support engineering sales finance product security legal qa ops it hr vp ceo cfo cto coo ciso
     api sso ui ux pdf csv sla p1 p2 p3 p4 eod cob asap call notes update heads note escalation
@@ -88,10 +91,10 @@ OPENERS = frozenset("""sev1 sev2 sev3 sev4 p1 p2 p3 p4
     escalo escalando escalamos escalade""".split())
 TITLES = frozenset("""manager officer director lead head controller developer engineer founder
     president vp chief coordinator administrator admin analyst specialist supervisor owner
-    principal executive ceo cfo cto coo ciso""".split())
-# A legal form whose full stop is its own ("Inc.", "S.A.S."), not the sentence's ("SpA.", "GmbH.").
+    principal executive ceo cfo cto coo ciso editor assistant""".split())
 # Two shouted words after a written one end a name: the rest of the line is in capitals.
 _SHOUTED = re.compile(rf"(?<=[a-z]) (?!{FORM}\b)[A-Z]{{3,}}\b(?= [A-Z0-9]{{2,}}\b)")
+# A legal form whose full stop is its own ("Inc.", "S.A.S."), not the sentence's ("SpA.", "GmbH.").
 _DOTTED = re.compile(r"(?:\.\w+|\b(?:Inc|Co|Corp|Ltd|Bros|Ltda|Lda|Pvt|Pte|Kft|Zrt|ehf|hf))\.$",
                      re.I)
 

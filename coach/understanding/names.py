@@ -83,17 +83,20 @@ _SUBJECT_AFTER = re.compile(
 # a sentence.
 _LOWER_WORD = r"(?:(?:st|mt|ft|dr)\.|[a-z0-9][\w&+-]*(?:['’](?!s\b)[a-z]+)?(?:\.[\w&+-]+)*)"
 _LOWER_NAME_PATTERN = (
-    r"(?:\b(?:fyi|fwiw|btw|lol|for|at|w/|with|re|on|from|about|escalating|owns|it'?s|sorry"
+    r"(?:\b(?:fyi|fwiw|btw|lol|for|at|w/|with|re|on|from|about|escalating|owns|it'?s"
+    r"|sorry,?|anyway,?"
     r"|my (?:account|client|customer)s?,?"
     r"|(?:customer|client"
     r"|account) is|so,?)[ \t]+"
     r"|^|\n|:[ \t]+|\][ \t]+|[ \t][-–—][ \t]+|@[ \t]*|\bsev ?\d[ \t]+|[.!?][ \t]+"
     r"|(?:^|\n)[ \t]*[•*·-][ \t]+)"
-    rf"(?P<name>{_LOWER_WORD}(?:[ \t]+&?[ \t]*{_LOWER_WORD}){{0,4}}?)"
+    rf"(?P<name>(?!(?:sorry|anyway)\b){_LOWER_WORD}(?:[ \t]+&?[ \t]*{_LOWER_WORD}){{0,4}}?"
+    rf"(?:[ \t]+{FORM})?)"
     r"(?='s\b|[ \t]+(?:is|are|was|were|has|had|wants?|needs?|says?|said|keeps?|just|[a-z]+ed"
+    r"|rang|wrote|sent|told|got|lost|can|could|will|won't"
     r"|since|they|their|none|who|which|where|re|can't|cannot|so|but|because|anyway)\b"
     r"|[ \t]+and[ \t]+(?:oh|so|they|their|he|she|i|i'm|we|it)\b|[ \t]*[:,][ \t]|[.?](?:\s|$)"
-    r"|[ \t]+[-–—][ \t]|[ \t]+\("
+    r"|[ \t]+[-–—][ \t]|[ \t]+\(|(?:(?<=&co)|(?<=\bco)|(?<=\binc)|(?<=\bltd)|(?<=\bllc))[ \t]"
     r"|[ \t]*(?:\n|$)")
 _LOWER_NAME = re.compile(_LOWER_NAME_PATTERN + ")")
 # In a transcript, all in lower case and unpunctuated, a name also ends where the talk goes on:
@@ -102,7 +105,7 @@ _SPOKEN_NAME = re.compile(
     _LOWER_NAME_PATTERN + r"|[ \t]+(?:the|i'?m|i've|we're|no sorry|sorry|i mean)[ \t])")
 _UNNAMED = re.compile(r"[\s(\"'*_-]*(?:unassigned|vacant|none|nobody|no one|n/a|tbd|tbc|\?|-+$)",
                       re.I)
-_LOWER_LEADS = frozenset("for at with on from re".split())
+_LOWER_LEADS = frozenset("for at with on from re anyway".split())
 _NEVER_FIRST = frozenset("of and or to in".split())  # "of Practice Operations"
 _ASKS = frozenset("why what how when where whether if that whose".split())  # "know why acme & co"
 # A number, a quantity or a time is never a name: "05" of "[11:05]", "500k API calls", "02 PM",
@@ -387,11 +390,18 @@ def _lower_names(text: str, common: frozenset[str],
         owned = len(words) > 1 and text.startswith("'s", match.end("name")) \
             and last not in NOT_NAMES | LOWER_STOP  # "bright side dental's", not "there's"
         phrase = len(words) > 5 or bool(FUNCTION_WORDS & set(words))  # "said if"
-        if "&" in words or not everyday or owned or (ordinary and not phrase):
+        corrects = bool(_CORRECTING.search(text, 0, start))  # "acme no sorry, acme labs"
+        if "&" in words or not everyday or owned or (ordinary or corrects) and not phrase:
             yield name, start, start + len(name)
 
 
-_CORRECTED = re.compile(r"[ \t,]+(?:no,? )?(?:sorry|i mean|wait)\b")
+_CORRECTED = re.compile(r"[ \t,–—-]+(?:no,? )?(?:sorry|i mean|wait)\b")
+# A reseller or partner between us and the customer, never the account.
+_GO_BETWEEN = re.compile(r"\s*\((?:our |the |their |a |an )?(?:\w+ )?(?:reseller|partner"
+                         r"|distributor|integrator|msp|var)\b", re.I)
+_BOUGHT_VIA = re.compile(r"\b(?:bought|buy|purchased?|licensed?|signed)(?: us| it)? "
+                         r"(?:through|via)\s+(?:the |a )?$", re.I)
+_CORRECTING = re.compile(r"\b(?:sorry|i mean),?[ \t]+$")
 _INNER_LEAD = re.compile(rf"^.*\s(?:{'|'.join(sorted(_LOWER_LEADS | _ASKS))})\s+")
 # Words before a lower-case name that are no part of it; not "the" ("the moss collective").
 _LEADING = NOT_NAMES | _LOWER_LEADS | (LOWER_STOP - {"the", "a", "an"})
@@ -498,7 +508,7 @@ def _never_the_account(name: str, people: Collection[str], ours: Collection[str]
         or person in people or any(words <= set(p.split()) for p in people)
         or any(re.match(rf"{re.escape(o)}(?:$|[\s,.])", bare) or bare.replace(" ", "") == o
                for o in ours)
-        or key.split()[0] in TITLES | _NEVER_FIRST
+        or key.split()[0].rstrip(",;:") in TITLES | _NEVER_FIRST
         or re.fullmatch(r"(?:the )?[A-Z]{2,}s", name))
 
 
@@ -514,6 +524,8 @@ def _candidates(seen: _Seen, common: frozenset[str]) -> list[Candidate]:
             return None
         if text[start - 1: start] == "(" and text[end: end + 1] == ")" and ROLE.search(name):
             return None  # a role: "Sienna Brooks (Director CS)"
+        if _GO_BETWEEN.match(text, end) or _BOUGHT_VIA.search(text, 0, start):
+            return None  # "Tallwood IT (our reseller)", "they bought through Tallwood IT"
         candidate = found.setdefault(key, Candidate(name, {}, set(), set()))
         candidate.features["mentions"] = candidate.features.get("mentions", 0.0) + 1
         candidate.note("first position", 1 - start / max(len(text), 1))
