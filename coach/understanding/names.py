@@ -102,7 +102,7 @@ _LOWER_NAME = re.compile(_LOWER_NAME_PATTERN + ")")
 # In a transcript, all in lower case and unpunctuated, a name also ends where the talk goes on:
 # "with acme and sons the one in ohio", "acme group i'm their csm", "acme no sorry ...".
 _SPOKEN_NAME = re.compile(
-    _LOWER_NAME_PATTERN + r"|[ \t]+(?:the|i'?m|i've|we're|no sorry|sorry|i mean)[ \t])")
+    _LOWER_NAME_PATTERN + r"|[ \t]+(?:the|i'?m|i've|we're|we|i|no sorry|sorry|i mean)[ \t])")
 _UNNAMED = re.compile(r"[\s(\"'*_-]*(?:unassigned|vacant|none|nobody|no one|n/a|tbd|tbc|\?|-+$)",
                       re.I)
 _LOWER_LEADS = frozenset("for at with on from re anyway".split())
@@ -382,7 +382,9 @@ def _lower_names(text: str, common: frozenset[str],
         if inner and inner.end() < len(name):
             start, name = start + inner.end(), name[inner.end():]
         last = name.split()[-1]
-        name = _trimmed(name)
+        whole, name = name, _trimmed(name)
+        if name != whole and name.startswith("the ") and " " in name[4:]:
+            start, name = start + 4, name[4:]  # "the" is the trimmed word's: "the x y account"
         words = name.split()
         if words[0] in NOT_NAMES | LOWER_STOP | TITLES or PRONOUNS & set(words):
             continue
