@@ -93,7 +93,8 @@ def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
     ("tickets_blind_11.jsonl", 0.92, 0.95), ("tickets_blind_12.jsonl", 0.92, 0.92),
     ("tickets_blind_13.jsonl", 0.92, 0.92), ("tickets_blind_14.jsonl", 0.78, 0.88),
     ("tickets_blind_15.jsonl", 0.92, 0.95), ("tickets_blind_16.jsonl", 0.75, 0.88),
-    ("tickets_blind_17.jsonl", 0.92, 0.95), ("tickets_blind_18.jsonl", 0.95, 0.95)])
+    ("tickets_blind_17.jsonl", 0.92, 0.95), ("tickets_blind_18.jsonl", 0.95, 0.95),
+    ("tickets_blind_19.jsonl", 0.85, 0.60), ("tickets_blind_20.jsonl", 0.95, 0.95)])
 def test_blind_dev_tickets_floor(brain: OfflineBrain, name: str, account: float,
                                  csm: float) -> None:
     """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The
@@ -375,6 +376,23 @@ def test_legal_forms_particles_and_the_as_written(brain: OfflineBrain, text: str
      "this one. Their invoices are wrong.", "Pilgrim Dairies", None),
     ("[9:03 AM] Ross, Ida\nwho is the CSM for Pilgrim Dairies?\n[9:04 AM] Lund, Mei\nthat's me",
      "Pilgrim Dairies", "Lund, Mei"),
+    ("Hi Odile,\n\nPassing this one to you since you own Brackwater Mills. Their sync fails.\n\n"
+     "Thanks,\nSam (Support)", "Brackwater Mills", "Odile"),
+    ("Tove —\n\nSmall one for your Brackwater Mills account: they want a darker theme.\n— Sam",
+     "Brackwater Mills", "Tove"),
+    ("To: Odile Marchetti\nSubject: Brackwater Mills\n\nOdile — their exports fail. You're their "
+     "CSM so keep them posted.\n\nSam", "Brackwater Mills", "Odile Marchetti"),
+    ("Subject: invoices wrong again\n\nDear Odile,\n\nOur invoices have shown the wrong VAT for "
+     "two months. Please fix it by Friday.\n\nKind regards,\nPia Holm\nFinance Lead\n"
+     "Brackwater Mills Ltd", "Brackwater Mills Ltd", "Odile"),
+    ("Hi all, I'm covering Rafael Duarte's accounts this week. Brackwater Mills cannot log in.\n"
+     "— Sam", "Brackwater Mills", "Rafael Duarte"),
+    ("Brackwater Mills lost a day of data. I've told Odile Marchetti since she's their CSM.\n— Sam",
+     "Brackwater Mills", "Odile Marchetti"),
+    ("As agreed with Odile (she's their CSM), Brackwater Mills get a credit.", "Brackwater Mills",
+     "Odile"),
+    ("Brackwater Mills had an outage. Odile Marchetti, who owns the relationship, called them.",
+     "Brackwater Mills", "Odile Marchetti"),
     ("Gorse Hill Pottery MANAGER RANG TWICE ABOUT THE RECEIPTS NOT PRINTING. RESTARTED THE "
      "PRINTER SERVICE. - Kemi", "Gorse Hill Pottery", "Kemi"),
 ])

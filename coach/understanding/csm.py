@@ -55,6 +55,10 @@ _NO_CSM = re.compile(r"\bno (?:named |assigned |dedicated )?(?:csm|account owner
 _HANDOVER = re.compile(r"\bhand(?:ing)?[ -]?(?:over|off)\b|\bhanding\b|\bownership change", re.I)
 HANDED_TO = re.compile(rf"(?:(?:{WORD}|\)|\bme|\bmoves|\bgoes)\s*(?:→|->|=>|\bto\b)"
                         rf"|\bnow owned by)\s*(?:To:\s*)?@?(?P<name>{WORD}(?: {WORD})?)")
+# The writer stands in for the CSM: "I'm covering for Yuki", "I'm covering Ana Li's accounts".
+_COVERING = re.compile(rf"\b(?i:i'?m|i am|i'll be) (?i:covering|standing in) (?:(?i:for) )?"
+                       rf"(?P<name>{PERSON})(?:['’]s (?i:accounts?|book|customers|patch)\b"
+                       r"|(?!['’\w]))")
 # The new owner before the verb: "As agreed, Sofie takes over Nordhavn from me".
 _TAKES_OVER = re.compile(rf"(?P<name>{WORD}(?: {WORD})?) (?:takes|is taking|will take) over\b")
 # Context that makes a name our CSM.
@@ -77,7 +81,10 @@ _CSM_AFTER = re.compile(
     r"| (?:for|on|of) [^()\n]{1,40}\))"
     r"|\s*,\s*csm\b(?!\s+(?-i:[A-Z][a-z]+ [A-Z][a-z]+))"
     r"|['’]s (?:the |their |our |your )(?:csm|account owner)\b(?!\s+(?-i:[A-Z]))"
-    r"|,?\s+(?:who )?owns (?:(?:the|this|their|that) account\b|this one\b|(?-i:[A-Z]))"
+    r"|,?\s+(?:who )?owns (?:(?:the|this|their|that) (?:account|relationship)\b|this one\b"
+    r"|(?-i:[A-Z]))"
+    r"|,?\s*\(?(?:since |as |because )?(?:he|she|they)(?:'s| is| are) (?:the |their |our )csm\b"
+    r"|\s+is still the (?:account )?csm\b"
     r"|\s+csm\b(?!\s*[:=])"
     r"|\s+(?:ist|es|est|é) (?:der|die|unser|el|la|su|le|leur|o|a) csm\b"
     r"|\s+here\b|\s*\n\s*customer success|\s+[-–—]\s+csm\b"
@@ -103,10 +110,52 @@ _SOLO_SPEAKER = re.compile(r"^[ \t]*(?P<name>[A-Z][a-z'’-]+)[ \t]*:(?P<said>[^
 # In a chat, a colleague telling someone they are the CSM: "ok Abebe, you're the CSM", "Arjun, as
 # CSM keep them updated" (the name is the addressee), or "you're the CSM so you lead" (no name:
 # the one they answer).
-_YOU_CSM = re.compile(rf"(?:\b(?P<name>{WORD}),\s*)?(?i:(?:you'?re|you are|as) (?:the |their )?"
-                      r"(?:csm|account owner))\b")
-# The one a note is written to: "Kat, ...", "Hi Sam, ...".
-_ADDRESSED = re.compile(rf"\s*(?:(?i:hi|hey|hello)\s+|@)?(?P<name>{WORD})\s*,")
+_YOU_CSM = re.compile(rf"(?:\b(?P<name>{WORD}),\s*)?(?i:(?:you'?re|you are|as) (?:still )?"
+                      r"(?:the |their )?(?:csm|account owner))\b")
+# The one a note is written to, greeted on its first line: "Kat, ...", "Hi Sam,", "Wen —", "Dear
+# Harpreet,", "@Carlos Mendoza fyi ...".
+_GREETED = re.compile(rf"[ \t]*(?:(?i:hi|hey|hello|dear|hej|hola|hallo|bonjour|ciao|ol[áa]"
+                      rf"|(?:good )?morning),?[ \t]+)?@?(?P<name>{PERSON})[ \t]*"
+                      r"(?:[,!]|[ \t]?[—–](?:[ \t]|$)|(?=[ \t]+(?i:fyi|heads[ -]up|quick)\b))")
+_HEADER = re.compile(r"^[ \t]*(?:subject|re|fwd?|to|from|cc|date|sent|an|von|betreff|gesendet"
+                     r"|objet|asunto|assunto|onderwerp|aan|van)[ \t]*:", re.I)
+# What tells the note's reader that they are the CSM: "you're their CSM", "your X account".
+_YOURS = re.compile(r"\b(?:you(?:'re| are) (?:still )?(?:the|their|our) (?:csm|account (?:manager"
+                    r"|owner))\b|\bas (?:the |their )?csm\b|\byou own\b|\byour (?:[\w&.,'’-]+ )"
+                    r"{0,5}account\b|\b(?:over|on|escalating|pass(?:ing)? (?:it|this) on) to you\b"
+                    r"|\bcan you (?:pick up|take over)\b|\btold (?:him|her|them) you'?d\b)", re.I)
+
+
+def customer_reader(text: str, account: str) -> str | None:
+    """Our CSM as the reader of the customer's own email: the one it greets, when its sign-off
+    names the account ("Hi Amélie, ... Juliette Moreau / Gérante, Café Lumière SARL")."""
+    own = _own_part(text)
+    tail = [line.casefold() for line in own.strip().splitlines() if 0 < len(line.strip()) < 70]
+    if _NO_CSM.search(own) or not any(account.casefold() in line for line in tail[-4:]):
+        return None
+    reader = addressee(own)
+    return reader if reader and reader.casefold() not in account.casefold() else None
+
+
+def addressee(text: str) -> str | None:
+    """Who a note is written to: the name greeting its first line (after any mail headers),
+    in the fullest form the text writes it; else its one To: recipient."""
+    for line in text.splitlines():
+        if not line.strip() or _HEADER.match(line):
+            continue
+        greeted = _GREETED.match(line)
+        name = greeted["name"] if greeted else ""
+        if name and not name.isupper() \
+                and not {name.casefold(), name.split()[0].casefold()} & NOT_NAMES \
+                and not TEAM.search(name) and not LEGAL.search(name) and not field_of(name) \
+                and not misspelt_field(name):
+            return fullest(name, text)
+        break
+    to = TO.search(text)
+    name = clean(to["name"]) if to else ""
+    if name and "@" not in name and name.casefold() not in NOT_NAMES and not TEAM.search(name):
+        return name
+    return None
 # The part of a note its writer wrote: what comes before a quoted or forwarded message.
 _QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|Forwarded) Message|>"
                           r"|(?:from|de|von|van|da)\s?:[^\n]*\n\s*(?:sent|date|datum|data|fecha"
@@ -229,7 +278,7 @@ def fullest(name: str, text: str) -> str:
     initials = re.sub(r"[^A-Z]", "", name) if re.fullmatch(r"(?:[A-Z]\.?){2,3}", name) else ""
     for span in spans(text):
         words = clean(span.text).split()
-        if not 2 <= len(words) <= 3 or LEGAL.search(span.text) \
+        if len(words) < 2 or not re.fullmatch(PERSON, " ".join(words)) or LEGAL.search(span.text) \
                 or any(w.casefold() in NOT_NAMES for w in words[1:]):
             continue
         if words[0].casefold() == name.casefold() \
@@ -292,6 +341,9 @@ def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None
         or _TAKES_OVER.search(own)
     if handed and handed["name"].casefold() not in NOT_NAMES and not TEAM.search(handed["name"]):
         return handed["name"]  # "Handover: ... from me (Ana) to Sean Murphy", "Jess → Marcus"
+    covered = _COVERING.search(own)
+    if covered and covered["name"].casefold() not in NOT_NAMES:
+        return covered["name"]  # the writer only covers
     whose = _WHOSE_ACCOUNT.search(own)
     if whose and whose["name"].casefold() not in NOT_NAMES:
         return whose["name"]  # "for Acme, which is Anneke's account"
@@ -301,9 +353,9 @@ def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None
     me = _ME_NAMED.search(own)
     if me:
         return me["name"] or me["named"]  # "attendees: me (Ingrid)", "Owner is me, Fatima."
-    told = _ADDRESSED.match(own) if _YOU_CSM.search(own) else None
-    if told and told["name"].casefold() not in NOT_NAMES:
-        return told["name"]  # "Kat, Emberly's sync is broken ... You're the CSM so ..."
+    reader = addressee(own) if _YOURS.search(own) else None
+    if reader:
+        return reader  # "Kat, Emberly's sync is broken ... You're the CSM so ...", "your X account"
     if cued and cued[0] >= 3:
         return cued[1]
     if _NO_CSM.search(own):

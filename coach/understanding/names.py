@@ -31,7 +31,7 @@ import numpy as np
 
 from coach.domain import CoachError
 from coach.parsing.text import record_as_labels, without_note
-from coach.understanding.csm import HANDED_TO, ME, fullest, our_csm, writer
+from coach.understanding.csm import HANDED_TO, ME, customer_reader, fullest, our_csm, writer
 from coach.understanding.labels import labelled_values
 from coach.understanding.mentions import ReadTokens, TokenStates, mention_vector
 from coach.understanding.name_shapes import (
@@ -155,6 +155,8 @@ def read_names(text: str, common_words: Iterable[str] = (),
         csm = None  # a team signs as a team: "Tallyforge Support" is no CSM
     if csm and account and csm.casefold() == account.casefold():
         csm = None
+    if csm is None and account:
+        csm = customer_reader(seen.text, account)  # the customer's email greets our CSM
     return Names(account=account, csm=csm)
 
 
