@@ -64,8 +64,9 @@ CHAT_LINE = re.compile(
 # A message as Slack copies it: "Priya Nair  10:03", "Priya Nair [4:02 PM]", "Priya Nair :coffee:
 # 8:47 AM", or Discord: "Priya Nair — Today at 15:32"; then its lines.
 _CHAT_HEADER = re.compile(
-    rf"^[ \t]*(?P<name>[A-Z][^\n\[\]:]{{1,40}}?)(?:[ \t]+:[\w+-]+:)?"
-    rf"(?:[ \t]{{2,}}|[ \t]*\[|,[ \t]+|[ \t]+[-–—][ \t]+(?:Today|Yesterday) at[ \t]+)"
+    rf"^[ \t]*(?P<name>[A-Za-z][^\n\[\]:]{{1,40}}?)(?:[ \t]+:[\w+-]+:)?"
+    rf"(?:[ \t]{{2,}}(?:(?:Today|Yesterday|[A-Z][a-z]+day)[ \t]+)?|[ \t]*\[|,[ \t]+"
+    rf"|[ \t]+[-–—][ \t]+(?:Today|Yesterday) at[ \t]+)"
     rf"{_TIME}\]?[ \t]*$",
     re.M)
 # Or as Teams copies it: "[9:02] Andrés Villalobos", "[10:14 AM] Hollis, Brendan", "Ben Adeyemi

@@ -25,6 +25,7 @@ from coach.understanding.name_shapes import (
     TEAM,
     TITLES,
     TO,
+    UPPER,
     WORD,
     clean,
     spans,
@@ -112,6 +113,8 @@ _SOLO_SPEAKER = re.compile(r"^[ \t]*(?P<name>[A-Z][a-z'’-]+)[ \t]*:(?P<said>[^
 # the one they answer).
 _YOU_CSM = re.compile(rf"(?:\b(?P<name>{WORD}),\s*)?(?i:(?:you'?re|you are|as) (?:still )?"
                       r"(?:the |their )?(?:csm|account owner))\b")
+# A colleague told so in prose: "Bjørn-Erik, as their CSM, please loop in on-call".
+_AS_CSM = re.compile(rf"(?P<name>{PERSON}),[ \t]*(?i:as (?:the |their )csm)\b")
 # The one a note is written to, greeted on its first line: "Kat, ...", "Hi Sam,", "Wen —", "Dear
 # Harpreet,", "@Carlos Mendoza fyi ...".
 _GREETED = re.compile(rf"[ \t]*(?:(?i:hi|hey|hello|dear|hej|hola|hallo|bonjour|ciao|ol[áa]"
@@ -226,7 +229,8 @@ def _speaker_csm(text: str) -> str | None:
             return clean(without_note(name[: note.start()]))  # "Valentina Ruiz (Tallyline CSM)"
         told = _YOU_CSM.search(said)
         if told and (mentioned := _MENTION.search(said)):
-            return mentioned["name"]  # "@Ana Ruiz, can you own it as CSM?"
+            named = mentioned["name"]  # "@Ana Ruiz, can you own it as CSM?"
+            return next((s for s in speakers if s.startswith(named)), named)  # "@Ruiz, Ana"
         if told and told["name"] and told["name"].casefold() not in NOT_NAMES:
             return next((s for s in speakers if s.split()[0] == told["name"]), told["name"])
         if told and re.search(r"(?i)\byou", told[0]):
@@ -257,7 +261,7 @@ def _chat(text: str) -> list[tuple[str, str]]:
 
 
 _WHO_OWNS = re.compile(r"\b(?:who(?:'s| is)? (?:owns?|the csm|csm)|whose account"
-                       r"|(?:is this|this is) (?:your|ur) account)\b[^\n]*\?", re.I)
+                       r"|(?:is this|this is) (?:your|ur) account)\b[^\n]*(?:\?|$)", re.I)
 # The answers that name the owner: "yes mine", "that's me", "which is Ana's account".
 _ITS_ME = re.compile(r"\W*(?:(?:yes|yep|yeah)\W+)?(?:that'?s |it'?s )?(?:me|mine)\b", re.I)
 _WHOSE_ACCOUNT = re.compile(rf"\b(?i:which is|that'?s|it'?s|it is|this is) (?P<name>{WORD})['’]s"
@@ -270,9 +274,17 @@ _ME_ANSWER = re.compile(rf"\W*(?i:me)\s*[-–—,:]\s*(?P<name>{WORD}(?: {WORD})
 _THATS_HIS = re.compile(rf"\W*(?:(?i:that'?s|it'?s)\s+)?(?P<name>{WORD}(?: {WORD})?)['’]s\b")
 
 
+_SURNAMES = (r"(?:(?: (?:de|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|bin|binti))*"
+             rf" [{UPPER}][a-zß-ÿ'’-]+)+")
+
+
 def fullest(name: str, text: str) -> str:
     """Our CSM's name in the fullest form the text writes it: "Lena" -> "Lena Fischer" when
     the attendees list "Lena Fischer (CSM)"; initials "A.K." -> "Aleksandra Kowalczyk"."""
+    longer = re.search(rf"(?<![\w@]){re.escape(name)}{_SURNAMES}", text)
+    if longer and re.fullmatch(PERSON, longer[0]) and not LEGAL.search(longer[0]) \
+            and not NOT_NAMES & set(longer[0].casefold().split()):
+        return longer[0]  # "Ana Lucía" -> "Ana Lucía Moreno", "Wouter" -> "Wouter van der Berg"
     if " " in name:
         return name
     initials = re.sub(r"[^A-Z]", "", name) if re.fullmatch(r"(?:[A-Z]\.?){2,3}", name) else ""
@@ -353,6 +365,9 @@ def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None
     me = _ME_NAMED.search(own)
     if me:
         return me["name"] or me["named"]  # "attendees: me (Ingrid)", "Owner is me, Fatima."
+    named = _AS_CSM.search(own)
+    if named and named["name"].casefold() not in NOT_NAMES:
+        return named["name"]  # "Bjørn, as their CSM, please loop in on-call"
     reader = addressee(own) if _YOURS.search(own) else None
     if reader:
         return reader  # "Kat, Emberly's sync is broken ... You're the CSM so ...", "your X account"

@@ -19,9 +19,11 @@ WORD = (rf"(?:(?:[{UPPER}]\.){{2,}}|St\.(?= [{UPPER}])|[{UPPER}]\w*(?:['’][{UP
          rf"|\d+[A-Za-z]*)")
 # Words of one name are joined by spaces, never by a tab: tabs separate a table's cells.
 _PARTICLES = frozenset(
-    "de des da do dos das di del della van von der den du la le y et und am im of".split())
+    "de des da do dos das di del della van von der den du la le y et und am im of bin binti"
+    .split())
 # A person's name of up to four words, with the particles between them: "Maria José de Souza".
-PERSON = (rf"{WORD}(?:(?: (?:de|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|y))*"
+PERSON = (rf"{WORD}(?:(?: (?:de|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|y|bin"
+          r"|binti))*"
           rf" {WORD}){{0,3}}")
 _JOIN = (rf"(?: +(?:&|{'|'.join(sorted(_PARTICLES))}) +| +and +(?!I\b)"
          r"| +[dl]['’](?=[A-Z])| +| *[&+] *"
@@ -31,7 +33,7 @@ FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.? de C\
          r"|C[Oo]\.(?=[\s,?!;:)]|$)|Co-op|Corp\.?|Ltda\.?|Lda\.?|S\.L\.U\.|S\.R\.L\.?|S\.?L\.?|JSC|SE|Srl"
          r"|S\.r\.l\.|S\.C\.|KG|OÜ|ASA|A\.Ş\.?|Pty|Pvt\.?|Sp\. z o\.o\.|W\.L\.L\.|ehf\.?"
          r"|hf\.|Pte\.? Ltd\.?|Pte\.?|Kft\.?|Bros\.?|PC|Zrt\.?|s\.r\.o\.|a\.s\.|d\.o\.o\.|d\.d\."
-         r"|Α\.Ε\.)(?!\w)")
+         r"|Α\.Ε\.|mbH|Sdn\.? Bhd\.?|P\.C\.)(?!\w)")
 _PART = rf"(?:{FORM}|\((?:UK|US|EU|Pty|Pvt)\)|#\d+|{WORD})"
 SPAN = re.compile(rf"(?<![\w@.'’]){WORD}(?:{_JOIN}{_PART}){{0,6}}")
 LEGAL = re.compile(rf"(?:^|\s){FORM}$|\((?:Pty|Pvt)\)|{_SCRIPT_FORM}")
@@ -52,6 +54,10 @@ LOWER_STOP = frozenset("""the a an our their my your this that these those every
     something nothing nobody everyone someone all some any its it one""".split())
 # Voice-note fillers, left out when reading a name's context: "with uh Granite Peak".
 FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm|ähm|äh)(?!\w),?[ \t]*", re.I)
+# A lower-case word said twice in a row, as people do in speech: "yuki yuki sato"; not an
+# introduction, whose repeated name leads to the surname ("it's ana, ana ribeiro").
+STUTTER = re.compile(r"(?<!\bit's )(?<!\bits )(?<!\bthis is )(?<!\bi'm )(?<!\bim )"
+                     r"\b([a-z][a-z'’-]*)(?: \1\b)+")
 # People named by an email's headers or greeting: a customer contact, or (To:) us.
 FROM = re.compile(r"^\s*>?\s*(?:from|von|de|van|差出人)\s?[:：]\s*(?P<name>[^<\n,]+)",
                    re.I | re.M)
@@ -95,7 +101,7 @@ TITLES = frozenset("""manager officer director lead head controller developer en
 # Two shouted words after a written one end a name: the rest of the line is in capitals.
 _SHOUTED = re.compile(rf"(?<=[a-z]) (?!{FORM}\b)[A-Z]{{3,}}\b(?= [A-Z0-9]{{2,}}\b)")
 # A legal form whose full stop is its own ("Inc.", "S.A.S."), not the sentence's ("SpA.", "GmbH.").
-_DOTTED = re.compile(r"(?:\.\w+|\b(?:Inc|Co|Corp|Ltd|Bros|Ltda|Lda|Pvt|Pte|Kft|Zrt|ehf|hf))\.$",
+_DOTTED = re.compile(r"(?:\.\w+|\b(?:Inc|Co|Corp|Ltd|Bros|Ltda|Lda|Pvt|Pte|Kft|Zrt|ehf|hf|Bhd))\.$",
                      re.I)
 
 

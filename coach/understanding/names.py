@@ -49,6 +49,7 @@ from coach.understanding.name_shapes import (
     QUEUE,
     ROLE,
     SCRIPT_NAME,
+    STUTTER,
     TEAM,
     TITLES,
     UPPER,
@@ -238,6 +239,7 @@ class _Seen:
 def _read(text: str, common: frozenset[str]) -> _Seen:
     text = _BOILERPLATE.sub("", record_as_labels(text))  # a JSON record or log line as labels
     text = FILLERS.sub("", text)  # once, for every reader below: "this is leo um csm for acme"
+    text = STUTTER.sub(r"\1", text)  # "their csm is yuki yuki sato"
     labels = labelled_values(text)
     labelled = _labelled(labels)
     named = named_people(text)
@@ -420,7 +422,8 @@ def _trimmed(name: str) -> str:
     return name
 
 
-_CONTACTS = frozenset("champion contact sponsor buyer ppl people folks users".split())
+_CONTACTS = frozenset("champion contact sponsor buyer ppl people folks users again too also"
+                      .split())
 
 
 def _cues(name: str, before: str, after: str, domains: set[str],
