@@ -393,6 +393,24 @@ def test_legal_forms_particles_and_the_as_written(brain: OfflineBrain, text: str
      "Odile"),
     ("Brackwater Mills had an outage. Odile Marchetti, who owns the relationship, called them.",
      "Brackwater Mills", "Odile Marchetti"),
+    ("Cust - Brackwater Mills | CMS: Inês da Costa | sev 2 | exports fail", "Brackwater Mills",
+     "Inês da Costa"),
+    ("Nuno Reis  Yesterday 3:10 PM\nBrackwater Mills wants a Monday week start (my account)\n"
+     "Li Tan  Yesterday 3:20 PM\nthanks Nuno", "Brackwater Mills", "Nuno Reis"),
+    ("pim  4:12 PM\nbrackwater mills again, their export button is hidden\nola  4:13 PM\nreal?\n"
+     "pim  4:14 PM\nminor. i'm their csm", "brackwater mills", "pim"),
+    ("[10:42] Ines Vaz\nBrackwater Mills wants approvals\n[10:44] Li Tan\nWho's the CSM there?\n"
+     "[10:45] Ines Vaz\nMe, I sent the roadmap", "Brackwater Mills", "Ines Vaz"),
+    ("Speaker 1 (Oto): it's brackwater mills\nSpeaker 2 (Li): who's the csm on that one\n"
+     "Speaker 1 (Oto): that's me yeah", "brackwater mills", "Oto"),
+    ("so brackwater mills lost their data the csm is anouk van der berg she's out today",
+     "brackwater mills", "anouk van der berg"),
+    ("ok brackwater mills can't export and tariq al-amin is the csm he already called them",
+     "brackwater mills", "tariq al-amin"),
+    ("brackwater mills cannot log in, their csm is ines ines vaz, we need it back today",
+     "brackwater mills", "ines vaz"),
+    ("Hi,\n\nBrackwater Mills is down. Oskar, as their CSM, please call them today.\n\nPia Holm"
+     "\nSenior Consultant, Fernhill Partners", "Brackwater Mills", "Oskar"),
     ("Gorse Hill Pottery MANAGER RANG TWICE ABOUT THE RECEIPTS NOT PRINTING. RESTARTED THE "
      "PRINTER SERVICE. - Kemi", "Gorse Hill Pottery", "Kemi"),
 ])

@@ -166,15 +166,21 @@ _QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|For
 # A lower-case sign-off ending the note: "... not urgent. -sam", "-raj (csm)".
 _LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>(?:[a-z]\. ?)?[a-z][a-z'-]{1,20})"
                              r"(?: ?\((?P<full>[A-Z][\w'’-]+ [A-Z][\w'’-]+)?[^)\n]*\))?\s*$")
+_LOWER_PARTICLES = r"(?: (?:de|da|dos|du|van|von|der|den|del|la|le|bin|el))"
+_TALK = r"(?:but|and|or|who|so|yeah|he|she|they|we|i|is|was)"  # words that go on past a name
 # A CSM named in lower case after the word: "csm ingrid vos", "csm noah friedman, already added".
-_LOWER_CSM = re.compile(r"(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?[ \t]+"
-                        r"(?!(?:for|on|of|at|now|too|again|going|since|until)\b)"
-                        r"(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+)?)"
-                        r"(?=[,.;]|\s*$|\s+\(me\)|\s+(?:but|and|who)\b)"
+_LOWER_CSM = re.compile(r"(?:(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?|\bthe csm is)[ \t]+"
+                        r"(?!(?:for|on|of|at|now|too|again|going|since|until|field|name|role"
+                        r"|column|slot)\b)"
+                        rf"(?P<name>[a-z][\w'’-]+"
+                        rf"(?:{_LOWER_PARTICLES}* (?!{_TALK}\b)[a-z][\w'’-]+)?)"
+                        rf"(?=[,.;]|\s*$|\s+\(me\)|\s+{_TALK}(?:'s|'m)?\b)"
                         r"|\b(?<!['’])(?<!\bby the )"
                         r"(?!(?:and|or|but|so|while|because)\b)"
                         r"(?P<owner>(?:(?<=\bfor )[a-z][a-z-]+ )?[a-z][a-z-]+)"
                         r"(?:['’]s (?:the|their)| (?:our|their)| (?:she|he)['’]s the) csm\b"
+                        rf"|\b(?!{_TALK}\b|the\b|that\b|then\b)(?P<named>[a-z][a-z-]+"
+                        rf"{_LOWER_PARTICLES}* [a-z][a-z-]+) is (?:the|their|our) csm\b"
                         r"|\bcsm \((?P<aside>[a-z][a-z'-]+)\)", re.I)
 # A lower-case note whose writer says who they are: "hey it's nia i'm the csm", "hi its omar
 # calling from the airport", "... this is lena by the way the csm".
@@ -235,9 +241,12 @@ def _speaker_csm(text: str) -> str | None:
             return next((s for s in speakers if s.split()[0] == told["name"]), told["name"])
         if told and re.search(r"(?i)\byou", told[0]):
             return next((s for s in reversed(speakers) if s != speaker), None)
-        if _SELF_CSM.search(said) or (asked and _ITS_ME.match(said)):
+        if _SELF_CSM.search(said) and not _WHO_OWNS.search(said) \
+                or (asked and _ITS_ME.match(said)):  # not "who's the CSM there?"
             named = _ME_ANSWER.match(said)
-            return named["name"] if named else speaker  # "who owns X?" - "me, why", "Me - Emi"
+            if named and named["name"].casefold() not in NOT_NAMES:
+                return named["name"]  # "who owns X?" - "Me - Emi"
+            return speaker  # "me, why", "Me, I sent it"
         answer = _THATS_HIS.match(said)
         if asked and answer and answer["name"].casefold() not in NOT_NAMES:
             return answer["name"]  # "whose account is X?" - "that's Jordan Okafor's"
@@ -444,7 +453,7 @@ def _signed_off(text: str, own: str) -> str | None:
             and not TITLES & set(lines[-2].casefold().split()):
         return lines[-1].strip()  # a bare name signing the note off, not a signature's company
     for lower in _LOWER_CSM.finditer(own):  # "csm is rory but ... - kat", "ahmed's their csm"
-        name = lower["name"] or lower["owner"] or lower["aside"]
+        name = lower["name"] or lower["owner"] or lower["aside"] or lower["named"]
         if not set(name.casefold().split()) & (NOT_NAMES | LOWER_STOP | NO_ONE | FUNCTION_WORDS
                                                | PRONOUNS):
             given = re.search(rf"\b(?:this is|it'?s|i'?m|i am)\s+(?:[a-z]+,? )?(?:no,? )?"

@@ -72,10 +72,10 @@ def field_of(label: str) -> str | None:
     return None
 
 
-# A label of five letters or more, typed with one slip, at the start of a line: "Custmer: X",
-# "Sevrity: 2", "Deadlnie: Friday".
-_LINE_LABEL = re.compile(r"^[ \t*_>-]*(?P<label>[a-z][a-z ]{1,22}[a-z])[ \t]*[:=][ \t]*",
-                         re.I | re.M)
+# A label of five letters or more, typed with one slip, at the start of a line or after a
+# separator: "Custmer: X", "Sevrity: 2", "| CMS: Y |".
+_LINE_LABEL = re.compile(r"(?:^|(?<=[|;])|(?<=[|;/] ))[ \t*_>-]*(?P<label>[a-z][a-z ]{1,22}[a-z])"
+                         r"[ \t]*[:=][ \t]*", re.I | re.M)
 _WORDS = {word: field for field, spellings in LABELS.items()
           for word in spellings.split("|") if re.fullmatch(r"[a-z ]{3,}", word)}
 

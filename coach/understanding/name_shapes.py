@@ -81,16 +81,16 @@ ROLE_THEN_NAME = re.compile(
 QUEUE = re.compile(r"\b(?:queue|team|desk|tier \d|l\d|support|pool(?:ed)?)\b", re.I)
 TEAM = re.compile(r"\b(?:escalations?|desk|team|support|leadership|leads?|success|ops|help"
                    r"|inbox|alerts?|cs)\b", re.I)
-NOT_NAMES = frozenset("""i me my we our us you your yours he she his her they them their it its
-    this that these those there here as hi hey hello dear thanks cheers regards best team all
+NOT_NAMES = frozenset("""i me my we our us you your yours he she his her they them their it its this
+    that these those there here as hi hey hello dear thanks cheers regards best team all speaker
     everyone anyone someone nobody nothing none no yes ok okay so um uh quick urgent fyi re fwd fw
     sorry sent date subject from to cc monday tuesday wednesday thursday friday saturday sunday
     today tomorrow yesterday morning yep yeah yup nope nah lol january february march april may june
-    july august september october november december sev severity csm customer client account
-    support engineering sales finance product security legal qa ops it hr vp ceo cfo cto coo ciso
-    api sso ui ux pdf csv sla p1 p2 p3 p4 eod cob asap call notes update heads note escalation
-    escalating escalate internal recap attendees forwarded original message ours theirs
-    usd eur gbp jpy cad aud chf inr sgd nzd sek nok dkk brl mxn zar""".split())
+    july august september october november december sev severity csm customer client account support
+    engineering sales finance product security legal qa ops it hr vp ceo cfo cto coo ciso api sso ui
+    ux pdf csv sla p1 p2 p3 p4 eod cob asap call notes update heads note escalation escalating
+    escalate internal recap attendees forwarded original message ours theirs usd eur gbp jpy cad aud
+    chf inr sgd nzd sek nok dkk brl mxn zar""".split())
 OPENERS = frozenset("""sev1 sev2 sev3 sev4 p1 p2 p3 p4
     escalating escalate escalation urgent re fwd fw notes call quick update
     fyi hi hey hello ugh omg so okay ok um uh morning flagging logging csm
@@ -147,6 +147,7 @@ def named_people(text: str) -> set[str]:
     """Names the text gives to people (senders, greetings, signatures), casefolded."""
     out = {clean(m["name"]).casefold() for m in FROM.finditer(text)}
     out |= {clean(name).casefold() for name, _ in chat_lines(text)}
+    out |= {clean(name).casefold() for name in re.findall(r"Speaker \d+ \(([^)\n]+)\)", text)}
     out |= {clean(m["name"]).casefold() for m in TO.finditer(text)}
     out |= {clean(m["name"]).casefold() for m in GREETING.finditer(text)}
     for name, role in re.findall(rf"\b({WORD}(?: {WORD}){{0,2}}) \(([^)\n]{{2,40}})\)", text):

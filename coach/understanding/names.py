@@ -91,7 +91,7 @@ _LOWER_NAME_PATTERN = (
     r"|account) is|so,?)[ \t]+"
     r"|^|\n|:[ \t]+|\][ \t]+|[ \t][-–—][ \t]+|@[ \t]*|\bsev ?\d[ \t]+|[.!?][ \t]+"
     r"|(?:^|\n)[ \t]*[•*·-][ \t]+)"
-    rf"(?P<name>(?!(?:sorry|anyway)\b){_LOWER_WORD}(?:[ \t]+&?[ \t]*{_LOWER_WORD}){{0,4}}?"
+    rf"(?P<name>(?!(?:sorry|anyway|it)\b){_LOWER_WORD}(?:[ \t]+&?[ \t]*{_LOWER_WORD}){{0,4}}?"
     rf"(?:[ \t]+{FORM})?)"
     r"(?='s\b|[ \t]+(?:is|are|was|were|has|had|wants?|needs?|says?|said|keeps?|just|[a-z]+ed"
     r"|rang|wrote|sent|told|got|lost|can|could|will|won't"
