@@ -56,7 +56,7 @@ _NO_CSM = re.compile(r"\bno (?:named |assigned |dedicated )?(?:csm|account owner
 _HANDOVER = re.compile(r"\bhand(?:ing)?[ -]?(?:over|off)\b|\bhanding\b|\bownership change", re.I)
 HANDED_TO = re.compile(rf"(?:(?:{WORD}|\)|\bme|\bmoves|\bgoes)\s*(?:→|->|=>|\bto\b)"
                         rf"|\bnow owned by)\s*(?:To:\s*)?@?(?P<name>{WORD}(?: {WORD})?)")
-# The writer stands in for the CSM: "I'm covering for Yuki", "I'm covering Ana Li's accounts".
+# The writer stands in for the CSM: "I'm covering for Ode", "I'm covering Ana Li's accounts".
 _COVERING = re.compile(rf"\b(?i:i'?m|i am|i'll be) (?i:covering|standing in) (?:(?i:for) )?"
                        rf"(?P<name>{PERSON})(?:['’]s (?i:accounts?|book|customers|patch)\b"
                        r"|(?!['’\w]))")
@@ -113,10 +113,10 @@ _SOLO_SPEAKER = re.compile(r"^[ \t]*(?P<name>[A-Z][a-z'’-]+)[ \t]*:(?P<said>[^
 # the one they answer).
 _YOU_CSM = re.compile(rf"(?:\b(?P<name>{WORD}),\s*)?(?i:(?:you'?re|you are|as) (?:still )?"
                       r"(?:the |their )?(?:csm|account owner))\b")
-# A colleague told so in prose: "Bjørn-Erik, as their CSM, please loop in on-call".
+# A colleague told so in prose: "Ole-Petter, as their CSM, can you call them today".
 _AS_CSM = re.compile(rf"(?P<name>{PERSON}),[ \t]*(?i:as (?:the |their )csm)\b")
-# The one a note is written to, greeted on its first line: "Kat, ...", "Hi Sam,", "Wen —", "Dear
-# Harpreet,", "@Carlos Mendoza fyi ...".
+# The one a note is written to, greeted on its first line: "Kat, ...", "Hi Sam,", "Ivo —", "Dear
+# Noor,", "@Ana Ruiz fyi ...".
 _GREETED = re.compile(rf"[ \t]*(?:(?i:hi|hey|hello|dear|hej|hola|hallo|bonjour|ciao|ol[áa]"
                       rf"|(?:good )?morning),?[ \t]+)?@?(?P<name>{PERSON})[ \t]*"
                       r"(?:[,!]|[ \t]?[—–](?:[ \t]|$)|(?=[ \t]+(?i:fyi|heads[ -]up|quick)\b))")
@@ -131,7 +131,7 @@ _YOURS = re.compile(r"\b(?:you(?:'re| are) (?:still )?(?:the|their|our) (?:csm|a
 
 def customer_reader(text: str, account: str) -> str | None:
     """Our CSM as the reader of the customer's own email: the one it greets, when its sign-off
-    names the account ("Hi Amélie, ... Juliette Moreau / Gérante, Café Lumière SARL")."""
+    names the account ("Hi Sam, ... Pia Holm / Finance Lead, Pell Farms Ltd")."""
     own = _own_part(text)
     tail = [line.casefold() for line in own.strip().splitlines() if 0 < len(line.strip()) < 70]
     if _NO_CSM.search(own) or not any(account.casefold() in line for line in tail[-4:]):
@@ -229,7 +229,7 @@ def _speaker_csm(text: str) -> str | None:
     asked = False  # the line before asked whose account it is
     for name, said in _chat(text):
         speaker = clean(without_note(name))  # "Marisol Ortega (CSM)"
-        turned = re.sub(r"^([\w'’-]+), ([\w'’-]+)$", r"\2 \1", speaker)  # "Weber, Lukas"
+        turned = re.sub(r"^([\w'’-]+), ([\w'’-]+)$", r"\2 \1", speaker)  # "Moreau, Ines"
         speaker = turned if turned in text else speaker  # as written elsewhere, else as it is
         if note := _CSM_NOTE.search(name):
             return clean(without_note(name[: note.start()]))  # "Valentina Ruiz (Tallyline CSM)"
@@ -293,7 +293,7 @@ def fullest(name: str, text: str) -> str:
     longer = re.search(rf"(?<![\w@]){re.escape(name)}{_SURNAMES}", text)
     if longer and re.fullmatch(PERSON, longer[0]) and not LEGAL.search(longer[0]) \
             and not NOT_NAMES & set(longer[0].casefold().split()):
-        return longer[0]  # "Ana Lucía" -> "Ana Lucía Moreno", "Wouter" -> "Wouter van der Berg"
+        return longer[0]  # "Ana Sofía" -> "Ana Sofía Reyes", "Joost" -> "Joost van den Berg"
     if " " in name:
         return name
     initials = re.sub(r"[^A-Z]", "", name) if re.fullmatch(r"(?:[A-Z]\.?){2,3}", name) else ""
@@ -376,7 +376,7 @@ def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None
         return me["name"] or me["named"]  # "attendees: me (Ingrid)", "Owner is me, Fatima."
     named = _AS_CSM.search(own)
     if named and named["name"].casefold() not in NOT_NAMES:
-        return named["name"]  # "Bjørn, as their CSM, please loop in on-call"
+        return named["name"]  # "Ole, as their CSM, can you call them today"
     reader = addressee(own) if _YOURS.search(own) else None
     if reader:
         return reader  # "Kat, Emberly's sync is broken ... You're the CSM so ...", "your X account"

@@ -54,8 +54,8 @@ LOWER_STOP = frozenset("""the a an our their my your this that these those every
     something nothing nobody everyone someone all some any its it one""".split())
 # Voice-note fillers, left out when reading a name's context: "with uh Granite Peak".
 FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm|ähm|äh)(?!\w),?[ \t]*", re.I)
-# A lower-case word said twice in a row, as people do in speech: "yuki yuki sato"; not an
-# introduction, whose repeated name leads to the surname ("it's ana, ana ribeiro").
+# A lower-case word said twice in a row, as people do in speech: "ines ines vaz"; not an
+# introduction, whose repeated name leads to the surname ("it's oto, oto berg").
 STUTTER = re.compile(r"(?<!\bit's )(?<!\bits )(?<!\bthis is )(?<!\bi'm )(?<!\bim )"
                      r"\b([a-z][a-z'’-]*)(?: \1\b)+")
 # People named by an email's headers or greeting: a customer contact, or (To:) us.
@@ -133,7 +133,7 @@ def spans(text: str) -> list[Span]:
             while len(words) > 2 and words[1] in _PARTICLES | {"and"}:  # "CSM de Grupo X"
                 start, words = start + len(words[1]) + 1, words[1:]
         end = match.end()
-        shout = _SHOUTED.search(text, start, end)  # "Juniper Lane Bakery OWNER CALLED"
+        shout = _SHOUTED.search(text, start, end)  # "Gorse Hill Pottery OWNER RANG"
         if shout is not None:
             end = shout.start()
         out.append(Span(text[start: end].rstrip(), start, start + len(text[start: end].rstrip())))

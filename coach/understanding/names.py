@@ -239,7 +239,7 @@ class _Seen:
 def _read(text: str, common: frozenset[str]) -> _Seen:
     text = _BOILERPLATE.sub("", record_as_labels(text))  # a JSON record or log line as labels
     text = FILLERS.sub("", text)  # once, for every reader below: "this is leo um csm for acme"
-    text = STUTTER.sub(r"\1", text)  # "their csm is yuki yuki sato"
+    text = STUTTER.sub(r"\1", text)  # "their csm is ines ines vaz"
     labels = labelled_values(text)
     labelled = _labelled(labels)
     named = named_people(text)
