@@ -337,7 +337,8 @@ def _signature_csm(text: str) -> str | None:
 def _claimed_by_sender(text: str) -> str | None:
     """The sender of an email that says "I'm the CSM" (not a chat: its speakers say so)."""
     sender = FROM.search(text)
-    if sender and not chat_lines(text) and _SELF_CSM.search(text[sender.end():]):
+    said = text[sender.end():] if sender else ""
+    if sender and not chat_lines(text) and _SELF_CSM.search(said) and not _AS_CSM.search(said):
         name = clean(sender["name"])
         return name if name and "@" not in name and not TEAM.search(name) else None
     return None

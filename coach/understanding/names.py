@@ -202,7 +202,8 @@ _DESIGNATOR = (r"(?:Partners|Architects|Associates|Group|Holdings|Labs|Studios?|
                r"|Logistics|Industries|Technologies|Consulting|Ventures|Capital|Media|Foods"
                r"|Farms|Hotels|Resorts|Clinics?|Healthcare|Pharma|Enterprises|Services"
                r"|Networks|Software|Analytics|Collective|Trust|Foundation|Institute|Agency"
-               r"|Company|Corporation|International|Worldwide|Brands|Manufacturing)")
+               r"|Company|Corporation|International|Worldwide|Brands|Manufacturing|Solicitors"
+               r"|Accountants|Attorneys|Lawyers|Advisors|Advisers|Surveyors|Brokers)")
 
 
 def _fuller(name: str, text: str) -> str:
@@ -404,7 +405,9 @@ def _lower_names(text: str, common: frozenset[str],
 _CORRECTED = re.compile(r"[ \t,–—-]+(?:no,? )?(?:sorry|i mean|wait)\b")
 # A reseller or partner between us and the customer, never the account.
 _GO_BETWEEN = re.compile(r"\s*\((?:our |the |their |a |an )?(?:\w+ )?(?:reseller|partner"
-                         r"|distributor|integrator|msp|var)\b", re.I)
+                         r"|distributor|integrator|msp|var)\b"
+                         r"|,\s*(?:their|its|the customer's) (?:parent(?: company)?|holding company"
+                         r"|reseller|partner)\b", re.I)
 _BOUGHT_VIA = re.compile(r"\b(?:bought|buy|purchased?|licensed?|signed)(?: us| it)? "
                          r"(?:through|via)\s+(?:the |a )?$", re.I)
 _CORRECTING = re.compile(r"\b(?:sorry|i mean),?[ \t]+$")
