@@ -411,6 +411,8 @@ def test_legal_forms_particles_and_the_as_written(brain: OfflineBrain, text: str
      "brackwater mills", "ines vaz"),
     ("Hi,\n\nBrackwater Mills is down. Oskar, as their CSM, please call them today.\n\nPia Holm"
      "\nSenior Consultant, Fernhill Partners", "Brackwater Mills", "Oskar"),
+    ("A: go ahead\nB: brackwater mills lost their sync\nA: who's the csm\n"
+     "B: it's oto oto berg-lund", "brackwater mills", "oto berg-lund"),
     ("Gorse Hill Pottery MANAGER RANG TWICE ABOUT THE RECEIPTS NOT PRINTING. RESTARTED THE "
      "PRINTER SERVICE. - Kemi", "Gorse Hill Pottery", "Kemi"),
 ])

@@ -22,6 +22,7 @@ from coach.understanding.name_shapes import (
     PRONOUNS,
     ROLE,
     SCRIPT,
+    STUTTER,
     TEAM,
     TITLES,
     TO,
@@ -107,7 +108,7 @@ _SIGNED_AS_CSM = re.compile(
 _SPEAKER = re.compile(r"^[ \t]*(?:Speaker \d+ \((?P<named>[^)\n]+)\)|(?P<name>[A-Z][\w'’.-]+"
                       r"(?: [A-Z][\w'’.-]*){1,3}))[ \t]*:(?P<said>[^\n]*)", re.M)
 # A chat's speaker known by one name ("Bex: I own the account btw"), when one speaks twice.
-_SOLO_SPEAKER = re.compile(r"^[ \t]*(?P<name>[A-Z][a-z'’-]+)[ \t]*:(?P<said>[^\n]*)", re.M)
+_SOLO_SPEAKER = re.compile(r"^[ \t]*(?P<name>[A-Z](?:[a-z'’-]+)?)[ \t]*:(?P<said>[^\n]*)", re.M)
 # In a chat, a colleague telling someone they are the CSM: "ok Abebe, you're the CSM", "Arjun, as
 # CSM keep them updated" (the name is the addressee), or "you're the CSM so you lead" (no name:
 # the one they answer).
@@ -247,6 +248,12 @@ def _speaker_csm(text: str) -> str | None:
             if named and named["name"].casefold() not in NOT_NAMES:
                 return named["name"]  # "who owns X?" - "Me - Emi"
             return speaker  # "me, why", "Me, I sent it"
+        named_answer = _NAMED_ANSWER.match(said) if asked else None
+        if named_answer:  # "who's the csm?" - "it's kofi kofi mensah"
+            name = STUTTER.sub(r"\1", named_answer["name"])
+            if not set(name.casefold().split()) & (NOT_NAMES | PRONOUNS | FUNCTION_WORDS
+                                                   | LOWER_STOP | NO_ONE):
+                return name
         answer = _THATS_HIS.match(said)
         if asked and answer and answer["name"].casefold() not in NOT_NAMES:
             return answer["name"]  # "whose account is X?" - "that's Jordan Okafor's"
@@ -280,6 +287,9 @@ _MENTION = re.compile(rf"@(?P<name>{WORD}(?: {WORD})?)")
 # "Valentina Ruiz (Tallyline CSM)", "Inês Duarte — Customer Success"
 _CSM_NOTE = re.compile(r"\((?:[^)]* )?csm\)$|\s[—–-]\s*(?:customer success|csm)\b[^\n]*$", re.I)
 _ME_ANSWER = re.compile(rf"\W*(?i:me)\s*[-–—,:]\s*(?P<name>{WORD}(?: {WORD})?)")  # "Me - Emi"
+_NAMED_ANSWER = re.compile(r"\W*(?:(?:yes|yeah|yep)\W+)?(?:it'?s|that'?s|that would be)\s+"
+                           r"(?P<name>[a-z][\w'’-]+(?: [a-z][\w'’-]+){0,2})(?<!['’]s)[.!]?\s*$",
+                           re.I)
 _THATS_HIS = re.compile(rf"\W*(?:(?i:that'?s|it'?s)\s+)?(?P<name>{WORD}(?: {WORD})?)['’]s\b")
 
 
