@@ -37,8 +37,11 @@ _SCRIPT_CSM = re.compile(rf"(?:^|(?<=[\s、。,:：]))(?P<name>[{SCRIPT}]{{1,12}
                          rf"(?:[ \u3000][{SCRIPT}]{{1,12}})?)[ \t]*[(（](?i:csm)[)）]", re.M)
 # "csm @Mina Park", "CSM: @Dana Li", "@Mina Park is their CSM", "@Mina Park your account X".
 _CSM_AT = re.compile(rf"\b(?i:csm)\s*[:=-]?\s*@(?P<name>{WORD}(?: {WORD})?)"
-                     rf"|@(?P<told>{WORD}(?: {WORD})?),?[ \t]+(?i:(?:is|who'?s) "
-                     r"(?:the |their |our )?csm\b|your (?:account|customer|client)\b)")
+                     rf"|@(?P<told>{PERSON}),?[ \t]+(?i:(?:is|who'?s|as) "
+                     r"(?:the |their |our )?csm\b|your (?:account|customer|client)\b"
+                     r"|you have this one\b|you'?re (?:the |their )csm\b)"
+                     rf"|\b(?i:cc)(?:'?ing)?:?[ \t]+@?(?P<copied>{PERSON})[ \t]+"
+                     r"(?i:as (?:the |their )?csm)\b")
 # A labelled CSM written as the writer: "CSM: me (Olu)", "owner: me, Fatima".
 ME = re.compile(r"^(?:me|myself|yours truly|ich|moi|yo|eu)\s*"
                 r"(?:\((?P<name>[^)]+)\)|,\s*(?P<named>.+))", re.I)
@@ -87,6 +90,11 @@ _CSM_AFTER = re.compile(
     r"|(?-i:[A-Z]))"
     r"|,?\s*\(?(?:since |as |because )?(?:he|she|they)(?:'s| is| are) (?:the |their |our )csm\b"
     r"|\s+is still the (?:account )?csm\b"
+    r"|\s+is looking after (?:them|the account|(?-i:[A-Z]))"
+    r"|\s+is (?:covering|acting) as (?:the )?csm\b"
+    r"|\s+(?:has taken|took|takes) over as (?:the )?csm\b"
+    r"|,\s*(?:our|their|the) (?:customer success|cs) (?:contact|manager|person|lead)\b"
+    r"|,\s*customer success(?: manager)?\s*$"
     r"|\s+csm\b(?!\s*[:=])"
     r"|\s+(?:ist|es|est|é) (?:der|die|unser|el|la|su|le|leur|o|a) csm\b"
     r"|\s+here\b|\s*\n\s*customer success|\s+[-–—]\s+csm\b"
@@ -114,8 +122,11 @@ _SOLO_SPEAKER = re.compile(r"^[ \t]*(?P<name>[A-Z](?:[a-z'’-]+)?)[ \t]*:(?P<sa
 # the one they answer).
 _YOU_CSM = re.compile(rf"(?:\b(?P<name>{WORD}),\s*)?(?i:(?:you'?re|you are|as) (?:still )?"
                       r"(?:the |their )?(?:csm|account owner))\b")
+# Whose CSM someone is: "the", "their", "Delacroix's".
+_WHOSE = r"(?:the |their |our |[\w'’-]+['’]s )?"
 # A colleague told so in prose: "Ole-Petter, as their CSM, can you call them today".
-_AS_CSM = re.compile(rf"(?P<name>{PERSON}),[ \t]*(?i:as (?:the |their )csm)\b")
+_AS_CSM = re.compile(rf"(?P<name>{PERSON}),[ \t]*(?i:as {_WHOSE}csm|you'?re (?:the |their )csm"
+                     r"|you have this one|you own (?:this|it|the account))\b")
 # The one a note is written to, greeted on its first line: "Kat, ...", "Hi Sam,", "Ivo —", "Dear
 # Noor,", "@Ana Ruiz fyi ...".
 _GREETED = re.compile(rf"[ \t]*(?:(?i:hi|hey|hello|dear|hej|hola|hallo|bonjour|ciao|ol[áa]"
@@ -124,10 +135,12 @@ _GREETED = re.compile(rf"[ \t]*(?:(?i:hi|hey|hello|dear|hej|hola|hallo|bonjour|c
 _HEADER = re.compile(r"^[ \t]*(?:subject|re|fwd?|to|from|cc|date|sent|an|von|betreff|gesendet"
                      r"|objet|asunto|assunto|onderwerp|aan|van)[ \t]*:", re.I)
 # What tells the note's reader that they are the CSM: "you're their CSM", "your X account".
-_YOURS = re.compile(r"\b(?:you(?:'re| are) (?:still )?(?:the|their|our) (?:csm|account (?:manager"
-                    r"|owner))\b|\bas (?:the |their )?csm\b|\byou own\b|\byour (?:[\w&.,'’-]+ )"
+_YOURS = re.compile(r"\b(?:you(?:'re| are|'ve been| have been) (?:still )?(?:the |their |our |a )?"
+                    r"(?:[a-z]+ )?(?:csm|customer success manager|account (?:manager|owner))\b"
+                    rf"|\bas {_WHOSE}csm\b|\byou own\b|\byour (?:[\w&.,'’-]+ )"
                     r"{0,5}account\b|\b(?:over|on|escalating|pass(?:ing)? (?:it|this) on) to you\b"
-                    r"|\bcan you (?:pick up|take over)\b|\btold (?:him|her|them) you'?d\b)", re.I)
+                    r"|\bcan you (?:pick up|take over)\b|\btold (?:him|her|them) you'?d\b"
+                    r"|\byou(?:'re| are) looking after\b|\byou have this one\b)", re.I)
 
 
 def customer_reader(text: str, account: str) -> str | None:
@@ -364,7 +377,7 @@ def our_csm(text: str, labelled: dict[str, str], people: set[str]) -> str | None
     name signing the note off."""
     script = _SCRIPT_CSM.search(text) or _CSM_AT.search(text)
     found = (_signature_csm(text) or labelled.get("csm")
-             or (script and (script["name"] or script["told"]))
+             or (script and (script["name"] or script["told"] or script["copied"]))
              or _noted_csm(text) or _speaker_csm(text) or _claimed_by_sender(text))
     if found:
         return found
