@@ -94,7 +94,8 @@ def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
     ("tickets_blind_13.jsonl", 0.92, 0.92), ("tickets_blind_14.jsonl", 0.78, 0.88),
     ("tickets_blind_15.jsonl", 0.92, 0.95), ("tickets_blind_16.jsonl", 0.75, 0.88),
     ("tickets_blind_17.jsonl", 0.92, 0.95), ("tickets_blind_18.jsonl", 0.95, 0.95),
-    ("tickets_blind_19.jsonl", 0.85, 0.60), ("tickets_blind_20.jsonl", 0.95, 0.95)])
+    ("tickets_blind_19.jsonl", 0.92, 0.88), ("tickets_blind_20.jsonl", 0.95, 0.95),
+    ("tickets_blind_21.jsonl", 0.82, 0.90), ("tickets_blind_22.jsonl", 0.88, 0.95)])
 def test_blind_dev_tickets_floor(brain: OfflineBrain, name: str, account: float,
                                  csm: float) -> None:
     """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The
@@ -413,6 +414,26 @@ def test_legal_forms_particles_and_the_as_written(brain: OfflineBrain, text: str
      "\nSenior Consultant, Fernhill Partners", "Brackwater Mills", "Oskar"),
     ("A: go ahead\nB: brackwater mills lost their sync\nA: who's the csm\n"
      "B: it's oto oto berg-lund", "brackwater mills", "oto berg-lund"),
+    ("Acct name: Brackwater Mills\nCust. Success Mgr: Oto Berg\nIssue: exports fail",
+     "Brackwater Mills", "Oto Berg"),
+    ("Cliente: Brackwater Mills\nGerente de cuenta (CSM): Inés Vaz\nProblema: caída total",
+     "Brackwater Mills", "Inés Vaz"),
+    ("[14/05 09:12] Oto Berg\nI'm taking over Brackwater Mills from Pia as their CSM today.\n"
+     "[14/05 09:14] Pia Lund\nthanks", "Brackwater Mills", "Oto Berg"),
+    ("Li Tan, 2:16 PM\nwho's CSM on Brackwater Mills?\nIda Moe, 2:16 PM\nOto Berg-Lund\n"
+     "Li Tan, 2:18 PM\nok", "Brackwater Mills", "Oto Berg-Lund"),
+    ("Brackwater Mills says the export is late. Ines Vaz has them, she's out till Monday.",
+     "Brackwater Mills", "Ines Vaz"),
+    ("To: support@fernhill.io\nCc: Oto Berg\nSubject: help\n\nHello,\n\nWe cannot find the "
+     "approval guide.\n\nPia Holm\nBrackwater Mills AG", "Brackwater Mills AG", "Oto Berg"),
+    ("Hi Oto,\n\nWelcome! You now own Brackwater Mills; Pia handed it over.", "Brackwater Mills",
+     "Oto"),
+    ("ok so brackwater mills, they lost data. i'm the csm on it, it's me, oto, oto berg-lund.",
+     "brackwater mills", "oto berg-lund"),
+    ("notes from the brackwater mills call. she asked me to pass it to ines, ines vaz, who's "
+     "their csm.", "brackwater mills", "ines vaz"),
+    ("so brackwater mills can't export. i'm ana-sofia reyes, their csm. fix by friday.",
+     "brackwater mills", "ana-sofia reyes"),
     ("Gorse Hill Pottery MANAGER RANG TWICE ABOUT THE RECEIPTS NOT PRINTING. RESTARTED THE "
      "PRINTER SERVICE. - Kemi", "Gorse Hill Pottery", "Kemi"),
 ])

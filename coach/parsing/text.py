@@ -71,7 +71,8 @@ _CHAT_HEADER = re.compile(
     re.M)
 # Or as Teams copies it: "[9:02] Andrés Villalobos", "[10:14 AM] Hollis, Brendan", "Ben Adeyemi
 # 16:20" (this one only when two such lines make a chat).
-_TIMED_HEADER = re.compile(rf"^[ \t]*\[(?:(?:Yesterday|Today|\w+day),?\s+)?{_TIME}\][ \t]+"
+_TIMED_HEADER = re.compile(rf"^[ \t]*\[(?:(?:Yesterday|Today|\w+day),?\s+"
+                           rf"|\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?,?\s+)?{_TIME}\][ \t]+"
                            r"(?P<name>[A-Z][^\n\[\]:]{1,40}?)[ \t]*$", re.M)
 _NAME_TIME = re.compile(
     rf"^[ \t]*(?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){{0,3}}) {_TIME}[ \t]*$", re.M)

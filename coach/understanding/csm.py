@@ -89,7 +89,8 @@ _CSM_AFTER = re.compile(
     r"|,?\s+(?:who )?owns (?:(?:the|this|their|that) (?:account|relationship)\b|this one\b"
     r"|(?-i:[A-Z]))"
     r"|,?\s*\(?(?:since |as |because )?(?:he|she|they)(?:'s| is| are) (?:the |their |our )csm\b"
-    r"|\s+is still the (?:account )?csm\b"
+    r"|\s+is still the (?:account )?csm\b|\s+has (?:them|the account|this one)\b"
+    r"|,?\s+(?:ela|ele|elle|il|sie|er) (?:é|est|ist|es) (?:a|o|la|le|die|der|el) csm\b"
     r"|\s+is looking after (?:them|the account|(?-i:[A-Z]))"
     r"|\s+is (?:covering|acting) as (?:the )?csm\b"
     r"|\s+(?:has taken|took|takes) over as (?:the )?csm\b"
@@ -137,7 +138,7 @@ _HEADER = re.compile(r"^[ \t]*(?:subject|re|fwd?|to|from|cc|date|sent|an|von|bet
 # What tells the note's reader that they are the CSM: "you're their CSM", "your X account".
 _YOURS = re.compile(r"\b(?:you(?:'re| are|'ve been| have been) (?:still )?(?:the |their |our |a )?"
                     r"(?:[a-z]+ )?(?:csm|customer success manager|account (?:manager|owner))\b"
-                    rf"|\bas {_WHOSE}csm\b|\byou own\b|\byour (?:[\w&.,'’-]+ )"
+                    rf"|\bas {_WHOSE}csm\b|\byou (?:now )?own\b|\byour (?:[\w&.,'’-]+ )"
                     r"{0,5}account\b|\b(?:over|on|escalating|pass(?:ing)? (?:it|this) on) to you\b"
                     r"|\bcan you (?:pick up|take over)\b|\btold (?:him|her|them) you'?d\b"
                     r"|\byou(?:'re| are) looking after\b|\byou have this one\b)", re.I)
@@ -150,8 +151,19 @@ def customer_reader(text: str, account: str) -> str | None:
     tail = [line.casefold() for line in own.strip().splitlines() if 0 < len(line.strip()) < 70]
     if _NO_CSM.search(own) or not any(account.casefold() in line for line in tail[-4:]):
         return None
-    reader = addressee(own)
+    reader = addressee(own) or _copied(own)  # "Dear Sam," or, to a support inbox, "Cc: Sam Lee"
     return reader if reader and reader.casefold() not in account.casefold() else None
+
+
+_CC = re.compile(r"^[ \t]*cc[ \t]*:[ \t]*(?P<name>[^<\n;,]+?)[ \t]*(?:<[^>\n]*>)?[ \t]*$",
+                 re.I | re.M)
+
+
+def _copied(text: str) -> str | None:
+    """The one colleague copied on an email (a name, not an address or a team)."""
+    copied = _CC.search(text)
+    name = clean(copied["name"]) if copied else ""
+    return name if re.fullmatch(PERSON, name) and not TEAM.search(name) else None
 
 
 def addressee(text: str) -> str | None:
@@ -193,18 +205,21 @@ _LOWER_CSM = re.compile(r"(?:(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?|\bthe csm
                         r"(?!(?:and|or|but|so|while|because)\b)"
                         r"(?P<owner>(?:(?<=\bfor )[a-z][a-z-]+ )?[a-z][a-z-]+)"
                         r"(?:['’]s (?:the|their)| (?:our|their)| (?:she|he)['’]s the) csm\b"
-                        rf"|\b(?!{_TALK}\b|the\b|that\b|then\b)(?P<named>[a-z][a-z-]+"
-                        rf"{_LOWER_PARTICLES}* [a-z][a-z-]+) is (?:the|their|our) csm\b"
+                        rf"|\b(?!{_TALK}\b|the\b|that\b|then\b)(?P<named>[a-zà-ÿ][a-zà-ÿ-]+"
+                        rf"{_LOWER_PARTICLES}* [a-zà-ÿ][a-zà-ÿ-]+)(?: is|,? who'?s|,? who is)"
+                        r" (?:the|their|our) csm\b"
+                        rf"|\bi'?m (?P<intro>[a-zà-ÿ][a-zà-ÿ-]+{_LOWER_PARTICLES}*"
+                        r" [a-zà-ÿ][a-zà-ÿ-]+), (?:the|their|our) csm\b"
                         r"|\bcsm \((?P<aside>[a-z][a-z'-]+)\)", re.I)
 # A lower-case note whose writer says who they are: "hey it's nia i'm the csm", "hi its omar
 # calling from the airport", "... this is lena by the way the csm".
-_LOWER_INTRO = re.compile(r"\b(?:i'?m (?:the|their) csm,|this is|it'?s|i'?m|i am|my name is"
-                          r"|hier ist|ich bin|to me,"
+_LOWER_INTRO = re.compile(r"\b(?:i'?m (?:the|their) csm,|it'?s me,|this is|it'?s|i'?m|i am"
+                          r"|my name is|hier ist|ich bin|to me,"
                           r"|(?:hi|hey|hello|ok|okay|so),?(?= [a-z][a-z'-]{1,20},? here\b))"
-                          r" (?P<name>[a-z][a-z'-]{1,20})"
+                          r" (?P<name>[a-zà-ÿ][a-zà-ÿ'-]{1,20})"
                           r"(?:(?=,? (?:by the way,? )?(?:the|their) csm\b)|(?P<opens>,? (?:here"
                           r"|calling|recording|from|with|by the way|(?:and )?(?:i'?m|i am))\b"
-                          r"|,? (?P=name) (?P<surname>[a-z][a-z'-]{1,20})\b))?")
+                          r"|,? (?P=name) (?P<surname>[a-zà-ÿ][a-zà-ÿ'-]{1,20})(?![\w-])))?")
 
 
 def _own_part(text: str) -> str:
@@ -261,6 +276,8 @@ def _speaker_csm(text: str) -> str | None:
             if named and named["name"].casefold() not in NOT_NAMES:
                 return named["name"]  # "who owns X?" - "Me - Emi"
             return speaker  # "me, why", "Me, I sent it"
+        if asked and re.fullmatch(PERSON, said.strip(" .!")) and " " in said.strip():
+            return said.strip(" .!")  # "who's CSM on X?" - "Yuki Tanaka-Brennan"
         named_answer = _NAMED_ANSWER.match(said) if asked else None
         if named_answer:  # "who's the csm?" - "it's kofi kofi mensah"
             name = STUTTER.sub(r"\1", named_answer["name"])
@@ -477,7 +494,7 @@ def _signed_off(text: str, own: str) -> str | None:
             and not TITLES & set(lines[-2].casefold().split()):
         return lines[-1].strip()  # a bare name signing the note off, not a signature's company
     for lower in _LOWER_CSM.finditer(own):  # "csm is rory but ... - kat", "ahmed's their csm"
-        name = lower["name"] or lower["owner"] or lower["aside"] or lower["named"]
+        name = lower["name"] or lower["owner"] or lower["aside"] or lower["named"] or lower["intro"]
         if not set(name.casefold().split()) & (NOT_NAMES | LOWER_STOP | NO_ONE | FUNCTION_WORDS
                                                | PRONOUNS):
             given = re.search(rf"\b(?:this is|it'?s|i'?m|i am)\s+(?:[a-z]+,? )?(?:no,? )?"

@@ -22,7 +22,9 @@ LABELS = {
     "csm": r"account[ _]owner(?: \(csm\)|[ _]csm)?|account manager|customer success manager"
            r"|assignee[_ ]csm|csm[ _]owner|csm[ _]name|owner/csm|csm/owner|our (?:csm|person)"
            r"|acct\.? (?:mgr|manager|owner)|account mgr|cs owner|owner[ _]cs|csm__c"
-           r"|[a-z]+ \(csm\)|raised by|assigned csm|csm assigned|csm respons[aá]vel"
+           r"|cust(?:omer|\.)? success (?:mgr|manager)"
+           r"|[a-zà-ÿ]+(?: [a-zà-ÿ]+){0,3} \(csm\)|raised by|assigned csm|csm assigned"
+           r"|csm respons[aá]vel"
            r"|csm responsable|responsable (?:de )?cs|kundenbetreuer(?:in)?|betreuer(?:in)?"
            r"|respons[aá]vel (?:pelo )?cs|csm|am|owner|担当 ?csm|担当",
     "issue_summary": r"issue summary|issue|summary|problem|what happened|what|description"

@@ -33,7 +33,7 @@ FORM = (r"(?:SARL|SAC|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.?A\.? de C\
          r"|C[Oo]\.(?=[\s,?!;:)]|$)|Co-op|Corp\.?|Ltda\.?|Lda\.?|S\.L\.U\.|S\.R\.L\.?|S\.?L\.?|JSC|SE|Srl"
          r"|S\.r\.l\.|S\.C\.|KG|OÜ|ASA|A\.Ş\.?|Pty|Pvt\.?|Sp\. z o\.o\.|W\.L\.L\.|ehf\.?"
          r"|hf\.|Pte\.? Ltd\.?|Pte\.?|Kft\.?|Bros\.?|PC|Zrt\.?|s\.r\.o\.|a\.s\.|d\.o\.o\.|d\.d\."
-         r"|Α\.Ε\.|mbH|Sdn\.? Bhd\.?|P\.C\.)(?!\w)")
+         r"|Α\.Ε\.|mbH|Sdn\.? Bhd\.?|P\.C\.|e\.K\.)(?!\w)")
 _PART = rf"(?:{FORM}|\((?:UK|US|EU|Pty|Pvt)\)|#\d+|{WORD})"
 SPAN = re.compile(rf"(?<![\w@.'’]){WORD}(?:{_JOIN}{_PART}){{0,6}}")
 LEGAL = re.compile(rf"(?:^|\s){FORM}$|\((?:Pty|Pvt)\)|{_SCRIPT_FORM}")
@@ -56,8 +56,9 @@ LOWER_STOP = frozenset("""the a an our their my your this that these those every
 FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm|ähm|äh)(?!\w),?[ \t]*", re.I)
 # A lower-case word said twice in a row, as people do in speech: "ines ines vaz"; not an
 # introduction, whose repeated name leads to the surname ("it's oto, oto berg").
-STUTTER = re.compile(r"(?<!\bit's )(?<!\bits )(?<!\bthis is )(?<!\bi'm )(?<!\bim )"
-                     r"\b([a-z][a-z'’-]*)(?: \1\b)+")
+STUTTER = re.compile(r"(?<!\bit's )(?<!\bits )(?<!\bthis is )(?<!\bi'm )(?<!\bim )(?<!\bme, )"
+                     r"(?<!\bcsm, )"
+                     r"\b([a-zà-ÿ][a-zà-ÿ'’-]*)(?:[ \t]*[,—–]?[ \t]+\1\b)+")
 # People named by an email's headers or greeting: a customer contact, or (To:) us.
 FROM = re.compile(r"^\s*>?\s*(?:from|von|de|van|差出人)\s?[:：]\s*(?P<name>[^<\n,]+)",
                    re.I | re.M)
@@ -109,7 +110,8 @@ def clean(value: str) -> str:
     value = " ".join(value.split())
     dotted = re.search(rf"\b{FORM}\.?$", value) and _DOTTED.search(value)
     kept = "." if dotted or re.search(r"\s[A-Z]\.$", value) else ""  # "Zoe T."
-    value = re.sub(r"^(?:the|The)\s+", "", value.strip(" .,:;-–—*_\"'“”")) + kept
+    value = re.sub(r"^(?:the|The)\s+", "", value.strip(" .,:;-–—*_\"'“”").rstrip(" (")) + kept
+    value = re.sub(r"(?<=\.) I$", "", value)  # "Kaur Ltd. I" of "... Kaur Ltd. I called them"
     return re.sub(r"(?:'s|’s)$", "", value)
 
 

@@ -88,7 +88,7 @@ _LOWER_NAME_PATTERN = (
     r"|sorry,?|anyway,?"
     r"|my (?:account|client|customer)s?,?"
     r"|(?:customer|client"
-    r"|account) is|so,?)[ \t]+"
+    r"|account) is,?|so,?)[ \t]+"
     r"|^|\n|:[ \t]+|\][ \t]+|[ \t][-–—][ \t]+|@[ \t]*|\bsev ?\d[ \t]+|[.!?][ \t]+"
     r"|(?:^|\n)[ \t]*[•*·-][ \t]+)"
     rf"(?P<name>(?!(?:sorry|anyway|it)\b){_LOWER_WORD}(?:[ \t]+&?[ \t]*{_LOWER_WORD}){{0,4}}?"
@@ -240,7 +240,7 @@ class _Seen:
 def _read(text: str, common: frozenset[str]) -> _Seen:
     text = _BOILERPLATE.sub("", record_as_labels(text))  # a JSON record or log line as labels
     text = FILLERS.sub("", text)  # once, for every reader below: "this is leo um csm for acme"
-    text = STUTTER.sub(r"\1", text)  # "their csm is ines ines vaz"
+    spoken = STUTTER.sub(r"\1", text)  # for the CSM: "their csm is ines ines vaz"
     labels = labelled_values(text)
     labelled = _labelled(labels)
     named = named_people(text)
@@ -249,7 +249,7 @@ def _read(text: str, common: frozenset[str]) -> _Seen:
     if first_csm is not None and re.fullmatch(r"(?i)\W*(?:me|myself)\W*", first_csm):
         csm = writer(text)  # "CSM: me" ... "cheers, Leo"
     else:
-        csm = None if unnamed else our_csm(text, labelled, named)
+        csm = None if unnamed else our_csm(spoken, labelled, named)
     csm = fullest(csm, text) if csm else None
     people = named | ({csm.casefold()} if csm else set())
     ours = _our_company(text, csm)
@@ -266,6 +266,7 @@ def _labelled(labels: list[tuple[str, str]]) -> dict[str, str]:
         if field not in ("account", "csm") or field in found:
             continue
         line = re.split(r"(?<!\bInc)(?<!\bLtd)(?<!\bCorp)(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\bBros)"
+                        r"(?<!\bPte)(?<!\bPvt)(?<!\bSdn)"
                         r"\.\s+(?=\S)"
                         r"|\s{2,}|\"\s*,\s*\"", raw.strip().split("\n")[0], maxsplit=1)[0]
         head = line.split(")", 1)[0]
