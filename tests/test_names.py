@@ -434,6 +434,12 @@ def test_legal_forms_particles_and_the_as_written(brain: OfflineBrain, text: str
      "their csm.", "brackwater mills", "ines vaz"),
     ("so brackwater mills can't export. i'm ana-sofia reyes, their csm. fix by friday.",
      "brackwater mills", "ana-sofia reyes"),
+    ("**Escalation**\n- **Customer**: Brackwater Mills\n- **Success mgr**: Oto Berg\n"
+     "- **What happened**: reports fail", "Brackwater Mills", "Oto Berg"),
+    ("顧客名：Brackwater Mills Co., Ltd.\n担当CSM：Oto Berg\n概要：ライセンス数",
+     "Brackwater Mills Co., Ltd.", "Oto Berg"),
+    ("@Oto Berg this one's yours now, Brackwater Mills moved into your book. Nothing urgent.",
+     "Brackwater Mills", "Oto Berg"),
     ("Gorse Hill Pottery MANAGER RANG TWICE ABOUT THE RECEIPTS NOT PRINTING. RESTARTED THE "
      "PRINTER SERVICE. - Kemi", "Gorse Hill Pottery", "Kemi"),
 ])

@@ -16,6 +16,7 @@ from coach.understanding.name_shapes import (
     FUNCTION_WORDS,
     LEGAL,
     LOWER_STOP,
+    NAME_PARTICLE,
     NO_ONE,
     NOT_NAMES,
     PERSON,
@@ -39,7 +40,8 @@ _SCRIPT_CSM = re.compile(rf"(?:^|(?<=[\s、。,:：]))(?P<name>[{SCRIPT}]{{1,12}
 _CSM_AT = re.compile(rf"\b(?i:csm)\s*[:=-]?\s*@(?P<name>{WORD}(?: {WORD})?)"
                      rf"|@(?P<told>{PERSON}),?[ \t]+(?i:(?:is|who'?s|as) "
                      r"(?:the |their |our )?csm\b|your (?:account|customer|client)\b"
-                     r"|you have this one\b|you'?re (?:the |their )csm\b)"
+                     r"|you have this one\b|you'?re (?:the |their )csm\b"
+                     r"|(?:this one|it|this)['’]?s yours\b)"
                      rf"|\b(?i:cc)(?:'?ing)?:?[ \t]+@?(?P<copied>{PERSON})[ \t]+"
                      r"(?i:as (?:the |their )?csm)\b")
 # A labelled CSM written as the writer: "CSM: me (Olu)", "owner: me, Fatima".
@@ -141,7 +143,8 @@ _YOURS = re.compile(r"\b(?:you(?:'re| are|'ve been| have been) (?:still )?(?:the
                     rf"|\bas {_WHOSE}csm\b|\byou (?:now )?own\b|\byour (?:[\w&.,'’-]+ )"
                     r"{0,5}account\b|\b(?:over|on|escalating|pass(?:ing)? (?:it|this) on) to you\b"
                     r"|\bcan you (?:pick up|take over)\b|\btold (?:him|her|them) you'?d\b"
-                    r"|\byou(?:'re| are) looking after\b|\byou have this one\b)", re.I)
+                    r"|\byou(?:'re| are) looking after\b|\byou have this one\b"
+                    r"|\b(?:this one|it|this)['’]?s yours\b|\binto your book\b)", re.I)
 
 
 def customer_reader(text: str, account: str) -> str | None:
@@ -192,23 +195,22 @@ _QUOTED_PART = re.compile(r"^\s*(?:On [^\n]{5,100} wrote:|-{2,} ?(?:Original|For
 # A lower-case sign-off ending the note: "... not urgent. -sam", "-raj (csm)".
 _LOWER_SIGN_OFF = re.compile(r"(?:^|\s)[-–—/]+ ?(?P<name>(?:[a-z]\. ?)?[a-z][a-z'-]{1,20})"
                              r"(?: ?\((?P<full>[A-Z][\w'’-]+ [A-Z][\w'’-]+)?[^)\n]*\))?\s*$")
-_LOWER_PARTICLES = r"(?: (?:de|da|dos|du|van|von|der|den|del|la|le|bin|el))"
 _TALK = r"(?:but|and|or|who|so|yeah|he|she|they|we|i|is|was)"  # words that go on past a name
 # A CSM named in lower case after the word: "csm ingrid vos", "csm noah friedman, already added".
 _LOWER_CSM = re.compile(r"(?:(?<!\bno )(?<!\bthe )\bcsm\s*(?:[:=]|is)?|\bthe csm is)[ \t]+"
                         r"(?!(?:for|on|of|at|now|too|again|going|since|until|field|name|role"
                         r"|column|slot)\b)"
                         rf"(?P<name>[a-z][\w'’-]+"
-                        rf"(?:{_LOWER_PARTICLES}* (?!{_TALK}\b)[a-z][\w'’-]+)?)"
+                        rf"(?:{NAME_PARTICLE}* (?!{_TALK}\b)[a-z][\w'’-]+)?)"
                         rf"(?=[,.;]|\s*$|\s+\(me\)|\s+{_TALK}(?:'s|'m)?\b)"
                         r"|\b(?<!['’])(?<!\bby the )"
                         r"(?!(?:and|or|but|so|while|because)\b)"
                         r"(?P<owner>(?:(?<=\bfor )[a-z][a-z-]+ )?[a-z][a-z-]+)"
                         r"(?:['’]s (?:the|their)| (?:our|their)| (?:she|he)['’]s the) csm\b"
                         rf"|\b(?!{_TALK}\b|the\b|that\b|then\b)(?P<named>[a-zà-ÿ][a-zà-ÿ-]+"
-                        rf"{_LOWER_PARTICLES}* [a-zà-ÿ][a-zà-ÿ-]+)(?: is|,? who'?s|,? who is)"
+                        rf"{NAME_PARTICLE}* [a-zà-ÿ][a-zà-ÿ-]+)(?: is|,? who'?s|,? who is)"
                         r" (?:the|their|our) csm\b"
-                        rf"|\bi'?m (?P<intro>[a-zà-ÿ][a-zà-ÿ-]+{_LOWER_PARTICLES}*"
+                        rf"|\bi'?m (?P<intro>[a-zà-ÿ][a-zà-ÿ-]+{NAME_PARTICLE}*"
                         r" [a-zà-ÿ][a-zà-ÿ-]+), (?:the|their|our) csm\b"
                         r"|\bcsm \((?P<aside>[a-z][a-z'-]+)\)", re.I)
 # A lower-case note whose writer says who they are: "hey it's nia i'm the csm", "hi its omar
@@ -323,8 +325,7 @@ _NAMED_ANSWER = re.compile(r"\W*(?:(?:yes|yeah|yep)\W+)?(?:it'?s|that'?s|that wo
 _THATS_HIS = re.compile(rf"\W*(?:(?i:that'?s|it'?s)\s+)?(?P<name>{WORD}(?: {WORD})?)['’]s\b")
 
 
-_SURNAMES = (r"(?:(?: (?:de|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|bin|binti))*"
-             rf" [{UPPER}][a-zß-ÿ'’-]+)+")
+_SURNAMES = rf"(?:{NAME_PARTICLE}* [{UPPER}][a-zß-ÿ'’-]+)+"
 
 
 def fullest(name: str, text: str) -> str:

@@ -22,7 +22,7 @@ LABELS = {
     "csm": r"account[ _]owner(?: \(csm\)|[ _]csm)?|account manager|customer success manager"
            r"|assignee[_ ]csm|csm[ _]owner|csm[ _]name|owner/csm|csm/owner|our (?:csm|person)"
            r"|acct\.? (?:mgr|manager|owner)|account mgr|cs owner|owner[ _]cs|csm__c"
-           r"|cust(?:omer|\.)? success (?:mgr|manager)"
+           r"|(?:cust(?:omer|\.)? )?success (?:mgr|manager)"
            r"|[a-zà-ÿ]+(?: [a-zà-ÿ]+){0,3} \(csm\)|raised by|assigned csm|csm assigned"
            r"|csm respons[aá]vel"
            r"|csm responsable|responsable (?:de )?cs|kundenbetreuer(?:in)?|betreuer(?:in)?"
@@ -42,7 +42,7 @@ _INLINE = {"account", "severity", "csm", "business_impact", "timeline_required",
            "escalation_owner"}
 _ANY = "|".join(LABELS.values())
 _SEP = (r"[ \t]*(?:\((?!csm\))[^)\n]{0,20}\))?[ \t]*\??[ \t]*"
-        r"(?:[:=/]|->|→|[ \t][-–—][ \t]|-{1,2}(?=[ \t])|\.{3,})[ \t]*")
+        r"(?:[:=/：]|->|→|[ \t][-–—][ \t]|-{1,2}(?=[ \t])|\.{3,})[ \t]*")
 _LABEL = re.compile(
     rf"(?:^|(?<=[\n;|{{,])|(?<=[.;|/] )|(?<=\S  ))[ \t*_>\"'-]*(?P<label>{_ANY})(?![\w])"
     rf"[*_\"']*{_SEP}[*_\"']*[ \t]*"

@@ -21,10 +21,10 @@ WORD = (rf"(?:(?:[{UPPER}]\.){{2,}}|St\.(?= [{UPPER}])|[{UPPER}]\w*(?:['’][{UP
 _PARTICLES = frozenset(
     "de des da do dos das di del della van von der den du la le y et und am im of bin binti"
     .split())
+# The small words between a person's names: "de la", "van der", "bin".
+NAME_PARTICLE = r"(?: (?:de|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|el|y|bin|binti))"
 # A person's name of up to four words, with the particles between them: "Maria José de Souza".
-PERSON = (rf"{WORD}(?:(?: (?:de|da|do|dos|das|di|del|della|van|von|der|den|du|la|le|y|bin"
-          r"|binti))*"
-          rf" {WORD}){{0,3}}")
+PERSON = rf"{WORD}(?:{NAME_PARTICLE}* {WORD}){{0,3}}"
 _JOIN = (rf"(?: +(?:&|{'|'.join(sorted(_PARTICLES))}) +| +and +(?!I\b)"
          r"| +[dl]['’](?=[A-Z])| +| *[&+] *"
          r"|, +(?=(?:LLC|Inc|Ltd|LLP|GmbH|S\.A\.|SA|S\.L\.)(?!\w)))")
