@@ -96,7 +96,7 @@ def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
     ("tickets_blind_17.jsonl", 0.92, 0.95), ("tickets_blind_18.jsonl", 0.95, 0.95),
     ("tickets_blind_19.jsonl", 0.92, 0.88), ("tickets_blind_20.jsonl", 0.95, 0.95),
     ("tickets_blind_21.jsonl", 0.82, 0.90), ("tickets_blind_22.jsonl", 0.88, 0.95),
-    ("tickets_blind_23.jsonl", 0.80, 0.65)])
+    ("tickets_blind_23.jsonl", 0.78, 0.70)])
 def test_blind_dev_tickets_floor(brain: OfflineBrain, name: str, account: float,
                                  csm: float) -> None:
     """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The
