@@ -96,7 +96,7 @@ def test_a_pronoun_or_a_common_word_is_never_an_account(common: frozenset[str],
     ("tickets_blind_17.jsonl", 0.92, 0.95), ("tickets_blind_18.jsonl", 0.95, 0.95),
     ("tickets_blind_19.jsonl", 0.92, 0.88), ("tickets_blind_20.jsonl", 0.95, 0.95),
     ("tickets_blind_21.jsonl", 0.82, 0.90), ("tickets_blind_22.jsonl", 0.88, 0.95),
-    ("tickets_blind_23.jsonl", 0.78, 0.70)])
+    ("tickets_blind_23.jsonl", 0.82, 0.75)])
 def test_blind_dev_tickets_floor(brain: OfflineBrain, name: str, account: float,
                                  csm: float) -> None:
     """Written blind from the seed and labelled twice (tests/eval/README.md); tuned on. The
@@ -441,6 +441,12 @@ def test_legal_forms_particles_and_the_as_written(brain: OfflineBrain, text: str
      "Brackwater Mills Co., Ltd.", "Oto Berg"),
     ("@Oto Berg this one's yours now, Brackwater Mills moved into your book. Nothing urgent.",
      "Brackwater Mills", "Oto Berg"),
+    ("klant: Brackwater Mills B.V.\nCSM / accountbeheerder: Oto Berg\nurgentie: 3",
+     "Brackwater Mills B.V.", "Oto Berg"),
+    ("quick note on brackwater mills. i don't think they even have a csm right now. - pia",
+     "brackwater mills", None),
+    ("ok so this is for brackwater mills s.a., um, their exports fail", "brackwater mills s.a.",
+     None),
     ("Gorse Hill Pottery MANAGER RANG TWICE ABOUT THE RECEIPTS NOT PRINTING. RESTARTED THE "
      "PRINTER SERVICE. - Kemi", "Gorse Hill Pottery", "Kemi"),
 ])

@@ -56,7 +56,8 @@ _NO_CSM = re.compile(r"\bno (?:named |assigned |dedicated )?(?:csm|account owner
                      r"|\b(?:couldn'?t|could not|can'?t|cannot) find (?:a|an|the) (?:csm|owner)\b"
                      r"|\bnot the csm\b|\b(?:(?:don'?t|do not) (?:\w+ )?know|not sure|no idea)"
                      r" who (?:the csm is|owns|has)\b"
-                     r"|\b(?:don'?t|doesn'?t|do not|does not) have an? (?:csm|account owner)\b",
+                     r"|\b(?:don'?t|doesn'?t|do not|does not) (?:\w+ ){0,3}have an? "
+                     r"(?:csm|account owner)\b",
                      re.I)
 # A handover names the new owner after an arrow or "to": "Jess Harlow → Marcus Delgado".
 _HANDOVER = re.compile(r"\bhand(?:ing)?[ -]?(?:over|off)\b|\bhanding\b|\bownership change", re.I)

@@ -83,6 +83,9 @@ _SUBJECT_AFTER = re.compile(
 # A word of a name in lower case: "wellspring.io", "st." of "st. anselm", never "tomorrow." ending
 # a sentence.
 _LOWER_WORD = r"(?:(?:st|mt|ft|dr)\.|[a-z0-9][\w&+-]*(?:['’](?!s\b)[a-z]+)?(?:\.[\w&+-]+)*)"
+# A legal form typed in lower case after a lower-case name: "x minerals s.a.", "x optik gmbh".
+_LOWER_FORM = (r"(?:inc\.?|llc|ltd\.?|gmbh|plc|llp|pte\.? ltd\.?|pty\.? ltd\.?|(?:[a-z]\.){2,3}"
+               r"|co\.(?=\s|,|$))(?![\w.])")
 _LOWER_NAME_PATTERN = (
     r"(?:\b(?:fyi|fwiw|btw|lol|for|at|w/|with|re|on|from|about|escalating|owns|it'?s"
     r"|sorry,?|anyway,?"
@@ -92,7 +95,7 @@ _LOWER_NAME_PATTERN = (
     r"|^|\n|:[ \t]+|\][ \t]+|[ \t][-–—][ \t]+|@[ \t]*|\bsev ?\d[ \t]+|[.!?][ \t]+"
     r"|(?:^|\n)[ \t]*[•*·-][ \t]+)"
     rf"(?P<name>(?!(?:sorry|anyway|it)\b){_LOWER_WORD}(?:[ \t]+&?[ \t]*{_LOWER_WORD}){{0,4}}?"
-    rf"(?:[ \t]+{FORM})?)"
+    rf"(?:[ \t]+(?:{FORM}|{_LOWER_FORM}))?)"
     r"(?='s\b|[ \t]+(?:is|are|was|were|has|had|wants?|needs?|says?|said|keeps?|just|[a-z]+ed"
     r"|rang|wrote|sent|told|got|lost|can|could|will|won't"
     r"|since|they|their|none|who|which|where|re|can't|cannot|so|but|because|anyway)\b"
@@ -287,6 +290,7 @@ def _labelled(labels: list[tuple[str, str]]) -> dict[str, str]:
             handed = HANDED_TO.search(value)
             value = handed["name"] if handed else value  # "from Amy to Raj Patel this week"
             value = re.split(r",\s|\s[-–—]\s|\s\(me\)", without_note(value))[0]
+            value = re.sub(r"^[a-z][\w-]*\s*:\s*", "", value)  # "CSM / accountbeheerder: X"
         value = without_note(value)  # "x.com (going by the signup domain)"
         first = value.split(" ")[0].casefold() if value else ""
         if value and first not in NOT_NAMES | NO_ONE and first[:1].isalnum() \
@@ -378,7 +382,9 @@ def _lower_names(text: str, common: frozenset[str],
     at = 0
     while match := pattern.search(text, at):  # overlapping: "for the record account is acme"
         at = match.start("name") + 1
-        name, start = match["name"].rstrip("."), match.start("name")
+        name, start = match["name"], match.start("name")
+        if not re.search(r"(?:\b[a-z]\.[a-z]|\b(?:inc|ltd|co|corp|pte|pty))\.$", name):
+            name = name.rstrip(".")  # the sentence's full stop, not "s.a." or "inc."
         if _CORRECTED.match(text, match.end("name")):
             continue  # "marlow and briggs no sorry marlow and hayes"
         while name.split()[0] in _LEADING and " " in name:  # "so one thing on brisco"
